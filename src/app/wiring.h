@@ -1,0 +1,46 @@
+// Wiring: the composition root. The only place that picks concrete classes (SQLite store,
+// fastText classifier) and builds the object graph the HTTP server and the CLI share.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "classifier/classifier.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "decision/policy.h"
+#include "engine/feedback.h"
+#include "engine/filter.h"
+#include "engine/key_service.h"
+#include "engine/moderation.h"
+#include "store/store.h"
+
+namespace hamlet::app {
+
+struct Options {
+  std::string db_path;     // SQLite file; created with its schema when missing
+  std::string model_path;  // empty: the shipped default model (DefaultModelPath())
+  bool load_model = true;  // CLI commands that only touch the store skip the model
+  decision::Policy policy;
+};
+
+// Owns everything; members are built in dependency order and destroyed in reverse.
+struct Services {
+  core::SystemClock clock;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<classifier::Classifier> classifier;  // null when !load_model
+  std::unique_ptr<engine::Filter> filter;              // null when !load_model
+  std::unique_ptr<engine::FeedbackService> feedback;
+  std::unique_ptr<engine::KeyService> keys;
+  std::unique_ptr<engine::Moderation> moderation;
+};
+
+// Opens the store and (optionally) loads the model. Errors name the file and what is wrong
+// with it, e.g. "model file 'x.ftz' is not a fastText model".
+core::Result<std::unique_ptr<Services>> Open(const Options& options);
+
+// The shipped model: models/hamlet-default.ftz next to the build or install tree
+// (<exe>/../models, <exe>/models, then /usr/share/hamlet/models). $HAMLET_MODEL overrides.
+std::string DefaultModelPath();
+
+}  // namespace hamlet::app

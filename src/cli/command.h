@@ -1,0 +1,48 @@
+// The CLI's command table: each command is one file that registers a CLI11 subcommand.
+// Commands reach the engine only through app::Services, opened lazily with the global
+// --db/--model options, so `hamlet --help` works without a database.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "app/wiring.h"
+#include "core/status.h"
+
+namespace hamlet::cli {
+
+// Documented exit codes (README "Exit codes"): 0 ok, 1 internal error, 2 bad usage or input,
+// 3 not found, 4 unavailable (database locked/full, model missing), 70 unexpected exception.
+int ExitCodeFor(const core::Status& status);
+
+struct Context {
+  std::string db_path = "hamlet.db";
+  std::string model_path;  // empty: shipped default
+  // Opens the services once; `need_model` loads the classifier too.
+  core::Result<app::Services*> Services(bool need_model);
+  int exit_code = 0;
+  std::ostream* out = nullptr;  // stdout of the command
+  std::ostream* err = nullptr;  // stderr of the command
+
+ private:
+  std::unique_ptr<app::Services> services_;
+  bool model_loaded_ = false;
+};
+
+// Each Register* adds one subcommand whose callback sets ctx.exit_code.
+void RegisterKeys(CLI::App& app, Context& ctx);
+void RegisterCheck(CLI::App& app, Context& ctx);
+void RegisterQueue(CLI::App& app, Context& ctx);
+void RegisterShow(CLI::App& app, Context& ctx);
+void RegisterMark(CLI::App& app, Context& ctx);
+void RegisterTrain(CLI::App& app, Context& ctx);
+void RegisterEval(CLI::App& app, Context& ctx);
+
+// Runs the CLI with argv; returns the process exit code. Output goes to the given streams,
+// so tests can run commands in-process.
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+}  // namespace hamlet::cli

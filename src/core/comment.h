@@ -1,0 +1,39 @@
+// Comment: one submission to be judged, with Akismet's field names. Protocol codecs map
+// their wire formats onto this; everything below the http/cli layers speaks only this type.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hamlet::core {
+
+// An ordered list of (name, value) pairs exactly as submitted, unknown names included.
+using FieldList = std::vector<std::pair<std::string, std::string>>;
+
+struct Comment {
+  std::string blog;  // the site's front-page URL
+  std::string user_ip;
+  std::string user_agent;
+  std::string referrer;
+  std::string permalink;
+  std::string comment_type;
+  std::string comment_author;
+  std::string comment_author_email;
+  std::string comment_author_url;
+  std::string comment_content;
+  std::string comment_date_gmt;
+  std::string blog_lang;
+  std::string blog_charset;
+  std::string user_role;
+  std::string recheck_reason;
+  std::string honeypot_value;  // value of the field named by honeypot_field_name, if any
+  bool is_test = false;
+  // Every submitted field (known ones too, empty ones dropped), in arrival order, for the log.
+  FieldList fields;
+
+  // Value of the first field named `name` in `fields`, or "" when absent.
+  const std::string& Field(const std::string& name) const;
+};
+
+}  // namespace hamlet::core

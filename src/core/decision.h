@@ -1,0 +1,34 @@
+// Decision: the verdict on one comment, with the score and every reason that produced it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hamlet::core {
+
+enum class Verdict { kHam, kSpam, kDiscard };
+
+// "ham", "spam", "discard".
+std::string_view VerdictName(Verdict v);
+// Inverse of VerdictName; nullopt for anything else.
+std::optional<Verdict> ParseVerdict(std::string_view name);
+
+// One named contribution to a verdict (rspamd's "symbol"): the check, its effect on the
+// log-odds, and a short text a moderator can read.
+struct Reason {
+  std::string check;
+  double contribution = 0.0;
+  std::string detail;
+};
+
+struct Decision {
+  Verdict verdict = Verdict::kHam;
+  double score = 0.0;      // P(spam) after all checks, 0..1
+  bool uncertain = false;  // ham or spam, but close enough to the threshold for a human look
+  std::vector<Reason> reasons;
+};
+
+}  // namespace hamlet::core

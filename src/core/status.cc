@@ -1,0 +1,19 @@
+// Human-readable rendering of a Status.
+#include "core/status.h"
+
+namespace hamlet::core {
+
+std::string Status::ToString() const {
+  const char* name = "ok";
+  switch (code_) {
+    case StatusCode::kOk: return "ok";
+    case StatusCode::kInvalidArgument: name = "invalid argument"; break;
+    case StatusCode::kNotFound: name = "not found"; break;
+    case StatusCode::kUnauthenticated: name = "unauthenticated"; break;
+    case StatusCode::kUnavailable: name = "unavailable"; break;
+    case StatusCode::kInternal: name = "internal error"; break;
+  }
+  return std::string(name) + ": " + message_;
+}
+
+}  // namespace hamlet::core

@@ -1,0 +1,22 @@
+// Decide: the pure combination of the classifier's prediction and the signal hits into a
+// Decision with its reasons. No I/O.
+//
+// score = sigmoid(model_weight * margin + sum of hit contributions); a forced hit settles the
+// verdict (its score is 0.999 for spam, 0.001 for ham) and the other reasons are still listed.
+#pragma once
+
+#include <vector>
+
+#include "core/decision.h"
+#include "core/prediction.h"
+#include "core/signal_hit.h"
+#include "decision/policy.h"
+
+namespace hamlet::decision {
+
+// REQUIRES: policy.Validate().ok().
+[[nodiscard]] core::Decision Decide(const core::Prediction& prediction,
+                                    const std::vector<core::SignalHit>& hits,
+                                    const Policy& policy);
+
+}  // namespace hamlet::decision

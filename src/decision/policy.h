@@ -1,0 +1,23 @@
+// Policy: the thresholds that turn a combined score into ham / spam / discard.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+
+namespace hamlet::decision {
+
+struct Policy {
+  // Scores are P(spam) after all checks, 0..1.
+  double spam_threshold = 0.5;     // score >= this: spam
+  double discard_threshold = 0.995;  // score >= this: discard (blatant spam, Akismet's pro-tip)
+  // Scores within this distance of spam_threshold are marked uncertain for the queue.
+  double uncertain_band = 0.15;
+  // Weight of the classifier's log-odds in the sum.
+  double model_weight = 1.0;
+
+  // InvalidArgument unless 0 < spam_threshold <= discard_threshold <= 1 and the band is sane.
+  core::Status Validate() const;
+};
+
+}  // namespace hamlet::decision

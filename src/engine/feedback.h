@@ -1,0 +1,49 @@
+// Feedback: moderators' and sites' verdicts (submit-spam/submit-ham, mark-spam/mark-ham),
+// linked to the original decision so they can train the model and correct statistics.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/comment.h"
+#include "core/status.h"
+#include "store/store.h"
+
+namespace hamlet::engine {
+
+enum class Label { kSpam, kHam };
+std::string_view LabelName(Label label);  // "spam" / "ham"
+
+struct FeedbackOutcome {
+  int64_t feedback_id = 0;
+  // The decision it was linked to; empty when no earlier check matched.
+  std::string decision_id;
+};
+
+class FeedbackService {
+ public:
+  FeedbackService(store::Store& store, const core::Clock& clock);
+
+  // A site reports a comment (Akismet submit-spam/submit-ham or native). Linked to the check
+  // with `guid` when given and known, else to the newest check of this key with the same
+  // content, author and IP. Stored even when nothing matches.
+  core::Result<FeedbackOutcome> Submit(const core::Comment& comment, const store::SiteKey& key,
+                                       Label label, std::string_view guid,
+                                       std::string_view source) const;
+
+  // A moderator's verdict on a stored decision. NotFound when there is no such decision.
+  core::Result<FeedbackOutcome> Mark(std::string_view decision_id, Label label,
+                                     std::string_view moderator) const;
+
+ private:
+  store::Store& store_;
+  const core::Clock& clock_;
+};
+
+// The value later reports are matched on: a hash of the comment's content, author, e-mail
+// and IP. Shared by Filter (when storing) and FeedbackService (when matching).
+std::string MatchKey(const core::Comment& comment);
+
+}  // namespace hamlet::engine

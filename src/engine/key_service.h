@@ -1,0 +1,42 @@
+// KeyService: issues, checks, lists and revokes site keys. Keys are 12 lowercase hex
+// characters (Akismet's length; WordPress's plugin refuses others), stored only as a salted
+// SHA-256 and compared in constant time.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "store/store.h"
+
+namespace hamlet::engine {
+
+struct NewKey {
+  std::string key;  // shown once, never stored
+  store::SiteKey record;
+};
+
+class KeyService {
+ public:
+  KeyService(store::Store& store, const core::Clock& clock);
+
+  // InvalidArgument when `site_url` is not an http(s) URL.
+  core::Result<NewKey> Create(std::string_view site_url) const;
+  // The active key record for `key`; Unauthenticated when empty, malformed, unknown or revoked.
+  core::Result<store::SiteKey> Authenticate(std::string_view key) const;
+  core::Result<std::vector<store::SiteKey>> List() const;
+  // Revokes by full key, or by numeric id as listed. NotFound when none matches.
+  core::Status Revoke(std::string_view key_or_id) const;
+
+  // True when `s` has a key's shape (12 lowercase hex characters).
+  static bool LooksLikeKey(std::string_view s);
+
+ private:
+  core::Result<std::string> Hash(std::string_view key) const;
+  store::Store& store_;
+  const core::Clock& clock_;
+};
+
+}  // namespace hamlet::engine

@@ -1,0 +1,113 @@
+// Store: the durable record of keys, decisions and moderator feedback, behind an interface so
+// that SQLite (the embedded default) and a later PostgreSQL backend are interchangeable. SQL
+// dialect details stay inside each backend.
+//
+// Thread-safety: every method may be called from any thread concurrently.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/comment.h"
+#include "core/decision.h"
+#include "core/status.h"
+
+namespace hamlet::store {
+
+// A site's API key. The key itself is never stored, only its salted hash.
+struct SiteKey {
+  int64_t id = 0;
+  std::string site_url;  // the `blog` URL the key is bound to
+  std::string key_hash;  // hex SHA-256 of (install salt + key)
+  std::string key_hint;  // first 4 characters of the key, to tell keys apart in listings
+  int64_t created_ms = 0;
+  std::optional<int64_t> revoked_ms;
+  bool revoked() const { return revoked_ms.has_value(); }
+};
+
+// One answered check.
+struct DecisionRecord {
+  std::string id;  // 32 lowercase hex characters; Akismet's X-akismet-guid
+  int64_t key_id = 0;
+  std::string site_url;
+  int64_t created_ms = 0;
+  std::string channel;  // "akismet", "v1" or "cli": which front door it came through
+  core::Comment comment;
+  core::Decision decision;
+  std::string model_version;
+  double latency_ms = 0.0;
+  // Hash of the values a later submit-spam/submit-ham without a guid is matched on.
+  std::string match_key;
+  // Filled by reads: the label of the latest feedback on this decision ("spam"/"ham"), if any.
+  std::optional<std::string> feedback_label;
+};
+
+// A moderator's (or a site's) verdict on a comment: submit-spam, submit-ham, mark-spam, mark-ham.
+struct FeedbackRecord {
+  int64_t id = 0;
+  std::string decision_id;  // empty when no original check was found
+  int64_t key_id = 0;       // 0 when given through the CLI without a key
+  std::string label;        // "spam" or "ham"
+  std::string source;       // "akismet", "v1" or "cli"
+  std::string moderator;    // `reporter` field, --moderator or $USER; may be empty
+  int64_t created_ms = 0;
+  bool is_test = false;
+  core::FieldList fields;  // everything submitted with it
+};
+
+struct DecisionFilter {
+  // Only decisions that are spam, discard or uncertain (the moderators' queue).
+  bool flagged_only = false;
+  // Only decisions without any feedback yet.
+  bool unreviewed_only = false;
+  std::optional<int64_t> key_id;
+  int limit = 50;
+  int offset = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- install-wide settings
+  // Value stored under `name`, or nullopt.
+  virtual core::Result<std::optional<std::string>> GetMeta(const std::string& name) = 0;
+  // Stores `value` under `name` unless a value is there already; returns the value in force.
+  virtual core::Result<std::string> PutMetaIfAbsent(const std::string& name,
+                                                    const std::string& value) = 0;
+
+  // --- keys
+  virtual core::Result<SiteKey> AddKey(const std::string& site_url, const std::string& key_hash,
+                                       const std::string& key_hint, int64_t now_ms) = 0;
+  // The key with this hash, revoked or not; nullopt when there is none.
+  virtual core::Result<std::optional<SiteKey>> FindKeyByHash(const std::string& key_hash) = 0;
+  virtual core::Result<std::vector<SiteKey>> ListKeys() = 0;
+  // NotFound when no key has this id.
+  virtual core::Status RevokeKey(int64_t key_id, int64_t now_ms) = 0;
+
+  // --- decisions
+  // Durable when it returns ok: committed (fsynced) before return. Concurrent callers are
+  // batched into one transaction (group commit). Unavailable when the database is locked,
+  // read-only or full; nothing is half-written then.
+  virtual core::Status AppendDecision(const DecisionRecord& record) = 0;
+  virtual core::Result<std::optional<DecisionRecord>> GetDecision(const std::string& id) = 0;
+  // Newest first.
+  virtual core::Result<std::vector<DecisionRecord>> ListDecisions(const DecisionFilter& filter) = 0;
+  // The newest decision of this key with this match key, if any.
+  virtual core::Result<std::optional<DecisionRecord>> FindDecisionByMatchKey(
+      int64_t key_id, const std::string& match_key) = 0;
+
+  // --- feedback
+  // Durable when it returns ok. Returns the new row's id.
+  virtual core::Result<int64_t> AppendFeedback(const FeedbackRecord& record) = 0;
+  // Oldest first.
+  virtual core::Result<std::vector<FeedbackRecord>> ListFeedback(
+      const std::string& decision_id) = 0;
+
+  // Ok when the database is open and answers a query (for /healthz).
+  virtual core::Status Ping() = 0;
+};
+
+}  // namespace hamlet::store
