@@ -23,6 +23,8 @@ struct Context {
   std::string model_path;  // empty: shipped default
   // Opens the services once; `need_model` loads the classifier too.
   core::Result<app::Services*> Services(bool need_model);
+  // Prints "hamlet: <status>" on err and sets the matching exit code.
+  void Fail(const core::Status& status);
   int exit_code = 0;
   std::ostream* out = nullptr;  // stdout of the command
   std::ostream* err = nullptr;  // stderr of the command

@@ -11,4 +11,48 @@ const std::string& Comment::Field(const std::string& name) const {
   return kEmpty;
 }
 
+namespace {
+
+// Members of Comment addressed by their Akismet field names.
+struct NamedMember {
+  const char* name;
+  std::string Comment::*member;
+};
+constexpr NamedMember kMembers[] = {
+    {"blog", &Comment::blog},
+    {"user_ip", &Comment::user_ip},
+    {"user_agent", &Comment::user_agent},
+    {"referrer", &Comment::referrer},
+    {"permalink", &Comment::permalink},
+    {"comment_type", &Comment::comment_type},
+    {"comment_author", &Comment::comment_author},
+    {"comment_author_email", &Comment::comment_author_email},
+    {"comment_author_url", &Comment::comment_author_url},
+    {"comment_content", &Comment::comment_content},
+    {"comment_date_gmt", &Comment::comment_date_gmt},
+    {"blog_lang", &Comment::blog_lang},
+    {"blog_charset", &Comment::blog_charset},
+    {"user_role", &Comment::user_role},
+    {"recheck_reason", &Comment::recheck_reason},
+};
+
+}  // namespace
+
+Comment CommentFromFields(FieldList fields) {
+  Comment c;
+  std::erase_if(fields, [](const auto& field) { return field.second.empty(); });
+  c.fields = std::move(fields);
+  for (const auto& [name, value] : c.fields) {
+    for (const auto& m : kMembers) {
+      // The first occurrence wins, as Field() returns it.
+      if (name == m.name && (c.*m.member).empty()) c.*m.member = value;
+    }
+    if (name == "is_test") c.is_test = value == "1" || value == "true";
+  }
+  if (const std::string& hp = c.Field("honeypot_field_name"); !hp.empty()) {
+    c.honeypot_value = c.Field(hp);
+  }
+  return c;
+}
+
 }  // namespace hamlet::core

@@ -1,0 +1,66 @@
+// The composition root: SQLite store + fastText classifier + engine services.
+#include "app/wiring.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include "classifier/fasttext_classifier.h"
+#include "store/sqlite_store.h"
+
+namespace hamlet::app {
+namespace {
+
+constexpr char kDefaultModelFile[] = "hamlet-default.ftz";
+
+std::filesystem::path ExecutableDir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path() : exe.parent_path();
+}
+
+}  // namespace
+
+std::string DefaultModelPath() {
+  if (const char* env = std::getenv("HAMLET_MODEL"); env != nullptr && *env != '\0') return env;
+  const auto dir = ExecutableDir();
+  const std::filesystem::path candidates[] = {
+      dir / ".." / "models" / kDefaultModelFile,
+      dir / "models" / kDefaultModelFile,
+      std::filesystem::path("/usr/share/hamlet/models") / kDefaultModelFile,
+  };
+  for (const auto& candidate : candidates) {
+    std::error_code ec;
+    if (std::filesystem::exists(candidate, ec)) {
+      return std::filesystem::weakly_canonical(candidate, ec).string();
+    }
+  }
+  // Not found: the load reports this path, which tells the user where it was expected.
+  return (dir / ".." / "models" / kDefaultModelFile).lexically_normal().string();
+}
+
+core::Result<std::unique_ptr<Services>> Open(const Options& options) {
+  if (auto status = options.policy.Validate(); !status.ok()) return status;
+  auto services = std::make_unique<Services>();
+
+  auto store = store::OpenSqliteStore(options.db_path);
+  if (!store) return store.error();
+  services->store = std::move(*store);
+
+  if (options.load_model) {
+    const std::string path = options.model_path.empty() ? DefaultModelPath() : options.model_path;
+    auto model = classifier::FastTextClassifier::Load(path);
+    if (!model) return model.error();
+    services->classifier = std::move(*model);
+    services->filter = std::make_unique<engine::Filter>(*services->classifier, *services->store,
+                                                        options.policy, services->clock);
+  }
+  services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock);
+  services->keys = std::make_unique<engine::KeyService>(*services->store, services->clock);
+  services->moderation = std::make_unique<engine::Moderation>(*services->store);
+  return services;
+}
+
+}  // namespace hamlet::app

@@ -1,0 +1,8 @@
+// hamlet: the moderators' and operators' command line.
+#include <iostream>
+
+#include "cli/command.h"
+
+int main(int argc, char** argv) {
+  return hamlet::cli::RunCli(argc, argv, std::cout, std::cerr);
+}

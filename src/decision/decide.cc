@@ -1,0 +1,55 @@
+// The log-odds combination of the classifier and the checks.
+#include "decision/decide.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace hamlet::decision {
+namespace {
+
+double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+std::string Describe(const core::Prediction& p) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "text model: P(spam) = %.3f", p.spam_probability);
+  return buf;
+}
+
+}  // namespace
+
+core::Decision Decide(const core::Prediction& prediction,
+                      const std::vector<core::SignalHit>& hits, const Policy& policy) {
+  core::Decision d;
+  const double model_part = policy.model_weight * prediction.margin;
+  d.reasons.push_back({"model", model_part, Describe(prediction)});
+
+  double log_odds = model_part;
+  const core::SignalHit* forcing = nullptr;
+  for (const auto& hit : hits) {
+    d.reasons.push_back({hit.check, hit.contribution, hit.detail});
+    log_odds += hit.contribution;
+    // The first forcing hit wins: checks are ordered in the registry table on purpose.
+    if (hit.forced && forcing == nullptr) forcing = &hit;
+  }
+
+  if (forcing != nullptr) {
+    const bool spam = *forcing->forced != core::Verdict::kHam;
+    d.verdict = *forcing->forced;
+    d.score = spam ? 0.999 : 0.001;
+    d.uncertain = false;
+    return d;
+  }
+
+  d.score = Sigmoid(log_odds);
+  if (d.score >= policy.discard_threshold) {
+    d.verdict = core::Verdict::kDiscard;
+  } else if (d.score >= policy.spam_threshold) {
+    d.verdict = core::Verdict::kSpam;
+  } else {
+    d.verdict = core::Verdict::kHam;
+  }
+  d.uncertain = std::fabs(d.score - policy.spam_threshold) < policy.uncertain_band;
+  return d;
+}
+
+}  // namespace hamlet::decision

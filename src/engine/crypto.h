@@ -1,0 +1,18 @@
+// Small cryptographic helpers for ids and keys (OpenSSL underneath).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace hamlet::engine {
+
+// `bytes` random bytes from the OS CSPRNG as lowercase hex (2 * bytes characters).
+core::Result<std::string> RandomHex(size_t bytes);
+// Lowercase hex SHA-256 of `data`.
+std::string Sha256Hex(std::string_view data);
+// Equality that takes the same time wherever the first difference is.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace hamlet::engine

@@ -1,0 +1,76 @@
+// Feedback linking and recording.
+#include "engine/feedback.h"
+
+#include "engine/crypto.h"
+
+namespace hamlet::engine {
+
+std::string_view LabelName(Label label) { return label == Label::kSpam ? "spam" : "ham"; }
+
+std::string MatchKey(const core::Comment& c) {
+  // Unit separators keep ("ab","c") and ("a","bc") apart.
+  std::string joined;
+  joined.reserve(c.comment_content.size() + 128);
+  for (const std::string* part :
+       {&c.comment_content, &c.comment_author, &c.comment_author_email, &c.user_ip}) {
+    joined += *part;
+    joined += '\x1f';
+  }
+  return Sha256Hex(joined);
+}
+
+FeedbackService::FeedbackService(store::Store& store, const core::Clock& clock)
+    : store_(store), clock_(clock) {}
+
+core::Result<FeedbackOutcome> FeedbackService::Submit(const core::Comment& comment,
+                                                      const store::SiteKey& key, Label label,
+                                                      std::string_view guid,
+                                                      std::string_view source) const {
+  std::string decision_id;
+  if (!guid.empty()) {
+    auto found = store_.GetDecision(std::string(guid));
+    if (!found) return found.error();
+    // A guid from another site's key is not linked: sites must not touch each other's data.
+    if (found->has_value() && (*found)->key_id == key.id) decision_id = (*found)->id;
+  }
+  if (decision_id.empty()) {
+    auto found = store_.FindDecisionByMatchKey(key.id, MatchKey(comment));
+    if (!found) return found.error();
+    if (found->has_value()) decision_id = (*found)->id;
+  }
+
+  store::FeedbackRecord record;
+  record.decision_id = decision_id;
+  record.key_id = key.id;
+  record.label = std::string(LabelName(label));
+  record.source = std::string(source);
+  record.moderator = comment.Field("reporter");
+  record.created_ms = clock_.NowMillis();
+  record.is_test = comment.is_test;
+  record.fields = comment.fields;
+  auto id = store_.AppendFeedback(record);
+  if (!id) return id.error();
+  return FeedbackOutcome{*id, decision_id};
+}
+
+core::Result<FeedbackOutcome> FeedbackService::Mark(std::string_view decision_id, Label label,
+                                                    std::string_view moderator) const {
+  auto found = store_.GetDecision(std::string(decision_id));
+  if (!found) return found.error();
+  if (!found->has_value()) {
+    return core::Status::NotFound("no decision with id '" + std::string(decision_id) + "'");
+  }
+  store::FeedbackRecord record;
+  record.decision_id = (*found)->id;
+  record.key_id = (*found)->key_id;
+  record.label = std::string(LabelName(label));
+  record.source = "cli";
+  record.moderator = std::string(moderator);
+  record.created_ms = clock_.NowMillis();
+  record.is_test = (*found)->comment.is_test;
+  auto id = store_.AppendFeedback(record);
+  if (!id) return id.error();
+  return FeedbackOutcome{*id, record.decision_id};
+}
+
+}  // namespace hamlet::engine

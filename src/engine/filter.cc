@@ -1,0 +1,51 @@
+// The check pipeline.
+#include "engine/filter.h"
+
+#include <chrono>
+
+#include "decision/decide.h"
+#include "engine/crypto.h"
+#include "engine/feedback.h"
+#include "signals/signal.h"
+#include "text/normalize.h"
+
+namespace hamlet::engine {
+
+Filter::Filter(const classifier::Classifier& classifier, store::Store& store,
+               decision::Policy policy, const core::Clock& clock)
+    : classifier_(classifier), store_(store), policy_(policy), clock_(clock) {}
+
+core::Result<core::Decision> Filter::Score(const core::Comment& comment) const {
+  auto prediction = classifier_.Predict(text::ModelInput(comment));
+  if (!prediction) return prediction.error();
+  return decision::Decide(*prediction, signals::RunChecks(comment), policy_);
+}
+
+core::Result<CheckOutcome> Filter::Check(const core::Comment& comment, const store::SiteKey& key,
+                                         std::string_view channel) const {
+  const auto started = std::chrono::steady_clock::now();
+  auto decision = Score(comment);
+  if (!decision) return decision.error();
+  auto id = RandomHex(16);
+  if (!id) return id.error();
+
+  store::DecisionRecord record;
+  record.id = *id;
+  record.key_id = key.id;
+  record.site_url = key.site_url;
+  record.created_ms = clock_.NowMillis();
+  record.channel = std::string(channel);
+  record.comment = comment;
+  record.decision = *decision;
+  record.model_version = classifier_.Version();
+  record.match_key = MatchKey(comment);
+  // Time to judge; the commit that follows is measured by the store's own metrics.
+  record.latency_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+          .count();
+
+  if (auto status = store_.AppendDecision(record); !status.ok()) return status;
+  return CheckOutcome{std::move(record.id), std::move(record.decision), record.model_version};
+}
+
+}  // namespace hamlet::engine
