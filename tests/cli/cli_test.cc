@@ -1,0 +1,148 @@
+// The CLI run in-process against a real SQLite database and a real (tiny) fastText model.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "support/temp_dir.h"
+#include "support/tiny_model.h"
+
+using namespace hamlet;
+
+namespace {
+
+struct Run {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Run Hamlet(const std::string& db, std::vector<std::string> args) {
+  args.insert(args.begin(), {"hamlet", "--db", db, "--model", testing::TinyModelPath()});
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  int code = cli::RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string LastLine(const std::string& s) {
+  auto end = s.find_last_not_of('\n');
+  auto start = s.rfind('\n', end);
+  return s.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+}
+
+}  // namespace
+
+TEST_SUITE("cli/commands") {
+  TEST_CASE("keys create prints the key last; keys list and revoke work") {
+    testing::TempDir dir;
+    const auto db = dir.File("h.db");
+    auto created = Hamlet(db, {"keys", "create", "--site", "http://blog.example/"});
+    REQUIRE(created.code == 0);
+    const auto key = LastLine(created.out);
+    CHECK(key.size() == 12);
+    auto listed = Hamlet(db, {"keys", "list", "--json"});
+    REQUIRE(listed.code == 0);
+    auto json = nlohmann::json::parse(listed.out);
+    REQUIRE(json.size() == 1);
+    CHECK(json[0]["site"] == "http://blog.example/");
+    CHECK(json[0]["revoked"].is_null());
+    CHECK(listed.out.find(key) == std::string::npos);  // never printed again
+    CHECK(Hamlet(db, {"keys", "revoke", key}).code == 0);
+    CHECK_FALSE(nlohmann::json::parse(Hamlet(db, {"keys", "list", "--json"}).out)[0]["revoked"].is_null());
+    auto missing = Hamlet(db, {"keys", "revoke", "77"});
+    CHECK(missing.code == 3);
+    CHECK(missing.err.find("not found") != std::string::npos);
+  }
+
+  TEST_CASE("bad usage exits 2 with a message; --help exits 0") {
+    testing::TempDir dir;
+    auto bad = Hamlet(dir.File("h.db"), {"keys", "create", "--site", "not-a-url"});
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("http") != std::string::npos);
+    CHECK(Hamlet(dir.File("h.db"), {"keys", "create"}).code != 0);
+    auto help = Hamlet(dir.File("h.db"), {"queue", "--help"});
+    CHECK(help.code == 0);
+    CHECK(help.out.find("Example") != std::string::npos);
+  }
+
+  TEST_CASE("check with a key records the decision; queue, show and mark see it") {
+    testing::TempDir dir;
+    const auto db = dir.File("h.db");
+    const auto key = LastLine(Hamlet(db, {"keys", "create", "--site", "http://blog.example/"}).out);
+    auto checked = Hamlet(db, {"check", "--key", key, "--author", "viagra-test-123", "--content",
+                               "cheap pills \x1b[31mnow", "--json"});
+    REQUIRE(checked.code == 0);
+    auto decision = nlohmann::json::parse(checked.out);
+    CHECK(decision["verdict"] == "spam");
+    const std::string id = decision["id"];
+    REQUIRE(id.size() == 32);
+
+    auto queue = Hamlet(db, {"queue"});
+    REQUIRE(queue.code == 0);
+    CHECK(queue.out.find(id) != std::string::npos);
+    CHECK(queue.out.find('\x1b') == std::string::npos);  // the ANSI escape is not emitted raw
+
+    REQUIRE(Hamlet(db, {"mark-ham", id, "--moderator", "alice"}).code == 0);
+    auto shown = Hamlet(db, {"show", id});
+    REQUIRE(shown.code == 0);
+    CHECK(shown.out.find("akismet.test_spam") != std::string::npos);
+    CHECK(shown.out.find("alice") != std::string::npos);
+    CHECK(shown.out.find('\x1b') == std::string::npos);
+    auto shown_json = nlohmann::json::parse(Hamlet(db, {"show", id, "--json"}).out);
+    CHECK(shown_json["feedback"] == "ham");
+    CHECK(shown_json["history"][0]["moderator"] == "alice");
+    CHECK(Hamlet(db, {"show", "ffffffffffffffffffffffffffffffff"}).code == 3);
+    CHECK(Hamlet(db, {"mark-spam", "ffff"}).code == 3);
+  }
+
+  TEST_CASE("check without a key only scores; a wrong key is refused") {
+    testing::TempDir dir;
+    const auto db = dir.File("h.db");
+    auto scored = Hamlet(db, {"check", "--content", "thanks for the clear article", "--json"});
+    REQUIRE(scored.code == 0);
+    CHECK(nlohmann::json::parse(scored.out)["id"].is_null());
+    CHECK(Hamlet(db, {"check", "--key", "0123456789ab", "--content", "x"}).code == 2);
+    CHECK(Hamlet(db, {"check"}).code == 2);
+  }
+
+  TEST_CASE("eval prints the metrics as one JSON object") {
+    testing::TempDir dir;
+    const auto data = dir.File("labeled.jsonl");
+    {
+      std::ofstream out(data);
+      out << R"({"label":"spam","comment_content":"buy cheap pills online now"})" << "\n"
+          << R"({"label":"spam","comment_author":"viagra-test-123","comment_content":"hello"})" << "\n"
+          << R"({"label":"ham","comment_content":"thanks for the clear article"})" << "\n"
+          << R"({"label":"ham","comment_content":"great reporting on the council vote"})" << "\n";
+    }
+    auto run = Hamlet(dir.File("unused.db"), {"eval", "--data", data, "--json"});
+    REQUIRE(run.code == 0);
+    auto m = nlohmann::json::parse(run.out);
+    for (const char* k : {"precision", "recall", "f1", "fpr", "auc", "tp", "fp", "tn", "fn"}) {
+      CHECK(m.contains(k));
+    }
+    CHECK(m["tp"].get<int>() + m["fn"].get<int>() == 2);
+    CHECK(m["fp"].get<int>() + m["tn"].get<int>() == 2);
+    CHECK(m["tp"].get<int>() >= 1);  // the test hook at least
+    auto missing = Hamlet(dir.File("unused.db"), {"eval", "--data", dir.File("nope.jsonl")});
+    CHECK(missing.code == 3);
+  }
+
+  TEST_CASE("a corrupt model gives a clear error, not a crash") {
+    testing::TempDir dir;
+    const auto bad = dir.File("bad.ftz");
+    { std::ofstream(bad) << "this is not a model"; }
+    std::vector<const char*> argv = {"hamlet", "--db", ":memory:", "--model", bad.c_str(),
+                                     "check", "--content", "hi"};
+    std::ostringstream out, err;
+    int code = cli::RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+    CHECK(code == 2);
+    CHECK(err.str().find("not a valid fastText model") != std::string::npos);
+  }
+}

@@ -1,0 +1,88 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "decision/decide.h"
+
+using namespace hamlet;
+
+namespace {
+core::Prediction Margin(double m) { return {m, 1.0 / (1.0 + std::exp(-m))}; }
+}  // namespace
+
+TEST_SUITE("decision/decide") {
+  TEST_CASE("maps the combined log-odds onto ham, spam and discard") {
+    decision::Policy policy;
+    struct Row {
+      double margin;
+      core::Verdict verdict;
+      bool uncertain;
+    };
+    const Row rows[] = {
+        {-6.0, core::Verdict::kHam, false},    {-0.2, core::Verdict::kHam, true},
+        {0.2, core::Verdict::kSpam, true},     {3.0, core::Verdict::kSpam, false},
+        {8.0, core::Verdict::kDiscard, false},
+    };
+    for (const auto& row : rows) {
+      CAPTURE(row.margin);
+      auto d = decision::Decide(Margin(row.margin), {}, policy);
+      CHECK(d.verdict == row.verdict);
+      CHECK(d.uncertain == row.uncertain);
+      CHECK(d.score == doctest::Approx(1.0 / (1.0 + std::exp(-row.margin))));
+    }
+  }
+
+  TEST_CASE("adds signal contributions to the model's log-odds and lists every reason") {
+    std::vector<core::SignalHit> hits = {{"links.count", 3.0, "4 links", std::nullopt},
+                                         {"honeypot", 6.0, "filled", std::nullopt}};
+    auto d = decision::Decide(Margin(-2.0), hits, decision::Policy{});
+    CHECK(d.score == doctest::Approx(1.0 / (1.0 + std::exp(-7.0))));
+    REQUIRE(d.reasons.size() == 3);
+    CHECK(d.reasons[0].check == "model");
+    CHECK(d.reasons[0].contribution == doctest::Approx(-2.0));
+    CHECK(d.reasons[1].check == "links.count");
+    CHECK(d.reasons[2].check == "honeypot");
+  }
+
+  TEST_CASE("a forcing hit settles the verdict whatever the model says") {
+    std::vector<core::SignalHit> ham = {{"akismet.test_ham", 0, "admin", core::Verdict::kHam}};
+    auto d = decision::Decide(Margin(9.0), ham, decision::Policy{});
+    CHECK(d.verdict == core::Verdict::kHam);
+    CHECK(d.score < 0.01);
+    std::vector<core::SignalHit> spam = {{"akismet.test_spam", 0, "hook", core::Verdict::kSpam}};
+    auto s = decision::Decide(Margin(-9.0), spam, decision::Policy{});
+    CHECK(s.verdict == core::Verdict::kSpam);
+    CHECK_FALSE(s.uncertain);
+  }
+
+  TEST_CASE("the first forcing hit in table order wins") {
+    std::vector<core::SignalHit> hits = {{"a", 0, "", core::Verdict::kHam},
+                                         {"b", 0, "", core::Verdict::kSpam}};
+    CHECK(decision::Decide(Margin(0), hits, decision::Policy{}).verdict == core::Verdict::kHam);
+  }
+
+  TEST_CASE("model weight scales only the model's part") {
+    decision::Policy policy;
+    policy.model_weight = 0.5;
+    auto d = decision::Decide(Margin(4.0), {}, policy);
+    CHECK(d.reasons[0].contribution == doctest::Approx(2.0));
+  }
+}
+
+TEST_SUITE("decision/policy") {
+  TEST_CASE("rejects thresholds out of order or out of range") {
+    decision::Policy p;
+    CHECK(p.Validate().ok());
+    p.spam_threshold = 0.0;
+    CHECK_FALSE(p.Validate().ok());
+    p = {};
+    p.discard_threshold = 0.4;
+    CHECK_FALSE(p.Validate().ok());
+    p = {};
+    p.uncertain_band = 0.6;
+    CHECK_FALSE(p.Validate().ok());
+    p = {};
+    p.model_weight = -1;
+    CHECK(p.Validate().code() == core::StatusCode::kInvalidArgument);
+  }
+}

@@ -1,0 +1,81 @@
+#include <doctest/doctest.h>
+
+#include "core/comment.h"
+#include "signals/links.h"
+#include "signals/signal.h"
+
+using namespace hamlet;
+
+namespace {
+const core::SignalHit* Find(const std::vector<core::SignalHit>& hits, const std::string& check) {
+  for (const auto& h : hits) {
+    if (h.check == check) return &h;
+  }
+  return nullptr;
+}
+}  // namespace
+
+TEST_SUITE("signals/checks") {
+  TEST_CASE("Akismet's test hooks force their verdicts") {
+    auto spam = signals::RunChecks(core::CommentFromFields({{"comment_author", "viagra-test-123"}}));
+    REQUIRE(Find(spam, "akismet.test_spam") != nullptr);
+    CHECK(Find(spam, "akismet.test_spam")->forced == core::Verdict::kSpam);
+
+    auto email = signals::RunChecks(
+        core::CommentFromFields({{"comment_author_email", "akismet-guaranteed-spam@example.com"}}));
+    CHECK(Find(email, "akismet.test_spam") != nullptr);
+
+    auto admin = signals::RunChecks(core::CommentFromFields({{"user_role", "editor, administrator"}}));
+    REQUIRE(Find(admin, "akismet.test_ham") != nullptr);
+    CHECK(Find(admin, "akismet.test_ham")->forced == core::Verdict::kHam);
+
+    auto plain = signals::RunChecks(core::CommentFromFields({{"comment_author", "viagra-test-1234"},
+                                                             {"user_role", "administrators"}}));
+    CHECK(Find(plain, "akismet.test_spam") == nullptr);
+    CHECK(Find(plain, "akismet.test_ham") == nullptr);
+  }
+
+  TEST_CASE("the administrator hook comes first, so it wins over a spam hook") {
+    auto hits = signals::RunChecks(core::CommentFromFields(
+        {{"comment_author", "viagra-test-123"}, {"user_role", "administrator"}}));
+    REQUIRE(!hits.empty());
+    CHECK(hits.front().forced == core::Verdict::kHam);
+  }
+
+  TEST_CASE("counts links at word starts only") {
+    struct Row {
+      const char* text;
+      int links;
+    };
+    const Row rows[] = {{"no links here", 0},
+                        {"see https://example.org/a and http://x.example", 2},
+                        {"visit www.example.com or http://www.example.com", 2},
+                        {"HTTPS://SHOUT.EXAMPLE", 1},
+                        {"notawww.example", 0}};
+    for (const auto& row : rows) {
+      CAPTURE(row.text);
+      CHECK(signals::CountLinks(row.text) == row.links);
+    }
+  }
+
+  TEST_CASE("three or more links add evidence, one or two do not") {
+    auto two = signals::RunChecks(
+        core::CommentFromFields({{"comment_content", "http://a.example http://b.example"}}));
+    CHECK(Find(two, "links.count") == nullptr);
+    auto four = signals::RunChecks(core::CommentFromFields(
+        {{"comment_content", "http://a.example http://b.example http://c.example www.d.example"}}));
+    REQUIRE(Find(four, "links.count") != nullptr);
+    CHECK(Find(four, "links.count")->contribution > 0);
+  }
+
+  TEST_CASE("a filled honeypot is strong evidence of spam, an empty one is nothing") {
+    auto filled = signals::RunChecks(
+        core::CommentFromFields({{"honeypot_field_name", "hp"}, {"hp", "x"}}));
+    REQUIRE(Find(filled, "honeypot") != nullptr);
+    CHECK(Find(filled, "honeypot")->contribution >= 5);
+    auto wp = signals::RunChecks(core::CommentFromFields({{"POST_ak_hp_textarea", "spam"}}));
+    CHECK(Find(wp, "honeypot") != nullptr);
+    auto empty = signals::RunChecks(core::CommentFromFields({{"honeypot_field_name", "hp"}}));
+    CHECK(Find(empty, "honeypot") == nullptr);
+  }
+}
