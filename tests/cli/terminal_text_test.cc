@@ -13,7 +13,7 @@ TEST_SUITE("cli/terminal_text") {
     const Row rows[] = {
         {"plain text", "plain text"},
         {"\x1b[31mred\x1b[0m", "red"},
-        {"\x1b]0;owned title\x07after", "after"},
+        {"\x1b]0;owned title\x07" "after", "after"},
         {"\x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\", "link"},
         {"bell\x07 and nul-free \x01\x7f", "bell and nul-free "},
         {"a\xE2\x80\xAE" "cba", "acba"},           // U+202E right-to-left override

@@ -21,7 +21,7 @@ struct FixedClock final : core::Clock {
 
 // The engine over a real in-memory SQLite store and a scripted classifier.
 struct Fixture {
-  Fixture() : store(std::move(*store::OpenSqliteStore(":memory:"))) {}
+  Fixture() : store(store::OpenSqliteStore(":memory:").value()) {}
   FixedClock clock;
   testing::FakeClassifier classifier;
   std::unique_ptr<store::Store> store;
