@@ -1,0 +1,143 @@
+// Akismet 1.1 requests and answers.
+#include "http/akismet_codec.h"
+
+#include <arpa/inet.h>
+
+#include "core/decision.h"
+#include "engine/key_service.h"
+#include "http/form_codec.h"
+#include "http/http_status.h"
+
+namespace hamlet::http {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+AkismetAnswer Invalid(std::string_view help) {
+  return AkismetAnswer{200, "invalid", {{"X-akismet-debug-help", std::string(help)}}};
+}
+
+}  // namespace
+
+std::string KeyFromHost(std::string_view host) {
+  if (host.empty() || host.front() == '[') return "";  // [IPv6]:port
+  const size_t colon = host.find(':');
+  if (colon != std::string_view::npos) {
+    if (host.find(':', colon + 1) != std::string_view::npos) return "";  // bare IPv6
+    host = host.substr(0, colon);
+  }
+  const std::string name(host);
+  in_addr v4{};
+  if (inet_pton(AF_INET, name.c_str(), &v4) == 1) return "";
+  const size_t dot = name.find('.');
+  if (dot == std::string::npos || dot == 0) return "";
+  std::string label = Lower(std::string_view(name).substr(0, dot));
+  return engine::KeyService::LooksLikeKey(label) ? label : "";
+}
+
+bool IsBlogUri(std::string_view blog) {
+  const std::string lower = Lower(blog);
+  std::string_view rest;
+  if (lower.starts_with("http://")) {
+    rest = std::string_view(lower).substr(7);
+  } else if (lower.starts_with("https://")) {
+    rest = std::string_view(lower).substr(8);
+  } else {
+    return false;
+  }
+  const size_t end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, end);
+  const size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) authority = authority.substr(at + 1);
+  if (authority.empty() || authority.front() == ':') return false;
+  for (char c : authority) {
+    if (c == ' ' || c == '\t' || static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  return true;
+}
+
+core::Result<AkismetRequest> DecodeAkismet(AkismetCall call, std::string_view body,
+                                           std::string_view host_header) {
+  auto fields = ParseForm(body);
+  if (!fields) return fields.error();
+  AkismetRequest request;
+  const std::string_view key = FirstValue(*fields, "key");
+  const std::string_view api_key = FirstValue(*fields, "api_key");
+  if (call == AkismetCall::kVerifyKey) {
+    // The WordPress plugin adds its stored api_key to every call, verify-key included, while
+    // `key` is the key being verified: `key` must win here.
+    request.key = std::string(!key.empty() ? key : api_key);
+  } else {
+    request.key = std::string(!api_key.empty() ? api_key : key);
+    if (request.key.empty()) request.key = KeyFromHost(host_header);
+  }
+  request.comment = CommentFromFields(*fields);
+  request.guid = request.comment.Field("guid");
+  return request;
+}
+
+std::optional<AkismetAnswer> CheckRequired(AkismetCall call, const AkismetRequest& request) {
+  if (request.key.empty()) {
+    return Invalid(call == AkismetCall::kVerifyKey ? kHelpEmptyKey : kHelpEmptyApiKey);
+  }
+  if (!IsBlogUri(request.comment.blog)) return Invalid(kHelpBadBlog);
+  if (call == AkismetCall::kCommentCheck && request.comment.user_ip.empty()) {
+    return Invalid(kHelpEmptyUserIp);
+  }
+  return std::nullopt;
+}
+
+AkismetAnswer VerifyKeyAnswer(bool valid) {
+  if (valid) return AkismetAnswer{200, "valid", {}};
+  return Invalid(kHelpBadKey);
+}
+
+AkismetAnswer CheckAnswer(const engine::CheckOutcome& outcome) {
+  AkismetAnswer answer;
+  const core::Verdict verdict = outcome.decision.verdict;
+  answer.body = verdict == core::Verdict::kHam ? "false" : "true";
+  answer.headers.emplace_back("X-akismet-guid", outcome.id);
+  if (verdict == core::Verdict::kDiscard) {
+    answer.headers.emplace_back("X-akismet-pro-tip", "discard");
+  }
+  return answer;
+}
+
+AkismetAnswer SubmitAnswer() { return AkismetAnswer{200, std::string(kAkismetThanks), {}}; }
+
+AkismetAnswer ErrorAnswer(const core::Status& status, std::string_view request_id) {
+  switch (status.code()) {
+    case core::StatusCode::kOk:  // not an error; never passed, but answer sanely
+    case core::StatusCode::kInternal:
+    case core::StatusCode::kNotFound:
+      break;
+    case core::StatusCode::kUnauthenticated: return Invalid(kHelpBadKey);
+    case core::StatusCode::kInvalidArgument: return Invalid(status.message());
+    case core::StatusCode::kUnavailable:
+      return AkismetAnswer{
+          HttpStatusFor(status.code()),
+          "unavailable",
+          {{"Retry-After", "30"},
+           {"X-akismet-debug-help", "The service is temporarily unavailable; retry later "
+                                    "(request " + std::string(request_id) + ")"}}};
+  }
+  const core::StatusCode code =
+      status.code() == core::StatusCode::kOk ? core::StatusCode::kInternal : status.code();
+  return AkismetAnswer{
+      HttpStatusFor(code),
+      "error",
+      {{"X-akismet-debug-help",
+        "Server error: " + std::string(ErrorCodeName(code)) + " (request " + std::string(request_id) + ")"}}};
+}
+
+AkismetAnswer TransportErrorAnswer(int http_status, std::string_view help) {
+  return AkismetAnswer{http_status, "invalid", {{"X-akismet-debug-help", std::string(help)}}};
+}
+
+}  // namespace hamlet::http

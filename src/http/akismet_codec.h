@@ -1,0 +1,74 @@
+// Akismet 1.1 wire codec: request bodies -> AkismetRequest (comment + key), and verdicts or
+// errors -> the literal bodies and X-akismet-* headers real clients expect. No I/O, no httplib.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/comment.h"
+#include "core/status.h"
+#include "engine/filter.h"
+
+namespace hamlet::http {
+
+enum class AkismetCall { kVerifyKey, kCommentCheck, kSubmitSpam, kSubmitHam };
+
+inline constexpr std::string_view kAkismetThanks = "Thanks for making the web a better place.";
+inline constexpr std::string_view kHelpEmptyKey = "Empty \"key\" value";
+inline constexpr std::string_view kHelpEmptyApiKey = "Empty \"api_key\" value";
+inline constexpr std::string_view kHelpBadBlog = "We were unable to parse your blog URI";
+inline constexpr std::string_view kHelpEmptyUserIp =
+    "Empty \"user_ip\" value: comment-check needs the commenter's IP address";
+inline constexpr std::string_view kHelpBadKey = "The API key you provided is invalid or revoked";
+
+struct AkismetRequest {
+  core::Comment comment;  // see CommentFromFields: key fields removed, empties dropped
+  // verify-key: `key`, else `api_key`. Other calls: `api_key`, else `key`, else the first
+  // label of the Host header when it has a key's shape (legacy KEY.rest.akismet.com form).
+  std::string key;
+  std::string guid;  // a `guid` field (the X-akismet-guid of the original check), if sent
+};
+
+// One answer in Akismet's wire form: text/plain body, extra headers.
+struct AkismetAnswer {
+  int status = 200;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Decodes a form body (whatever the Content-Type) and the Host header.
+// InvalidArgument on malformed percent-encoding (a transport fault: answered 400).
+core::Result<AkismetRequest> DecodeAkismet(AkismetCall call, std::string_view body,
+                                           std::string_view host_header);
+
+// The key in the Host header's first label ("abcdef123456.rest.akismet.com:80"), or "" when
+// that label does not look like a key, the host has no dot, or it is an IP literal.
+std::string KeyFromHost(std::string_view host_header);
+
+// True for an absolute http(s) URL with a host, as Akismet wants for `blog`.
+bool IsBlogUri(std::string_view blog);
+
+// The protocol-level refusal for a request missing what `call` needs (key, blog, user_ip
+// on comment-check): 200 `invalid` with X-akismet-debug-help. nullopt when complete.
+std::optional<AkismetAnswer> CheckRequired(AkismetCall call, const AkismetRequest& request);
+
+// verify-key: 200 `valid`, or 200 `invalid` + debug-help.
+AkismetAnswer VerifyKeyAnswer(bool valid);
+// comment-check: `true` (spam, discard) / `false` (ham), X-akismet-guid always,
+// X-akismet-pro-tip: discard only for discard. Never a debug-help header.
+AkismetAnswer CheckAnswer(const engine::CheckOutcome& outcome);
+// submit-spam / submit-ham: the Thanks sentence.
+AkismetAnswer SubmitAnswer();
+// An engine error. Unauthenticated and InvalidArgument are protocol answers (200 `invalid` +
+// debug-help). Unavailable is 503 `unavailable` + Retry-After, Internal 500 `error`, so that
+// clients report an error and hold the comment instead of taking a verdict or, on verify-key,
+// concluding the key is wrong. `request_id` is quoted in the debug-help of server faults.
+AkismetAnswer ErrorAnswer(const core::Status& status, std::string_view request_id);
+// A transport fault (malformed body, too large): `http_status` with body `invalid` and a
+// debug-help saying what was wrong, so status-blind clients see an error too.
+AkismetAnswer TransportErrorAnswer(int http_status, std::string_view help);
+
+}  // namespace hamlet::http

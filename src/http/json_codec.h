@@ -1,0 +1,47 @@
+// The native /v1 JSON API codec (nlohmann::json): request bodies -> Comment, decisions and
+// errors -> JSON. All JSON parse and type errors are caught here and become InvalidArgument.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/comment.h"
+#include "core/status.h"
+#include "engine/feedback.h"
+#include "engine/filter.h"
+
+namespace hamlet::http {
+
+// POST /v1/check: an object with Akismet field names. Known fields and api_key must be
+// strings; is_test may be a boolean, 0/1 or a string; comment_context a string or an array
+// of strings; other fields may be strings, numbers or booleans (kept as text), null is
+// ignored, and nested objects/arrays are refused. comment_content is required (non-empty).
+struct V1CheckRequest {
+  core::Comment comment;
+  std::string api_key;  // from the body; empty when absent
+};
+core::Result<V1CheckRequest> DecodeV1Check(std::string_view body);
+
+// POST /v1/feedback: {"label": "spam"|"ham", "id"?: decision id, ...comment fields}.
+// Needs an id or a comment_content to link the report to.
+struct V1FeedbackRequest {
+  core::Comment comment;
+  std::string api_key;
+  std::string id;
+  engine::Label label = engine::Label::kSpam;
+};
+core::Result<V1FeedbackRequest> DecodeV1Feedback(std::string_view body);
+
+// "Authorization: Bearer KEY" -> KEY; "" for anything else.
+std::string BearerToken(std::string_view authorization_header);
+
+// {"id","verdict","score","uncertain","reasons":[{"check","contribution","detail"}],"model"}
+std::string EncodeCheckOutcome(const engine::CheckOutcome& outcome);
+// {"feedback_id": N, "decision_id": "..." | null}
+std::string EncodeFeedbackOutcome(const engine::FeedbackOutcome& outcome);
+// {"error":{"code":"invalid_argument","message":"...","request_id":"..."}}
+std::string EncodeError(core::StatusCode code, std::string_view message,
+                        std::string_view request_id);
+
+}  // namespace hamlet::http
