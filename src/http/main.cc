@@ -1,0 +1,29 @@
+// hamletd: the Akismet-compatible HTTP daemon. Parses flags, then runs http::RunDaemon.
+#include <CLI/CLI.hpp>
+
+#include "http/server.h"
+
+int main(int argc, char** argv) {
+  hamlet::http::DaemonOptions options;
+  CLI::App app{"hamletd: self-hosted, Akismet-compatible comment spam filter (HTTP daemon)"};
+  app.add_option("--db", options.db_path, "SQLite database file (created when missing)")
+      ->required();
+  app.add_option("--listen", options.listen, "HOST:PORT to listen on")
+      ->capture_default_str();
+  app.add_option("--model", options.model_path, "fastText model (default: the shipped model)");
+  app.add_option("--threads", options.threads, "worker threads (= concurrent connections)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app.add_option("--max-body-bytes", options.max_body_bytes, "request body limit; larger gets 413")
+      ->check(CLI::Range(size_t{1024}, size_t{64} << 20))
+      ->capture_default_str();
+  app.add_option("--log-level", options.log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 1;
+  }
+  return hamlet::http::RunDaemon(options);
+}
