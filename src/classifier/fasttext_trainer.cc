@@ -1,0 +1,132 @@
+// Supervised fastText training with explicit arguments, single-threaded and seeded.
+#include "classifier/fasttext_trainer.h"
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <fasttext/fasttext.h>
+
+namespace hamlet::classifier {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every field set explicitly: Args() holds the skipgram defaults (minCount 5, char n-grams
+// 3-6, ns loss, dim 100, 2M buckets, 12 threads, verbose 2).
+fasttext::Args SupervisedArgs(const TrainOptions& o) {
+  fasttext::Args a;
+  a.input = o.input;
+  a.model = fasttext::model_name::sup;
+  a.loss = fasttext::loss_name::softmax;
+  a.minCount = o.min_count;
+  a.minCountLabel = 0;
+  a.minn = o.minn;
+  a.maxn = o.maxn;
+  a.wordNgrams = o.word_ngrams;
+  a.bucket = (o.word_ngrams > 1 || o.maxn > 0) ? o.bucket : 0;
+  a.dim = o.dim;
+  a.epoch = o.epoch;
+  a.lr = o.lr;
+  a.lrUpdateRate = 100;
+  a.neg = 5;
+  a.ws = 5;
+  a.t = 1e-4;
+  a.label = "__label__";
+  a.thread = 1;
+  a.seed = o.seed;
+  a.verbose = 0;
+  a.saveOutput = false;
+  a.pretrainedVectors.clear();
+  a.qout = false;
+  a.qnorm = o.qnorm;
+  a.retrain = o.retrain;
+  a.cutoff = o.cutoff;
+  a.dsub = o.dsub;
+  a.autotuneValidationFile.clear();
+  return a;
+}
+
+fasttext::FastText::TrainCallback Callback(const TrainOptions& o, double start, double span) {
+  if (!o.on_progress) return {};
+  return [&o, start, span](float progress, float loss, double, double, int64_t) {
+    o.on_progress(start + span * static_cast<double>(progress), static_cast<double>(loss));
+  };
+}
+
+core::Status Validate(const TrainOptions& o) {
+  if (o.input.empty() || o.output.empty()) {
+    return core::Status::InvalidArgument("training needs an input and an output path");
+  }
+  if (o.dim <= 0 || o.epoch <= 0 || o.lr <= 0 || o.word_ngrams < 1 || o.minn < 0 ||
+      o.maxn < o.minn || o.bucket < 0 || o.min_count < 1 || o.dsub == 0) {
+    return core::Status::InvalidArgument("invalid training options");
+  }
+  if ((o.word_ngrams > 1 || o.maxn > 0) && o.bucket == 0) {
+    return core::Status::InvalidArgument("word or character n-grams need bucket > 0");
+  }
+  std::ifstream in(o.input);
+  if (!in) return core::Status::InvalidArgument("cannot read training file '" + o.input + "'");
+  std::string line;
+  bool spam = false, ham = false;
+  while (std::getline(in, line) && !(spam && ham)) {
+    spam = spam || line.rfind("__label__spam", 0) == 0;
+    ham = ham || line.rfind("__label__ham", 0) == 0;
+  }
+  if (!spam || !ham) {
+    return core::Status::InvalidArgument("training file '" + o.input +
+                                         "' needs both __label__spam and __label__ham lines");
+  }
+  return core::Status::Ok();
+}
+
+}  // namespace
+
+core::Status TrainSupervised(const TrainOptions& options) {
+  if (core::Status s = Validate(options); !s.ok()) return s;
+  const std::string tmp_out = options.output + ".tmp";
+  const std::string tmp_bin = options.output + ".full.tmp";
+  std::error_code ec;
+  try {
+    fasttext::Args args = SupervisedArgs(options);
+    fasttext::FastText ft;
+    ft.train(args, Callback(options, 0.0, options.quantize ? 0.8 : 1.0));
+    if (!options.quantize) {
+      ft.saveModel(tmp_out);
+    } else {
+      // Keep the full model so the quantization can be redone with a smaller cutoff.
+      ft.saveModel(tmp_bin);
+      size_t cutoff = options.cutoff;
+      for (;;) {
+        fasttext::FastText q;
+        q.loadModel(tmp_bin);
+        fasttext::Args qargs = args;
+        qargs.cutoff = cutoff;
+        // quantize() copies input (read again by the retraining), qout, epoch, lr, thread
+        // and verbose from qargs; loadModel alone does not restore them.
+        q.quantize(qargs, Callback(options, 0.8, 0.2));
+        q.saveModel(tmp_out);
+        auto size = static_cast<int64_t>(fs::file_size(tmp_out));
+        if (options.max_model_bytes <= 0 || size <= options.max_model_bytes || cutoff < 1000) {
+          break;
+        }
+        cutoff /= 2;
+      }
+      fs::remove(tmp_bin, ec);
+    }
+    fs::rename(tmp_out, options.output);
+  } catch (const std::exception& e) {
+    fs::remove(tmp_out, ec);
+    fs::remove(tmp_bin, ec);
+    return core::Status::Internal(std::string("fastText training failed: ") + e.what());
+  } catch (...) {
+    fs::remove(tmp_out, ec);
+    fs::remove(tmp_bin, ec);
+    return core::Status::Internal("fastText training failed");
+  }
+  return core::Status::Ok();
+}
+
+}  // namespace hamlet::classifier
