@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -48,7 +49,8 @@ class ModelFileChecker {
     const int32_t word_ngrams = args[5], model = args[7], bucket = args[8], maxn = args[10];
     if (dim_ <= 0 || dim_ > 10000) return "bad dimension " + std::to_string(dim_);
     if (model != 3) return "not a supervised model";
-    if (args[6] < 1 || args[6] > 4) return "bad loss";
+    // Other losses have other output layers (hs: a tree) or other semantics (ova, ns).
+    if (args[6] != 3) return "not a softmax model";
     if (bucket < 0 || word_ngrams < 1 || word_ngrams > 100 || maxn < 0 || maxn > 100) {
       return "bad n-gram arguments";
     }
@@ -72,7 +74,14 @@ class ModelFileChecker {
       if (!Read(count) || !Read(type)) return Truncated();
       if (type != (i < nwords ? 0 : 1)) return "inconsistent dictionary entries";
     }
-    if (prune_size > 0 && !Skip(prune_size, 8)) return Truncated();
+    // A pruned (quantized) dictionary maps n-gram hashes to rows after the words.
+    int64_t max_pruned_row = -1;
+    for (int64_t i = 0; i < prune_size; ++i) {
+      int32_t hash_id, row;
+      if (!Read(hash_id) || !Read(row)) return Truncated();
+      if (row < 0) return "bad pruned index";
+      max_pruned_row = std::max<int64_t>(max_pruned_row, row);
+    }
 
     bool quant_input = false;
     if (!ReadBool(quant_input)) return Truncated();
@@ -80,7 +89,11 @@ class ModelFileChecker {
     if (std::string e = CheckMatrix(quant_input, in_rows); !e.empty()) return e;
     if (in_rows < nwords) return "input matrix smaller than the vocabulary";
     if (!quant_input && prune_size >= 0) return "pruned dictionary with a dense input matrix";
-    if (!quant_input && in_rows != int64_t{nwords} + bucket) return "input matrix size mismatch";
+    // Rows read for an n-gram are nwords + hash % bucket, or nwords + a pruned index.
+    if (prune_size < 0 && in_rows != int64_t{nwords} + bucket) return "input matrix size mismatch";
+    if (prune_size >= 0 && int64_t{nwords} + max_pruned_row >= in_rows) {
+      return "pruned index outside the input matrix";
+    }
     bool qout = false;
     if (!ReadBool(qout)) return Truncated();
     int64_t out_rows = 0;
@@ -271,6 +284,30 @@ core::Result<core::Prediction> FastTextClassifier::Predict(std::string_view norm
   if (!std::isfinite(p.margin)) return core::Status::Internal("fastText prediction is not finite");
   p.spam_probability = 1.0 / (1.0 + std::exp(-p.margin));
   return p;
+}
+
+core::Result<FastTextClassifier::Reference> FastTextClassifier::ReferenceForTesting(
+    std::string_view normalized_text) const {
+  std::string line(normalized_text);
+  line.push_back('\n');
+  Reference ref;
+  try {
+    std::istringstream in(line);
+    std::vector<std::pair<fasttext::real, std::string>> preds;
+    model_->predictLine(in, preds, -1, 0.0);
+    for (const auto& [p, label] : preds) {
+      (label == "__label__spam" ? ref.p_spam : ref.p_ham) = static_cast<double>(p);
+    }
+    std::istringstream in2(line);
+    fasttext::Vector v(model_->getDimension());
+    model_->getSentenceVector(in2, v);
+    auto out = model_->getOutputMatrix();  // dense only (qout = false)
+    ref.sentence_vector_margin = static_cast<double>(out->dotRow(v, model_->spam_id)) -
+                                 static_cast<double>(out->dotRow(v, model_->ham_id));
+  } catch (const std::exception& e) {
+    return core::Status::Internal(e.what());
+  }
+  return ref;
 }
 
 }  // namespace hamlet::classifier

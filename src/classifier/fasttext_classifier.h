@@ -35,6 +35,15 @@ class FastTextClassifier final : public Classifier {
   // "<file stem>@<first 8 hex digits of the file's SHA-256>".
   const std::string& Version() const override { return version_; }
 
+  // fastText's own view of the same text, for tests that check Predict against it:
+  // predictLine's P(spam) and P(ham) (which saturate), and the margin recomputed from
+  // FastText::getSentenceVector. Not thread-safe.
+  struct Reference {
+    double p_spam = 0, p_ham = 0;
+    double sentence_vector_margin = 0;
+  };
+  core::Result<Reference> ReferenceForTesting(std::string_view normalized_text) const;
+
  private:
   struct Model;
   FastTextClassifier(std::unique_ptr<Model> model, std::string version);

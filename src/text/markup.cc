@@ -17,9 +17,9 @@ void AppendCodePoint(char32_t cp, std::string& out) {
     out.push_back(static_cast<char>(cp));
     return;
   }
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = kReplacement;
-  // Control characters (C0 and C1, including tab and newline) end up as plain spaces.
+  // Control characters (C0 and C1, including NUL, tab and newline) end up as plain spaces.
   if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) cp = ' ';
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = kReplacement;
   utf8proc_uint8_t buf[4];
   utf8proc_ssize_t n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
   out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));

@@ -84,27 +84,15 @@ void AppendUtf8(char32_t c, std::string& out) {
   if (n > 0) out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
 }
 
-// Case-folded NFKC text as code points. The input is valid UTF-8 (from DecodeMarkup).
-CodePoints Fold(const std::string& s) {
-  CodePoints out;
-  out.reserve(s.size());
-  bool ascii = true;
-  for (char c : s) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
-  if (ascii) {
-    for (char c : s) {
-      out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char32_t>(c - 'A' + 'a')
-                                           : static_cast<char32_t>(c));
-    }
-    return out;
-  }
+void AppendMapped(const char* data, size_t size, CodePoints& out) {
   utf8proc_uint8_t* mapped = nullptr;
-  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                                    static_cast<utf8proc_ssize_t>(s.size()), &mapped,
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(data),
+                                    static_cast<utf8proc_ssize_t>(size), &mapped,
                                     static_cast<utf8proc_option_t>(kFoldOptions));
   const utf8proc_uint8_t* src = mapped;
   if (n < 0) {  // cannot happen on valid UTF-8; fall back to the unfolded text
-    src = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-    n = static_cast<utf8proc_ssize_t>(s.size());
+    src = reinterpret_cast<const utf8proc_uint8_t*>(data);
+    n = static_cast<utf8proc_ssize_t>(size);
   }
   for (utf8proc_ssize_t i = 0; i < n;) {
     utf8proc_int32_t cp;
@@ -118,6 +106,30 @@ CodePoints Fold(const std::string& s) {
     }
   }
   std::free(mapped);
+}
+
+// Case-folded NFKC text as code points. The input is valid UTF-8 (from DecodeMarkup).
+// ASCII is folded inline; only runs of non-ASCII text, with the ASCII character before them
+// (a combining mark may compose with it), go through utf8proc. That is exact: no ASCII
+// character composes with the character before it, and ASCII folds on its own.
+CodePoints Fold(const std::string& s) {
+  CodePoints out;
+  out.reserve(s.size());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    bool next_is_ascii = i + 1 >= n || static_cast<unsigned char>(s[i + 1]) < 0x80;
+    if (c < 0x80 && next_is_ascii) {
+      out.push_back(static_cast<char32_t>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c));
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < n && static_cast<unsigned char>(s[j]) >= 0x80) ++j;
+    AppendMapped(s.data() + i, j - i, out);
+    i = j;
+  }
   return out;
 }
 
@@ -224,7 +236,15 @@ bool TryUrl(View core, TokenWriter& w) {
     explicit_url = true;
   }
   size_t end = 0;
-  while (end < rest.size() && rest[end] != '/' && rest[end] != '?' && rest[end] != '#') ++end;
+  while (end < rest.size() && (IsAsciiAlnum(rest[end]) || rest[end] == '.' || rest[end] == '-' ||
+                               (explicit_url && (rest[end] == '@' || rest[end] == ':')))) {
+    ++end;
+  }
+  // A bare domain must be the whole chunk or be followed by a path, query or fragment.
+  if (!explicit_url && end < rest.size() && rest[end] != '/' && rest[end] != '?' &&
+      rest[end] != '#' && rest[end] != ')') {
+    return false;
+  }
   std::string host = Ascii(rest.substr(0, end));
   if (size_t at = host.rfind('@'); explicit_url && at != std::string::npos) {
     host.erase(0, at + 1);
@@ -368,7 +388,9 @@ void Tokenize(const CodePoints& text, TokenWriter& w) {
           trailing = chunk.substr(t);
         }
       }
-      if (!handled) handled = TryUrl(core, w) || TryEmail(core, w);
+      if (!handled && core.find(U'.') != View::npos) {
+        handled = (core.find(U'@') != View::npos && TryEmail(core, w)) || TryUrl(core, w);
+      }
       if (!handled) EmitWords(core, w);
     }
     for (char32_t c : trailing) {

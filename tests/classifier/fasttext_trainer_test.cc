@@ -1,0 +1,139 @@
+// TrainSupervised: errors as values, determinism, quantized output.
+#include "classifier/fasttext_trainer.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "classifier/fasttext_classifier.h"
+#include "support/temp_dir.h"
+
+namespace hamlet::classifier {
+namespace {
+
+// Writes ~40 labeled lines.
+void WriteTrainingFile(const std::string& path) {
+  const char* spam[] = {"buy cheap pills online now _url_ _tld_com",
+                        "best casino bonus click here _url_ _tld_ru",
+                        "cheap viagra free shipping order today",
+                        "win bitcoin fast click link _url_ _shortener_",
+                        "check out my channel and subscribe please",
+                        "make money from home call _phone_ now",
+                        "free iphone giveaway click _url_ _tld_xyz",
+                        "subscribe to my channel for free gift cards",
+                        "cheap pills best price casino bonus",
+                        "earn _num_ dollars a day working from home"};
+  const char* ham[] = {"i agree with the point about schools",
+                       "thanks for the clear article",
+                       "the second chart looks wrong to me",
+                       "great reporting on the council vote",
+                       "my grandmother grew up in that town",
+                       "interesting point about the budget",
+                       "this song reminds me of summer",
+                       "the chorus is so catchy i love it",
+                       "who is watching this in _num_ ?",
+                       "the video quality is great"};
+  std::ofstream out(path);
+  for (int round = 0; round < 2; ++round) {
+    for (const char* s : spam) out << "__label__spam " << s << "\n";
+    for (const char* h : ham) out << "__label__ham " << h << "\n";
+  }
+}
+
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TrainOptions TinyOptions(const std::string& input, const std::string& output) {
+  TrainOptions o;
+  o.input = input;
+  o.output = output;
+  o.dim = 8;
+  o.epoch = 20;
+  o.bucket = 2000;
+  return o;
+}
+
+TEST_SUITE("classifier/fasttext_trainer") {
+
+TEST_CASE("gives a byte-identical model for the same input and options") {
+  testing::TempDir dir;
+  WriteTrainingFile(dir.File("train.txt"));
+  for (bool quantize : {false, true}) {
+    CAPTURE(quantize);
+    TrainOptions a = TinyOptions(dir.File("train.txt"), dir.File("a.model"));
+    TrainOptions b = TinyOptions(dir.File("train.txt"), dir.File("b.model"));
+    a.quantize = b.quantize = quantize;
+    REQUIRE(TrainSupervised(a).ok());
+    REQUIRE(TrainSupervised(b).ok());
+    std::string bytes_a = ReadAll(a.output), bytes_b = ReadAll(b.output);
+    CHECK(!bytes_a.empty());
+    CHECK(bytes_a == bytes_b);
+  }
+}
+
+TEST_CASE("writes a quantized model the classifier loads, and no temporary files") {
+  testing::TempDir dir;
+  WriteTrainingFile(dir.File("train.txt"));
+  TrainOptions o = TinyOptions(dir.File("train.txt"), dir.File("tiny.ftz"));
+  double last_progress = -1;
+  o.on_progress = [&last_progress](double progress, double) { last_progress = progress; };
+  REQUIRE(TrainSupervised(o).ok());
+  auto model = FastTextClassifier::Load(o.output);
+  REQUIRE(model.has_value());
+  auto spam = (*model)->Predict("cheap pills casino bonus click _url_ _tld_com");
+  auto ham = (*model)->Predict("thanks for the clear article about the council");
+  REQUIRE(spam.has_value());
+  REQUIRE(ham.has_value());
+  CHECK(spam->margin > ham->margin);
+  CHECK(last_progress >= 0.0);
+  CHECK(last_progress <= 1.0);
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    (void)e;
+    ++files;
+  }
+  CHECK(files == 2);  // train.txt and tiny.ftz
+}
+
+TEST_CASE("returns InvalidArgument for a missing or unusable training file") {
+  testing::TempDir dir;
+  SUBCASE("missing file") {
+    auto s = TrainSupervised(TinyOptions(dir.File("nope.txt"), dir.File("m.bin")));
+    CHECK(s.code() == core::StatusCode::kInvalidArgument);
+    CHECK(s.message().find("nope.txt") != std::string::npos);
+  }
+  SUBCASE("only one label") {
+    std::ofstream(dir.File("one.txt")) << "__label__spam a b c\n__label__spam d e\n";
+    auto s = TrainSupervised(TinyOptions(dir.File("one.txt"), dir.File("m.bin")));
+    CHECK(s.code() == core::StatusCode::kInvalidArgument);
+  }
+  SUBCASE("bad options") {
+    WriteTrainingFile(dir.File("train.txt"));
+    TrainOptions o = TinyOptions(dir.File("train.txt"), dir.File("m.bin"));
+    o.dim = 0;
+    CHECK(TrainSupervised(o).code() == core::StatusCode::kInvalidArgument);
+    o = TinyOptions(dir.File("train.txt"), dir.File("m.bin"));
+    o.bucket = 0;  // word bigrams need buckets
+    CHECK(TrainSupervised(o).code() == core::StatusCode::kInvalidArgument);
+  }
+  CHECK(!std::filesystem::exists(dir.File("m.bin")));
+}
+
+TEST_CASE("returns an error instead of throwing when the output cannot be written") {
+  testing::TempDir dir;
+  WriteTrainingFile(dir.File("train.txt"));
+  auto s = TrainSupervised(TinyOptions(dir.File("train.txt"), dir.File("no/such/dir/m.ftz")));
+  CHECK(!s.ok());
+  CHECK(s.code() == core::StatusCode::kInternal);
+}
+
+}  // TEST_SUITE
+
+}  // namespace
+}  // namespace hamlet::classifier

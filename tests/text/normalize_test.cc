@@ -1,0 +1,227 @@
+// Table-driven tests of the one text normalizer.
+#include "text/normalize.h"
+
+#include <chrono>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "core/comment.h"
+
+namespace hamlet::text {
+namespace {
+
+struct Case {
+  const char* name;
+  std::string raw;
+  std::string want;
+};
+
+void RunTable(std::initializer_list<Case> cases) {
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    CHECK(Normalize(c.raw) == c.want);
+  }
+}
+
+TEST_SUITE("text/normalize") {
+
+TEST_CASE("case-folds and applies NFKC, so fullwidth and styled letters become plain") {
+  RunTable({
+      {"ascii upper case", "Hello WORLD", "hello world"},
+      {"fullwidth letters", "\xEF\xBD\x86\xEF\xBD\x92\xEF\xBD\x85\xEF\xBD\x85", "free"},  // ｆｒｅｅ
+      {"fullwidth capitals", "\xEF\xBC\xB6\xEF\xBC\xA9\xEF\xBC\xA1", "via"},             // ＶＩＡ
+      {"mathematical bold", "\xF0\x9D\x90\x9F\xF0\x9D\x90\xAB\xF0\x9D\x90\x9E\xF0\x9D\x90\x9E", "free"},
+      {"german sharp s folds", "Stra\xC3\x9F" "e", "strasse"},
+      {"accents are kept (composed)", "Cafe\xCC\x81", "caf\xC3\xA9"},
+      {"ligature", "\xEF\xAC\x81le", "file"},  // ﬁle
+  });
+}
+
+TEST_CASE("removes zero-width characters and treats non-breaking spaces as spaces") {
+  RunTable({
+      {"zero-width space inside a word", "via\xE2\x80\x8Bgra", "viagra"},
+      {"soft hyphen", "via\xC2\xADgra", "viagra"},
+      {"byte order mark", "\xEF\xBB\xBFhello", "hello"},
+      {"no-break space", "hello\xC2\xA0world", "hello world"},
+      {"narrow no-break space", "hello\xE2\x80\xAFworld", "hello world"},
+      {"ideographic space", "hello\xE3\x80\x80world", "hello world"},
+  });
+}
+
+TEST_CASE("collapses newlines, tabs and runs of whitespace so fastText sees one line") {
+  RunTable({
+      {"newlines", "first line\nsecond line\r\nthird", "first line second line third"},
+      {"tabs and runs", "  a\t\tb    c  ", "a b c"},
+      {"only whitespace", " \n\t\r ", ""},
+      {"empty", "", ""},
+      {"vertical tab and form feed", "a\vb\fc", "a b c"},
+      {"line separator", "a\xE2\x80\xA8" "b", "a b"},
+  });
+  std::string out = Normalize("x\n\n\ny\n");
+  CHECK(out.find('\n') == std::string::npos);
+}
+
+TEST_CASE("replaces invalid UTF-8 bytes instead of passing them through") {
+  RunTable({
+      {"lone continuation byte", "ab\x80" "cd", "ab \xEF\xBF\xBD cd"},
+      {"invalid lead bytes", "x \xFF\xFE y", "x \xEF\xBF\xBD \xEF\xBF\xBD y"},
+      {"truncated sequence at end", "abc \xE2\x82", "abc \xEF\xBF\xBD \xEF\xBF\xBD"},
+      {"overlong encoding of slash", "a\xC0\xAF" "b", "a \xEF\xBF\xBD \xEF\xBF\xBD b"},
+      {"encoded surrogate", "a\xED\xA0\x80" "b", "a \xEF\xBF\xBD \xEF\xBF\xBD b"},
+      {"NUL byte", std::string("a\0b", 3), "a b"},
+  });
+}
+
+TEST_CASE("decodes HTML entities") {
+  RunTable({
+      {"named", "fish &amp; chips &lt;3 &quot;ok&quot;", "fish chips < _num_ ok"},
+      {"apostrophe as number", "don&#39;t", "dont"},
+      {"decimal", "&#72;&#105;", "hi"},
+      {"hex", "&#x48;&#X49;", "hi"},
+      {"nbsp", "a&nbsp;b", "a b"},
+      {"invalid code point", "a &#xD800; b", "a \xEF\xBF\xBD b"},
+      {"unknown entity is text", "&bogus; x", "bogus x"},
+      {"bare ampersand", "salt & pepper", "salt pepper"},
+  });
+}
+
+TEST_CASE("strips HTML tags but keeps link targets as URL tokens") {
+  RunTable({
+      {"bold", "I <b>love</b> it", "i love it"},
+      {"link", "see <a href=\"https://example.com/x\">my site</a>", "see _url_ _tld_com example my site"},
+      {"single-quoted href with entity", "<a href='http://bit.ly/a?x=1&amp;y=2'>x</a>",
+       "_url_ _tld_ly _shortener_ x"},
+      {"image src", "<img src=http://spam.ru/p.png>", "_url_ _tld_ru spam"},
+      {"comment", "a<!-- hidden -->b", "a b"},
+      {"less-than that is not a tag", "1 < 2 and i <3 u", "_num_ < _num_ and i < _num_ u"},
+      {"unclosed tag is text", "a <b c", "a < b c"},
+  });
+}
+
+TEST_CASE("replaces URLs with _url_, a TLD token and a shortener token") {
+  RunTable({
+      {"https", "go to https://www.Example.com/path?q=1 now", "go to _url_ _tld_com example now"},
+      {"www", "www.cheap-pills.net", "_url_ _tld_net"},
+      {"bare domain", "visit mysite.org/free today", "visit _url_ _tld_org mysite today"},
+      {"shorteners", "bit.ly/x goo.gl/y http://t.co/z tinyurl.com/w",
+       "_url_ _tld_ly _shortener_ _url_ _tld_gl _shortener_ _url_ _tld_co _shortener_ _url_ "
+       "_tld_com _shortener_"},
+      {"trailing punctuation is not part of the URL", "(see http://example.com).",
+       "see _url_ _tld_com example"},
+      {"trailing question marks are kept", "example.com??", "_url_ _tld_com example ? ?"},
+      {"unknown TLD is not a domain", "hello.world", "hello world"},
+      {"abbreviations are not domains", "e.g. this", "e g this"},
+      {"a scheme alone is a word", "http://", "http"},
+      {"explicit URL with an unknown TLD", "https://spam.example", "_url_ _tld_example spam"},
+  });
+}
+
+TEST_CASE("replaces e-mail addresses, phone numbers and other numbers") {
+  RunTable({
+      {"email", "write to John.Doe+x@mail.example.co.uk", "write to _email_"},
+      {"at sign without a domain", "@everyone hi", "everyone hi"},
+      {"phone with spaces", "call 0906 170 1461 now", "call _phone_ now"},
+      {"international phone", "+1 (555) 123-4567", "_phone_"},
+      {"dotted phone", "555.123.4567", "_phone_"},
+      {"long digit run starting with 0", "text 07781482378", "text _phone_"},
+      {"short number", "win 1000 dollars", "win _num_ dollars"},
+      {"decimal", "only 3.50 each", "only _num_ each"},
+      {"thousands", "1,000,000 views", "_num_ views"},
+      {"year and a number are not a phone", "in 2013 i had 5 cats", "in _num_ i had _num_ cats"},
+      {"letters and digits stay a word", "kobyoshi02 2nite", "kobyoshi02 2nite"},
+      {"currency symbol is a token", "\xC2\xA3" "1000 cash", "\xC2\xA3 _num_ cash"},
+  });
+}
+
+TEST_CASE("collapses a character repeated three or more times to two") {
+  RunTable({
+      {"letters", "soooooo cooool", "soo cool"},
+      {"two stay two", "good", "good"},
+      {"exclamation marks", "wow!!!!!", "wow ! !"},
+      {"emoji", "\xF0\x9F\x98\x8D\xF0\x9F\x98\x8D\xF0\x9F\x98\x8D",
+       "\xF0\x9F\x98\x8D \xF0\x9F\x98\x8D"},
+      {"www is still a URL", "www.example.com", "_url_ _tld_com example"},
+  });
+}
+
+TEST_CASE("splits punctuation off words, keeping ! and ? as tokens") {
+  RunTable({
+      {"comma and period", "hello, world.", "hello world"},
+      {"question", "really?", "really ?"},
+      {"apostrophes join", "don't it\xE2\x80\x99s", "dont its"},
+      {"hyphen splits", "e-mail", "e mail"},
+      {"brackets", "[check] (this)", "check this"},
+      {"leading exclamation", "!!!free", "! ! free"},
+  });
+}
+
+TEST_CASE("never lets __label__ through, so fastText cannot read a label") {
+  RunTable({
+      {"plain", "__label__spam hello", "label spam hello"},
+      {"inside a word", "x__label__ham", "x label ham"},
+      {"nested", "__la__label__bel__", "la label bel"},
+      {"own tokens cannot be forged", "_url_ _phone_", "url phone"},
+  });
+  for (const char* raw : {"__label__ham", "a __label__spam b", "_\xEF\xBC\xBF" "label__x"}) {
+    CHECK(Normalize(raw).find("__label__") == std::string::npos);
+  }
+}
+
+TEST_CASE("is fast enough for the request path") {
+  std::string comment =
+      "Hey guys!!! Check out my new channel https://bit.ly/abc123 and www.example.com, "
+      "it's sooooo cool \xF0\x9F\x98\x8D call 0906 170 1461 or mail me@example.org. "
+      "<b>FREE</b> &amp; easy money, 1000 subscribers in 2 days, don't miss it!!! "
+      "Caf\xC3\xA9 \xEF\xBD\x86\xEF\xBD\x92\xEF\xBD\x85\xEF\xBD\x85 stuff and more words here.";
+  REQUIRE(comment.size() > 250);
+  constexpr int kRuns = 2000;
+  size_t total = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRuns; ++i) total += Normalize(comment).size();
+  auto us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+                .count() / kRuns;
+  CHECK(total > 0);
+  MESSAGE("Normalize: " << us << " us per " << comment.size() << "-byte comment");
+  CHECK(us < 200);  // generous: sanitizer and debug builds; a release build is ~10x faster
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("text/model_input") {
+
+TEST_CASE("is the normalized content when no other field is set") {
+  core::Comment c;
+  c.comment_content = "Hello\nWorld";
+  CHECK(ModelInput(c) == "hello world");
+}
+
+TEST_CASE("adds a token when the comment has an author URL") {
+  core::Comment c;
+  c.comment_content = "nice post";
+  c.comment_author_url = "http://example.com";
+  CHECK(ModelInput(c) == "nice post _has_author_url_");
+}
+
+TEST_CASE("adds a token when the author name holds a URL or an e-mail address") {
+  core::Comment c;
+  c.comment_content = "nice post";
+  c.comment_author = "Cheap pills at pills.biz";
+  CHECK(ModelInput(c) == "nice post _author_has_url_");
+  c.comment_author = "Jane Doe";
+  CHECK(ModelInput(c) == "nice post");
+}
+
+TEST_CASE("is one line without labels whatever the fields hold") {
+  core::Comment c;
+  c.comment_content = "a\n__label__ham\nb";
+  c.comment_author = "x\ny";
+  std::string in = ModelInput(c);
+  CHECK(in.find('\n') == std::string::npos);
+  CHECK(in.find("__label__") == std::string::npos);
+}
+
+}  // TEST_SUITE
+
+}  // namespace
+}  // namespace hamlet::text
