@@ -1,0 +1,35 @@
+// Training the classifier from labeled JSONL: the text layer's ModelInput for every comment,
+// then the fastText trainer. Lives in app so the CLI reaches text and classifier through it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "classifier/fasttext_trainer.h"
+#include "core/status.h"
+
+namespace hamlet::app {
+
+struct TrainingReport {
+  long examples = 0, spam = 0, ham = 0;
+  int64_t model_bytes = 0;
+  std::string model_version;  // as the service will report it
+  // Counts on the validation file at P(spam) >= 0.5, from the classifier alone.
+  struct Validation {
+    long tp = 0, fp = 0, tn = 0, fn = 0;
+  };
+  std::optional<Validation> validation;
+};
+
+// Reads every file of `data` (app::ReadLabeledJsonl), writes a temporary fastText training
+// file next to options.output ("__label__spam "/"__label__ham " + text::ModelInput), trains
+// with `options` (its input is set here) and loads the result to check it. `validation`, when
+// not empty, is a labeled JSONL file scored with the new model. Errors: those of
+// ReadLabeledJsonl, InvalidArgument when the data lacks spam or ham, and TrainSupervised's.
+core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data,
+                                            const std::string& validation,
+                                            classifier::TrainOptions options);
+
+}  // namespace hamlet::app
