@@ -1,0 +1,103 @@
+// The /v1 JSON codec: decoding, its errors, and the answer shapes.
+#include "http/json_codec.h"
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "http/http_status.h"
+
+namespace hamlet::http {
+
+TEST_SUITE("http/json_codec") {
+  TEST_CASE("decodes Akismet field names from a JSON object") {
+    auto r = DecodeV1Check(R"({"api_key":"abcdef123456","user_ip":"203.0.113.7",
+        "comment_content":"hello","is_test":true,"comment_context":["a","b"],"ak_js":1712,
+        "user_role":null})");
+    REQUIRE(r.has_value());
+    CHECK(r->api_key == "abcdef123456");
+    CHECK(r->comment.user_ip == "203.0.113.7");
+    CHECK(r->comment.comment_content == "hello");
+    CHECK(r->comment.is_test);
+    CHECK(r->comment.Field("ak_js") == "1712");
+    CHECK(r->comment.Field("api_key").empty());
+    int contexts = 0;
+    for (const auto& f : r->comment.fields) contexts += f.first == "comment_context";
+    CHECK(contexts == 2);
+  }
+
+  TEST_CASE("JSON errors are InvalidArgument with a useful message") {
+    struct Case {
+      const char* body;
+      const char* needle;
+    };
+    for (const Case& c : {Case{"{", "malformed JSON"}, Case{"", "malformed JSON"},
+                          Case{"[1,2]", "JSON object"}, Case{"\"text\"", "JSON object"},
+                          Case{R"({"user_ip":5,"comment_content":"x"})", "user_ip"},
+                          Case{R"({"comment_content":"x","is_test":[1]})", "is_test"},
+                          Case{R"({"comment_content":"x","comment_context":[1]})", "comment_context"},
+                          Case{R"({"comment_content":"x","extra":{"a":1}})", "extra"},
+                          Case{R"({"user_ip":"1.2.3.4"})", "comment_content"},
+                          Case{R"({"comment_content":""})", "comment_content"},
+                          Case{"{\"comment_content\":\"\xFF\"}", "malformed JSON"}}) {
+      CAPTURE(c.body);
+      auto r = DecodeV1Check(c.body);
+      REQUIRE_FALSE(r.has_value());
+      CHECK(r.error().code() == core::StatusCode::kInvalidArgument);
+      CHECK(r.error().message().find(c.needle) != std::string::npos);
+    }
+  }
+
+  TEST_CASE("feedback needs a label and an id or a comment") {
+    auto ok = DecodeV1Feedback(R"({"id":"0123","label":"ham"})");
+    REQUIRE(ok.has_value());
+    CHECK(ok->id == "0123");
+    CHECK(ok->label == engine::Label::kHam);
+    CHECK_FALSE(DecodeV1Feedback(R"({"id":"0123","label":"maybe"})").has_value());
+    CHECK_FALSE(DecodeV1Feedback(R"({"label":"spam"})").has_value());
+    CHECK(DecodeV1Feedback(R"({"label":"spam","comment_content":"x"})").has_value());
+  }
+
+  TEST_CASE("reads a Bearer token case-insensitively") {
+    CHECK(BearerToken("Bearer abcdef123456") == "abcdef123456");
+    CHECK(BearerToken("bearer  abcdef123456 ") == "abcdef123456");
+    CHECK(BearerToken("Basic abc").empty());
+    CHECK(BearerToken("Bearer").empty());
+    CHECK(BearerToken("").empty());
+  }
+
+  TEST_CASE("encodes a check outcome with id, verdict, score, reasons and model") {
+    engine::CheckOutcome o;
+    o.id = "0123456789abcdef0123456789abcdef";
+    o.decision.verdict = core::Verdict::kDiscard;
+    o.decision.score = 0.999;
+    o.decision.reasons.push_back({"links.count", 1.5, "3 links"});
+    o.model_version = "tiny@1234";
+    const auto j = nlohmann::json::parse(EncodeCheckOutcome(o));
+    CHECK(j["id"] == o.id);
+    CHECK(j["verdict"] == "discard");
+    CHECK(j["score"].get<double>() == doctest::Approx(0.999));
+    CHECK(j["reasons"][0]["check"] == "links.count");
+    CHECK(j["reasons"][0]["contribution"].get<double>() == doctest::Approx(1.5));
+    CHECK(j["reasons"][0]["detail"] == "3 links");
+    CHECK(j["model"] == "tiny@1234");
+  }
+
+  TEST_CASE("encodes errors with the code name and the request id") {
+    const auto j = nlohmann::json::parse(
+        EncodeError(core::StatusCode::kUnauthenticated, "bad key", "r-1"));
+    CHECK(j["error"]["code"] == "unauthenticated");
+    CHECK(j["error"]["message"] == "bad key");
+    CHECK(j["error"]["request_id"] == "r-1");
+  }
+
+  TEST_CASE("maps every status code to its HTTP status once") {
+    CHECK(HttpStatusFor(core::StatusCode::kInvalidArgument) == 400);
+    CHECK(HttpStatusFor(core::StatusCode::kUnauthenticated) == 401);
+    CHECK(HttpStatusFor(core::StatusCode::kNotFound) == 404);
+    CHECK(HttpStatusFor(core::StatusCode::kUnavailable) == 503);
+    CHECK(HttpStatusFor(core::StatusCode::kInternal) == 500);
+  }
+}
+
+}  // namespace hamlet::http
