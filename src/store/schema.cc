@@ -1,0 +1,104 @@
+// The migration list. Row formats are documented in src/store/README.md; keep the two in step.
+#include "store/schema.h"
+
+#include <string>
+
+namespace hamlet::store::schema {
+namespace {
+
+// Version 1: the initial schema. Id columns that mean "none" (no key, no linked decision) hold
+// NULL rather than 0 so that foreign keys can be enforced.
+constexpr std::string_view kV1 = R"sql(
+PRAGMA application_id = 1214344556;
+
+CREATE TABLE meta (
+  name  TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE site_keys (
+  id         INTEGER PRIMARY KEY,
+  site_url   TEXT NOT NULL,
+  key_hash   TEXT NOT NULL UNIQUE,
+  key_hint   TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  revoked_ms INTEGER
+);
+
+CREATE TABLE decisions (
+  id                   TEXT PRIMARY KEY NOT NULL CHECK (length(id) > 0),
+  key_id               INTEGER REFERENCES site_keys (id),
+  site_url             TEXT NOT NULL,
+  created_ms           INTEGER NOT NULL,
+  channel              TEXT NOT NULL,
+  verdict              TEXT NOT NULL CHECK (verdict IN ('ham', 'spam', 'discard')),
+  uncertain            INTEGER NOT NULL CHECK (uncertain IN (0, 1)),
+  score                REAL NOT NULL,
+  reasons              TEXT NOT NULL,
+  model_version        TEXT NOT NULL,
+  latency_ms           REAL NOT NULL,
+  is_test              INTEGER NOT NULL CHECK (is_test IN (0, 1)),
+  match_key            TEXT NOT NULL,
+  blog                 TEXT NOT NULL,
+  user_ip              TEXT NOT NULL,
+  user_agent           TEXT NOT NULL,
+  referrer             TEXT NOT NULL,
+  permalink            TEXT NOT NULL,
+  comment_type         TEXT NOT NULL,
+  comment_author       TEXT NOT NULL,
+  comment_author_email TEXT NOT NULL,
+  comment_author_url   TEXT NOT NULL,
+  comment_content      TEXT NOT NULL,
+  comment_date_gmt     TEXT NOT NULL,
+  blog_lang            TEXT NOT NULL,
+  blog_charset         TEXT NOT NULL,
+  user_role            TEXT NOT NULL,
+  recheck_reason       TEXT NOT NULL,
+  honeypot_value       TEXT NOT NULL,
+  fields               TEXT NOT NULL
+);
+CREATE INDEX decisions_by_time ON decisions (created_ms);
+CREATE INDEX decisions_by_match ON decisions (key_id, match_key, created_ms);
+CREATE INDEX decisions_flagged ON decisions (created_ms)
+  WHERE verdict != 'ham' OR uncertain != 0;
+
+CREATE TABLE feedback (
+  id          INTEGER PRIMARY KEY,
+  decision_id TEXT REFERENCES decisions (id),
+  key_id      INTEGER REFERENCES site_keys (id),
+  label       TEXT NOT NULL CHECK (label IN ('spam', 'ham')),
+  source      TEXT NOT NULL,
+  moderator   TEXT NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  is_test     INTEGER NOT NULL CHECK (is_test IN (0, 1)),
+  fields      TEXT NOT NULL
+);
+CREATE INDEX feedback_by_decision ON feedback (decision_id);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema: meta, site_keys, decisions, feedback", kV1},
+};
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int LatestVersion() { return kMigrations[std::size(kMigrations) - 1].version; }
+
+core::Status Migrate(int current_version,
+                     const std::function<core::Status(const Migration&)>& apply) {
+  if (current_version < 0 || current_version > LatestVersion()) {
+    return core::Status::InvalidArgument(
+        "database schema version " + std::to_string(current_version) +
+        " is not one this build knows (newest: " + std::to_string(LatestVersion()) +
+        "); was it written by a newer hamlet?");
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= current_version) continue;
+    if (core::Status s = apply(m); !s.ok()) return s;
+  }
+  return core::Status::Ok();
+}
+
+}  // namespace hamlet::store::schema
