@@ -1,0 +1,261 @@
+// Row <-> record conversions for the SQLite store: the column lists, the JSON text columns,
+// and binding/reading records through Statement. Row formats: src/store/README.md.
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "store/sqlite_store_internal.h"
+
+namespace hamlet::store::internal {
+namespace {
+
+using core::Comment;
+using Json = nlohmann::json;
+
+// Comment members stored as their own TEXT columns, in column order after match_key.
+struct CommentColumn {
+  const char* name;
+  std::string Comment::*member;
+};
+constexpr CommentColumn kCommentColumns[] = {
+    {"blog", &Comment::blog},
+    {"user_ip", &Comment::user_ip},
+    {"user_agent", &Comment::user_agent},
+    {"referrer", &Comment::referrer},
+    {"permalink", &Comment::permalink},
+    {"comment_type", &Comment::comment_type},
+    {"comment_author", &Comment::comment_author},
+    {"comment_author_email", &Comment::comment_author_email},
+    {"comment_author_url", &Comment::comment_author_url},
+    {"comment_content", &Comment::comment_content},
+    {"comment_date_gmt", &Comment::comment_date_gmt},
+    {"blog_lang", &Comment::blog_lang},
+    {"blog_charset", &Comment::blog_charset},
+    {"user_role", &Comment::user_role},
+    {"recheck_reason", &Comment::recheck_reason},
+    {"honeypot_value", &Comment::honeypot_value},
+};
+
+// decisions columns before the comment columns; `fields` follows them.
+constexpr const char* kDecisionHead[] = {
+    "id",    "key_id",  "site_url",      "created_ms", "channel", "verdict",   "uncertain",
+    "score", "reasons", "model_version", "latency_ms", "is_test", "match_key",
+};
+constexpr int kHeadCount = static_cast<int>(std::size(kDecisionHead));
+constexpr int kCommentCount = static_cast<int>(std::size(kCommentColumns));
+constexpr int kFieldsCol = kHeadCount + kCommentCount;
+constexpr int kFeedbackLabelCol = kFieldsCol + 1;
+
+std::vector<std::string> DecisionColumnNames() {
+  std::vector<std::string> names(std::begin(kDecisionHead), std::end(kDecisionHead));
+  for (const CommentColumn& c : kCommentColumns) names.emplace_back(c.name);
+  names.emplace_back("fields");
+  return names;
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view prefix) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += ", ";
+    out += prefix;
+    out += p;
+  }
+  return out;
+}
+
+std::string InsertSql(std::string_view table, const std::vector<std::string>& columns) {
+  std::string params;
+  for (size_t i = 1; i <= columns.size(); ++i) {
+    if (i > 1) params += ", ";
+    params += "?" + std::to_string(i);
+  }
+  return "INSERT INTO " + std::string(table) + " (" + Join(columns, "") + ") VALUES (" + params +
+         ")";
+}
+
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+core::Status Corrupt(std::string_view what) {
+  return core::Status::Internal(std::string("corrupt ") + std::string(what) + " column");
+}
+
+const std::vector<std::string> kFeedbackColumns = {
+    "decision_id", "key_id", "label", "source", "moderator", "created_ms", "is_test", "fields"};
+
+}  // namespace
+
+std::string EncodeFields(const core::FieldList& fields) {
+  Json out = Json::array();
+  for (const auto& [name, value] : fields) out.push_back(Json::array({name, value}));
+  return Dump(out);
+}
+
+core::Result<core::FieldList> DecodeFields(std::string_view json) {
+  Json j = Json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_array()) return Corrupt("fields");
+  core::FieldList out;
+  out.reserve(j.size());
+  for (const Json& pair : j) {
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
+      return Corrupt("fields");
+    }
+    out.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+  }
+  return out;
+}
+
+std::string EncodeReasons(const std::vector<core::Reason>& reasons) {
+  Json out = Json::array();
+  for (const core::Reason& r : reasons) {
+    // NaN and infinities come out as null (JSON has no spelling for them).
+    out.push_back({{"check", r.check}, {"contribution", r.contribution}, {"detail", r.detail}});
+  }
+  return Dump(out);
+}
+
+core::Result<std::vector<core::Reason>> DecodeReasons(std::string_view json) {
+  Json j = Json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_array()) return Corrupt("reasons");
+  std::vector<core::Reason> out;
+  out.reserve(j.size());
+  for (const Json& r : j) {
+    if (!r.is_object()) return Corrupt("reasons");
+    auto check = r.find("check");
+    auto contribution = r.find("contribution");
+    auto detail = r.find("detail");
+    if (check == r.end() || !check->is_string() || detail == r.end() || !detail->is_string() ||
+        contribution == r.end() || !(contribution->is_number() || contribution->is_null())) {
+      return Corrupt("reasons");
+    }
+    core::Reason reason;
+    reason.check = check->get<std::string>();
+    reason.contribution = contribution->is_null() ? std::numeric_limits<double>::quiet_NaN()
+                                                  : contribution->get<double>();
+    reason.detail = detail->get<std::string>();
+    out.push_back(std::move(reason));
+  }
+  return out;
+}
+
+const std::string& DecisionSelectSql() {
+  static const std::string kSql =
+      "SELECT " + Join(DecisionColumnNames(), "d.") +
+      ", (SELECT f.label FROM feedback f WHERE f.decision_id = d.id ORDER BY f.id DESC LIMIT 1)"
+      " FROM decisions d";
+  return kSql;
+}
+
+const std::string& DecisionInsertSql() {
+  static const std::string kSql = InsertSql("decisions", DecisionColumnNames());
+  return kSql;
+}
+
+void BindDecision(Statement& stmt, const DecisionRecord& record, const std::string& reasons_json,
+                  const std::string& fields_json) {
+  const core::Decision& d = record.decision;
+  stmt.BindText(1, record.id);
+  stmt.BindIdOrNull(2, record.key_id);
+  stmt.BindText(3, record.site_url);
+  stmt.BindInt(4, record.created_ms);
+  stmt.BindText(5, record.channel);
+  stmt.BindText(6, core::VerdictName(d.verdict));
+  stmt.BindInt(7, d.uncertain ? 1 : 0);
+  stmt.BindDouble(8, d.score);  // NaN binds as NULL and fails NOT NULL: InvalidArgument
+  stmt.BindText(9, reasons_json);
+  stmt.BindText(10, record.model_version);
+  stmt.BindDouble(11, record.latency_ms);
+  stmt.BindInt(12, record.comment.is_test ? 1 : 0);
+  stmt.BindText(13, record.match_key);
+  for (int i = 0; i < kCommentCount; ++i) {
+    stmt.BindText(kHeadCount + 1 + i, record.comment.*kCommentColumns[i].member);
+  }
+  stmt.BindText(kFieldsCol + 1, fields_json);
+}
+
+core::Result<DecisionRecord> ReadDecision(const Statement& stmt) {
+  DecisionRecord r;
+  r.id = stmt.ColumnText(0);
+  r.key_id = stmt.ColumnIsNull(1) ? 0 : stmt.ColumnInt(1);
+  r.site_url = stmt.ColumnText(2);
+  r.created_ms = stmt.ColumnInt(3);
+  r.channel = stmt.ColumnText(4);
+  std::optional<core::Verdict> verdict = core::ParseVerdict(stmt.ColumnText(5));
+  if (!verdict) return WithContext(Corrupt("verdict"), "decision " + r.id);
+  r.decision.verdict = *verdict;
+  r.decision.uncertain = stmt.ColumnInt(6) != 0;
+  r.decision.score = stmt.ColumnDouble(7);
+  auto reasons = DecodeReasons(stmt.ColumnText(8));
+  if (!reasons) return WithContext(reasons.error(), "decision " + r.id);
+  r.decision.reasons = std::move(reasons).value();
+  r.model_version = stmt.ColumnText(9);
+  r.latency_ms = stmt.ColumnDouble(10);
+  r.comment.is_test = stmt.ColumnInt(11) != 0;
+  r.match_key = stmt.ColumnText(12);
+  for (int i = 0; i < kCommentCount; ++i) {
+    r.comment.*kCommentColumns[i].member = stmt.ColumnText(kHeadCount + i);
+  }
+  auto fields = DecodeFields(stmt.ColumnText(kFieldsCol));
+  if (!fields) return WithContext(fields.error(), "decision " + r.id);
+  r.comment.fields = std::move(fields).value();
+  if (!stmt.ColumnIsNull(kFeedbackLabelCol)) r.feedback_label = stmt.ColumnText(kFeedbackLabelCol);
+  return r;
+}
+
+const std::string& FeedbackSelectSql() {
+  static const std::string kSql =
+      "SELECT f.id, " + Join(kFeedbackColumns, "f.") + " FROM feedback f";
+  return kSql;
+}
+
+const std::string& FeedbackInsertSql() {
+  static const std::string kSql = InsertSql("feedback", kFeedbackColumns);
+  return kSql;
+}
+
+void BindFeedback(Statement& stmt, const FeedbackRecord& record, const std::string& fields_json) {
+  stmt.BindTextOrNull(1, record.decision_id);
+  stmt.BindIdOrNull(2, record.key_id);
+  stmt.BindText(3, record.label);
+  stmt.BindText(4, record.source);
+  stmt.BindText(5, record.moderator);
+  stmt.BindInt(6, record.created_ms);
+  stmt.BindInt(7, record.is_test ? 1 : 0);
+  stmt.BindText(8, fields_json);
+}
+
+core::Result<FeedbackRecord> ReadFeedback(const Statement& stmt) {
+  FeedbackRecord r;
+  r.id = stmt.ColumnInt(0);
+  r.decision_id = stmt.ColumnText(1);  // NULL reads as ""
+  r.key_id = stmt.ColumnIsNull(2) ? 0 : stmt.ColumnInt(2);
+  r.label = stmt.ColumnText(3);
+  r.source = stmt.ColumnText(4);
+  r.moderator = stmt.ColumnText(5);
+  r.created_ms = stmt.ColumnInt(6);
+  r.is_test = stmt.ColumnInt(7) != 0;
+  auto fields = DecodeFields(stmt.ColumnText(8));
+  if (!fields) return WithContext(fields.error(), "feedback " + std::to_string(r.id));
+  r.fields = std::move(fields).value();
+  return r;
+}
+
+const std::string& SiteKeySelectSql() {
+  static const std::string kSql =
+      "SELECT k.id, k.site_url, k.key_hash, k.key_hint, k.created_ms, k.revoked_ms"
+      " FROM site_keys k";
+  return kSql;
+}
+
+SiteKey ReadSiteKey(const Statement& stmt) {
+  SiteKey k;
+  k.id = stmt.ColumnInt(0);
+  k.site_url = stmt.ColumnText(1);
+  k.key_hash = stmt.ColumnText(2);
+  k.key_hint = stmt.ColumnText(3);
+  k.created_ms = stmt.ColumnInt(4);
+  if (!stmt.ColumnIsNull(5)) k.revoked_ms = stmt.ColumnInt(5);
+  return k;
+}
+
+}  // namespace hamlet::store::internal

@@ -1,0 +1,129 @@
+// Internals of the SQLite store, shared by its .cc files: a connection with a statement cache,
+// a borrowed prepared statement, and the row <-> record codec. sqlite3.h itself is included
+// only by sqlite_store.cc, which implements Connection and Statement; this header only
+// forward-declares SQLite's handle types. Not for use outside src/store/ and tests/store/.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/comment.h"
+#include "core/decision.h"
+#include "core/status.h"
+#include "store/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace hamlet::store::internal {
+
+// `status` with `context + ": "` put in front of its message, same code.
+core::Status WithContext(const core::Status& status, std::string_view context);
+
+class Connection;
+
+// A prepared statement borrowed from a Connection's cache. Destroying the handle resets the
+// statement and clears its bindings, so the next borrower finds it fresh. Bind errors are
+// kept and reported by the next Step(). Indexes: parameters 1-based, columns 0-based.
+class Statement {
+ public:
+  Statement(sqlite3_stmt* stmt, const Connection* conn) : stmt_(stmt), conn_(conn) {}
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&&) = delete;
+  Statement(const Statement&) = delete;
+  ~Statement();
+
+  void BindText(int index, std::string_view value);
+  void BindInt(int index, int64_t value);
+  void BindDouble(int index, double value);
+  void BindNull(int index);
+  // Our id columns hold NULL for "none"; in records that is 0 (or an empty string).
+  void BindIdOrNull(int index, int64_t id);
+  void BindTextOrNull(int index, std::string_view value);
+
+  // true when a row is ready, false when the statement is done.
+  core::Result<bool> Step();
+  // Steps until done, ignoring rows (for INSERT/UPDATE).
+  core::Status Run();
+
+  bool ColumnIsNull(int col) const;
+  int64_t ColumnInt(int col) const;
+  double ColumnDouble(int col) const;
+  std::string ColumnText(int col) const;
+
+ private:
+  sqlite3_stmt* stmt_;
+  const Connection* conn_;
+  int bind_rc_ = 0;  // first failing sqlite3_bind_* result, 0 (SQLITE_OK) when none
+};
+
+// One sqlite3 connection. Not thread-safe: the owner serializes all use with its own mutex.
+class Connection {
+ public:
+  // Opens `path` read-write (creating it) or read-only, with extended result codes and the
+  // busy timeout set. Errors are Unavailable/InvalidArgument naming the path.
+  static core::Result<std::unique_ptr<Connection>> Open(const std::string& path, bool read_only,
+                                                        int busy_timeout_ms);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // A statement for `sql`, prepared once per connection and then reused.
+  core::Result<Statement> Prepare(const std::string& sql);
+  // Runs constant SQL (no values!): BEGIN, COMMIT, SAVEPOINT, PRAGMA, migrations.
+  core::Status Exec(const std::string& sql);
+  // The first column of the first row of constant SQL, e.g. a PRAGMA's value.
+  core::Result<std::string> QueryText(const std::string& sql);
+  core::Result<int64_t> QueryInt(const std::string& sql);
+
+  bool IsReadOnly() const;
+  bool InTransaction() const;
+  int64_t LastInsertRowid() const;
+  int64_t Changes() const;
+
+  // Maps a SQLite result code (and this connection's last error message) to a Status:
+  // busy/locked, read-only, full, I/O errors and cannot-open are Unavailable; constraint
+  // violations, too-big values and not-a-database InvalidArgument; anything else (corruption
+  // included) Internal. The message is SQLite's, except the fixed texts "database is locked",
+  // "database is read-only" and "database or disk is full".
+  core::Status Error(int rc) const;
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// --- Row codec (sqlite_store_codec.cc). Column order is fixed by the SQL texts below.
+
+// JSON text for the `fields` columns: [["name","value"], ...] in order. Bytes that are not
+// valid UTF-8 are replaced by U+FFFD (JSON cannot carry them); the typed columns keep them.
+std::string EncodeFields(const core::FieldList& fields);
+// Internal when `json` is not such a list.
+core::Result<core::FieldList> DecodeFields(std::string_view json);
+// JSON text for decisions.reasons: [{"check":..., "contribution":..., "detail":...}, ...].
+std::string EncodeReasons(const std::vector<core::Reason>& reasons);
+core::Result<std::vector<core::Reason>> DecodeReasons(std::string_view json);
+
+// "SELECT <every decision column>, <latest feedback label> FROM decisions d", to which
+// callers append WHERE/ORDER BY clauses.
+const std::string& DecisionSelectSql();
+// INSERT INTO decisions with one parameter per column, for BindDecision.
+const std::string& DecisionInsertSql();
+void BindDecision(Statement& stmt, const DecisionRecord& record, const std::string& reasons_json,
+                  const std::string& fields_json);
+core::Result<DecisionRecord> ReadDecision(const Statement& stmt);
+
+const std::string& FeedbackSelectSql();  // "SELECT ... FROM feedback f"
+const std::string& FeedbackInsertSql();
+void BindFeedback(Statement& stmt, const FeedbackRecord& record, const std::string& fields_json);
+core::Result<FeedbackRecord> ReadFeedback(const Statement& stmt);
+
+const std::string& SiteKeySelectSql();  // "SELECT ... FROM site_keys k"
+SiteKey ReadSiteKey(const Statement& stmt);
+
+}  // namespace hamlet::store::internal

@@ -1,0 +1,328 @@
+// SqliteStore's queries: reads on the read connection, key/meta writes on the write connection,
+// and the group-commit batch that appends decisions and feedback.
+#include <utility>
+
+#include "store/sqlite_store.h"
+#include "store/sqlite_store_internal.h"
+
+namespace hamlet::store {
+
+using core::Result;
+using core::Status;
+using internal::Connection;
+using internal::Statement;
+using internal::WithContext;
+
+// One queued append. The JSON columns are encoded by the caller's thread, not the writer's.
+struct SqliteStore::Write : PendingWrite {
+  const DecisionRecord* decision = nullptr;
+  const FeedbackRecord* feedback = nullptr;
+  std::string reasons_json;
+  std::string fields_json;
+  int64_t new_id = 0;  // feedback: the row id, once inserted
+
+  std::string Describe() const {
+    return decision != nullptr ? "store decision " + decision->id : "store feedback";
+  }
+};
+
+// The connection reads go to, locked for the lifetime of this object.
+class SqliteStore::ReadLock {
+ public:
+  explicit ReadLock(SqliteStore& store)
+      : lock_(store.reader_ ? store.read_mu_ : store.write_mu_),
+        conn_(store.reader_ ? *store.reader_ : *store.writer_) {}
+  Connection& conn() { return conn_; }
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+  Connection& conn_;
+};
+
+namespace {
+
+// Steps `stmt` and reads at most one row with `read`.
+template <typename T, typename Read>
+Result<std::optional<T>> ReadOptional(Statement& stmt, Read read) {
+  Result<bool> row = stmt.Step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<T>();
+  Result<T> value = read(stmt);
+  if (!value) return value.error();
+  return std::optional<T>(std::move(value).value());
+}
+
+// Steps `stmt` to the end, reading every row with `read`.
+template <typename T, typename Read>
+Result<std::vector<T>> ReadAll(Statement& stmt, Read read) {
+  std::vector<T> out;
+  for (;;) {
+    Result<bool> row = stmt.Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    Result<T> value = read(stmt);
+    if (!value) return value.error();
+    out.push_back(std::move(value).value());
+  }
+}
+
+Result<SiteKey> ReadKey(const Statement& stmt) { return internal::ReadSiteKey(stmt); }
+
+}  // namespace
+
+// --- meta
+
+Result<std::optional<std::string>> SqliteStore::GetMeta(const std::string& name) {
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare("SELECT value FROM meta WHERE name = ?1");
+  if (!stmt) return WithContext(stmt.error(), "read setting " + name);
+  stmt->BindText(1, name);
+  auto value = ReadOptional<std::string>(
+      *stmt, [](const Statement& s) -> Result<std::string> { return s.ColumnText(0); });
+  if (!value) return WithContext(value.error(), "read setting " + name);
+  return value;
+}
+
+Result<std::string> SqliteStore::PutMetaIfAbsent(const std::string& name,
+                                                 const std::string& value) {
+  const std::string context = "store setting " + name;
+  std::lock_guard lock(write_mu_);
+  auto read = [&]() -> Result<std::optional<std::string>> {
+    auto stmt = writer_->Prepare("SELECT value FROM meta WHERE name = ?1");
+    if (!stmt) return stmt.error();
+    stmt->BindText(1, name);
+    return ReadOptional<std::string>(
+        *stmt, [](const Statement& s) -> Result<std::string> { return s.ColumnText(0); });
+  };
+  // Read first: no write (and no write lock) when the value exists, as it usually does.
+  auto existing = read();
+  if (!existing) return WithContext(existing.error(), context);
+  if (*existing) return **existing;
+  {
+    // Values are never overwritten, so the insert-or-ignore plus re-read needs no transaction:
+    // whoever inserted first (this or another process) wins, and both read that value.
+    auto stmt = writer_->Prepare(
+        "INSERT INTO meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
+    if (!stmt) return WithContext(stmt.error(), context);
+    stmt->BindText(1, name);
+    stmt->BindText(2, value);
+    if (Status s = stmt->Run(); !s.ok()) return WithContext(s, context);
+  }
+  auto stored = read();
+  if (!stored) return WithContext(stored.error(), context);
+  if (!*stored) return Status::Internal(context + ": value vanished after insert");
+  return **stored;
+}
+
+// --- keys
+
+Result<SiteKey> SqliteStore::AddKey(const std::string& site_url, const std::string& key_hash,
+                                    const std::string& key_hint, int64_t now_ms) {
+  const std::string context = "add key for " + site_url;
+  std::lock_guard lock(write_mu_);
+  auto stmt = writer_->Prepare(
+      "INSERT INTO site_keys (site_url, key_hash, key_hint, created_ms) VALUES (?1, ?2, ?3, ?4)");
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindText(1, site_url);
+  stmt->BindText(2, key_hash);
+  stmt->BindText(3, key_hint);
+  stmt->BindInt(4, now_ms);
+  if (Status s = stmt->Run(); !s.ok()) {
+    if (s.code() == core::StatusCode::kInvalidArgument) {
+      return Status::InvalidArgument(context + ": a key with this hash exists already");
+    }
+    return WithContext(s, context);
+  }
+  SiteKey key;
+  key.id = writer_->LastInsertRowid();
+  key.site_url = site_url;
+  key.key_hash = key_hash;
+  key.key_hint = key_hint;
+  key.created_ms = now_ms;
+  return key;
+}
+
+Result<std::optional<SiteKey>> SqliteStore::FindKeyByHash(const std::string& key_hash) {
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(internal::SiteKeySelectSql() + " WHERE k.key_hash = ?1");
+  if (!stmt) return WithContext(stmt.error(), "find key");
+  stmt->BindText(1, key_hash);
+  auto key = ReadOptional<SiteKey>(*stmt, ReadKey);
+  if (!key) return WithContext(key.error(), "find key");
+  return key;
+}
+
+Result<std::vector<SiteKey>> SqliteStore::ListKeys() {
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(internal::SiteKeySelectSql() + " ORDER BY k.id");
+  if (!stmt) return WithContext(stmt.error(), "list keys");
+  auto keys = ReadAll<SiteKey>(*stmt, ReadKey);
+  if (!keys) return WithContext(keys.error(), "list keys");
+  return keys;
+}
+
+Status SqliteStore::RevokeKey(int64_t key_id, int64_t now_ms) {
+  const std::string context = "revoke key " + std::to_string(key_id);
+  std::lock_guard lock(write_mu_);
+  auto stmt =
+      writer_->Prepare("UPDATE site_keys SET revoked_ms = coalesce(revoked_ms, ?2) WHERE id = ?1");
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindInt(1, key_id);
+  stmt->BindInt(2, now_ms);
+  if (Status s = stmt->Run(); !s.ok()) return WithContext(s, context);
+  if (writer_->Changes() == 0) return Status::NotFound(context + ": no key has this id");
+  return Status::Ok();
+}
+
+// --- decisions and feedback: appends
+
+Status SqliteStore::AppendDecision(const DecisionRecord& record) {
+  if (record.id.empty()) return Status::InvalidArgument("store decision: the id is empty");
+  Write write;
+  write.decision = &record;
+  write.reasons_json = internal::EncodeReasons(record.decision.reasons);
+  write.fields_json = internal::EncodeFields(record.comment.fields);
+  return queue_.Submit(write);
+}
+
+Result<int64_t> SqliteStore::AppendFeedback(const FeedbackRecord& record) {
+  Write write;
+  write.feedback = &record;
+  write.fields_json = internal::EncodeFields(record.fields);
+  if (Status s = queue_.Submit(write); !s.ok()) return s;
+  return write.new_id;
+}
+
+namespace {
+
+// SQLite does not say which foreign key failed; name the candidates.
+Status ExplainForeignKey(const Status& s, const std::string& candidates) {
+  if (s.code() != core::StatusCode::kInvalidArgument ||
+      s.message().find("FOREIGN KEY") == std::string::npos) {
+    return s;
+  }
+  return Status::InvalidArgument(s.message() + " (" + candidates + ")");
+}
+
+}  // namespace
+
+Status SqliteStore::InsertOne(Write& write) {
+  if (write.decision != nullptr) {
+    const DecisionRecord& d = *write.decision;
+    auto stmt = writer_->Prepare(internal::DecisionInsertSql());
+    if (!stmt) return stmt.error();
+    internal::BindDecision(*stmt, d, write.reasons_json, write.fields_json);
+    return ExplainForeignKey(stmt->Run(), "no key has id " + std::to_string(d.key_id));
+  }
+  const FeedbackRecord& f = *write.feedback;
+  auto stmt = writer_->Prepare(internal::FeedbackInsertSql());
+  if (!stmt) return stmt.error();
+  internal::BindFeedback(*stmt, f, write.fields_json);
+  if (Status s = stmt->Run(); !s.ok()) {
+    return ExplainForeignKey(
+        s, "no decision '" + f.decision_id + "' or no key with id " + std::to_string(f.key_id));
+  }
+  write.new_id = writer_->LastInsertRowid();
+  return Status::Ok();
+}
+
+void SqliteStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
+  std::lock_guard lock(write_mu_);
+  // Fails every record not already failed on its own: nothing of the batch is written.
+  auto fail_all = [&](const Status& cause) {
+    if (writer_->InTransaction()) (void)writer_->Exec("ROLLBACK");
+    for (PendingWrite* pw : batch) {
+      auto& w = static_cast<Write&>(*pw);
+      if (w.status.ok()) w.status = WithContext(cause, w.Describe());
+    }
+  };
+  if (Status s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
+  for (PendingWrite* pw : batch) {
+    auto& w = static_cast<Write&>(*pw);
+    // A savepoint per record: a constraint violation undoes this record only.
+    if (Status s = writer_->Exec("SAVEPOINT record"); !s.ok()) return fail_all(s);
+    Status s = InsertOne(w);
+    if (!s.ok() && s.code() != core::StatusCode::kInvalidArgument) return fail_all(s);
+    if (!s.ok()) {
+      w.status = WithContext(s, w.Describe());
+      if (Status r = writer_->Exec("ROLLBACK TO record"); !r.ok()) return fail_all(r);
+    }
+    if (Status r = writer_->Exec("RELEASE record"); !r.ok()) return fail_all(r);
+  }
+  if (Status s = writer_->Exec("COMMIT"); !s.ok()) return fail_all(s);
+  commits_.fetch_add(1);
+}
+
+// --- decisions and feedback: reads
+
+Result<std::optional<DecisionRecord>> SqliteStore::GetDecision(const std::string& id) {
+  const std::string context = "read decision " + id;
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(internal::DecisionSelectSql() + " WHERE d.id = ?1");
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindText(1, id);
+  auto record = ReadOptional<DecisionRecord>(*stmt, internal::ReadDecision);
+  if (!record) return WithContext(record.error(), context);
+  return record;
+}
+
+Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const DecisionFilter& filter) {
+  if (filter.limit < 0 || filter.offset < 0) {
+    return Status::InvalidArgument("list decisions: limit and offset must not be negative");
+  }
+  // Built from constant fragments only; values are bound. The flagged term is spelled exactly
+  // as the decisions_flagged partial index's WHERE, so the planner can use that index.
+  std::string sql = internal::DecisionSelectSql() + " WHERE 1";
+  if (filter.flagged_only) sql += " AND (verdict != 'ham' OR uncertain != 0)";
+  if (filter.unreviewed_only) {
+    sql += " AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.decision_id = d.id)";
+  }
+  if (filter.key_id) sql += " AND d.key_id IS ?3";
+  sql += " ORDER BY d.created_ms DESC, d.rowid DESC LIMIT ?1 OFFSET ?2";
+
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(sql);
+  if (!stmt) return WithContext(stmt.error(), "list decisions");
+  stmt->BindInt(1, filter.limit);
+  stmt->BindInt(2, filter.offset);
+  if (filter.key_id) stmt->BindIdOrNull(3, *filter.key_id);
+  auto records = ReadAll<DecisionRecord>(*stmt, internal::ReadDecision);
+  if (!records) return WithContext(records.error(), "list decisions");
+  return records;
+}
+
+Result<std::optional<DecisionRecord>> SqliteStore::FindDecisionByMatchKey(
+    int64_t key_id, const std::string& match_key) {
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(internal::DecisionSelectSql() +
+                                  " WHERE d.key_id IS ?1 AND d.match_key = ?2"
+                                  " ORDER BY d.created_ms DESC, d.rowid DESC LIMIT 1");
+  if (!stmt) return WithContext(stmt.error(), "find decision");
+  stmt->BindIdOrNull(1, key_id);
+  stmt->BindText(2, match_key);
+  auto record = ReadOptional<DecisionRecord>(*stmt, internal::ReadDecision);
+  if (!record) return WithContext(record.error(), "find decision");
+  return record;
+}
+
+Result<std::vector<FeedbackRecord>> SqliteStore::ListFeedback(const std::string& decision_id) {
+  const std::string context = "list feedback on " + decision_id;
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(internal::FeedbackSelectSql() +
+                                  " WHERE f.decision_id = ?1 ORDER BY f.id");
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindText(1, decision_id);
+  auto records = ReadAll<FeedbackRecord>(*stmt, internal::ReadFeedback);
+  if (!records) return WithContext(records.error(), context);
+  return records;
+}
+
+Status SqliteStore::Ping() {
+  ReadLock lock(*this);
+  // Reads the database header, so a vanished or unreadable file shows up.
+  Result<int64_t> version = lock.conn().QueryInt("PRAGMA user_version");
+  if (!version) return WithContext(version.error(), "database '" + path_ + "'");
+  return Status::Ok();
+}
+
+}  // namespace hamlet::store
