@@ -1,0 +1,114 @@
+// hamletd as a process: health, start-up failures, graceful stop, concurrent load.
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "support/hamletd_process.h"
+
+namespace hamlet::testing {
+
+TEST_SUITE("e2e/service") {
+  TEST_CASE("healthz answers ok once the model and database are up") {
+    HamletdProcess d;
+    httplib::Client c(d.host(), d.port());
+    auto res = c.Get("/healthz");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->body == "ok");
+    CHECK(res->has_header("X-Request-Id"));
+  }
+
+  TEST_CASE("SIGTERM stops hamletd cleanly with exit code 0") {
+    HamletdProcess d;
+    CHECK(d.Stop() == 0);
+    CHECK(d.Log().find("stopping") != std::string::npos);
+  }
+
+  TEST_CASE("the access log has a request id, latency and a masked IP, never the key") {
+    HamletdProcess d;
+    httplib::Client c(d.host(), d.port());
+    auto r = c.Post("/1.1/comment-check",
+                    "api_key=" + d.key() +
+                        "&blog=http%3A%2F%2Fx.test%2F&user_ip=203.0.113.77"
+                        "&comment_author_email=alice%40example.com&comment_content=hi",
+                    "application/x-www-form-urlencoded");
+    REQUIRE(r);
+    const std::string id = r->get_header_value("X-Request-Id");
+    REQUIRE_FALSE(id.empty());
+    d.Stop();  // flushes the log
+    const std::string log = d.Log();
+    CHECK(log.find(id + " POST /1.1/comment-check 200") != std::string::npos);
+    CHECK(log.find("ms ip=127.0.0.x") != std::string::npos);
+    CHECK(log.find("203.0.113.x") != std::string::npos);
+    CHECK(log.find("203.0.113.77") == std::string::npos);
+    CHECK(log.find("alice@") == std::string::npos);
+    CHECK(log.find(d.key()) == std::string::npos);
+  }
+
+  TEST_CASE("hamletd refuses to start with one clear line for a bad model or database") {
+    TempDir dir;
+    const std::string db = dir.File("h.db");
+    SUBCASE("missing model") {
+      const CommandResult r = RunCommand({HamletdBinary(), "--db", db, "--listen",
+                                          "127.0.0.1:1", "--model", dir.File("none.ftz")});
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("none.ftz") != std::string::npos);
+    }
+    SUBCASE("corrupt model") {
+      std::ofstream(dir.File("bad.ftz")) << "not a model at all";
+      const CommandResult r = RunCommand({HamletdBinary(), "--db", db, "--listen",
+                                          "127.0.0.1:1", "--model", dir.File("bad.ftz")});
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("bad.ftz") != std::string::npos);
+    }
+    SUBCASE("database in a missing directory") {
+      const CommandResult r =
+          RunCommand({HamletdBinary(), "--db", dir.File("no/such/dir/h.db"), "--listen",
+                      "127.0.0.1:1", "--model", E2eModelPath()});
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("h.db") != std::string::npos);
+    }
+    SUBCASE("a file that is not a database") {
+      std::ofstream(dir.File("text.db")) << "hello, this is not SQLite\n";
+      const CommandResult r = RunCommand({HamletdBinary(), "--db", dir.File("text.db"),
+                                          "--listen", "127.0.0.1:1", "--model", E2eModelPath()});
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("text.db") != std::string::npos);
+    }
+    SUBCASE("bad --listen") {
+      const CommandResult r = RunCommand({HamletdBinary(), "--db", db, "--listen", "nonsense",
+                                          "--model", E2eModelPath()});
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("--listen") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("concurrent clients on more connections than workers all get verdicts") {
+    HamletdProcess::Options options;
+    options.extra_args = {"--threads", "4"};
+    HamletdProcess d(options);
+    std::atomic<int> ok{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 8; ++t) {
+      clients.emplace_back([&, t] {
+        httplib::Client c(d.host(), d.port());
+        c.set_read_timeout(std::chrono::seconds(10));
+        for (int i = 0; i < 10; ++i) {
+          auto r = c.Post("/1.1/comment-check",
+                          "api_key=" + d.key() + "&blog=http%3A%2F%2Fx.test%2F&user_ip=10.0.0." +
+                              std::to_string(t) + "&comment_content=comment+" + std::to_string(i),
+                          "application/x-www-form-urlencoded");
+          if (r && r->status == 200 && (r->body == "true" || r->body == "false")) ++ok;
+        }
+      });
+    }
+    for (auto& c : clients) c.join();
+    CHECK(ok.load() == 80);
+  }
+}
+
+}  // namespace hamlet::testing
