@@ -68,7 +68,9 @@ std::string InsertSql(std::string_view table, const std::vector<std::string>& co
   std::string params;
   for (size_t i = 1; i <= columns.size(); ++i) {
     if (i > 1) params += ", ";
-    params += "?" + std::to_string(i);
+    // Appended piecewise: `"?" + std::to_string(i)` trips GCC 12's -Wrestrict false positive.
+    params += '?';
+    params += std::to_string(i);
   }
   return "INSERT INTO " + std::string(table) + " (" + Join(columns, "") + ") VALUES (" + params +
          ")";
