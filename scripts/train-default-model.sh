@@ -61,7 +61,8 @@ done
 all=()
 for v in "${VIDEOS[@]}" "$SMS"; do all+=(--data "$CORPORA/$v.jsonl"); done
 echo "== shipped model" >&2
-"$HAMLET" train "${all[@]}" --out "$TMP/hamlet-default.ftz" "${TRAIN_ARGS[@]}" > "$TMP/train.log"
+"$HAMLET" train "${all[@]}" --out "$TMP/hamlet-default.ftz" "${TRAIN_ARGS[@]}" \
+  | sed "s#$TMP/#models/#g" > "$TMP/train.log"
 cat "$TMP/train.log" >&2
 mv "$TMP/hamlet-default.ftz" "$OUT"
 

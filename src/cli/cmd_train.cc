@@ -38,8 +38,9 @@ void Run(Context& ctx, const TrainArgs& args) {
     int decile = static_cast<int>(progress * 10.0);
     if (decile <= last_decile) return;
     last_decile = decile;
-    err << "training: " << decile * 10 << "%  loss " << std::fixed << std::setprecision(4) << loss
-        << "\n";
+    err << "training: " << decile * 10 << "%";
+    if (loss >= 0) err << "  loss " << std::fixed << std::setprecision(4) << loss;
+    err << "\n";
   };
   auto& out = *ctx.out;
   out << "training " << args.out << " (dim " << options.dim << ", epoch " << options.epoch
