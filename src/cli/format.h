@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/decision.h"
-#include "store/store.h"
+#include "engine/moderation.h"  // the records the engine hands out
 
 namespace hamlet::cli {
 
