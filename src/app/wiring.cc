@@ -30,6 +30,8 @@ std::string DefaultModelPath() {
       dir / ".." / "models" / kDefaultModelFile,
       dir / "models" / kDefaultModelFile,
       std::filesystem::path("/usr/share/hamlet/models") / kDefaultModelFile,
+      // A build directory outside the source tree still finds the tree it was built from.
+      std::filesystem::path(HAMLET_SOURCE_MODELS_DIR) / kDefaultModelFile,
   };
   for (const auto& candidate : candidates) {
     std::error_code ec;

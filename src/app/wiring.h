@@ -40,7 +40,8 @@ struct Services {
 core::Result<std::unique_ptr<Services>> Open(const Options& options);
 
 // The shipped model: models/hamlet-default.ftz next to the build or install tree
-// (<exe>/../models, <exe>/models, then /usr/share/hamlet/models). $HAMLET_MODEL overrides.
+// (<exe>/../models, <exe>/models, /usr/share/hamlet/models, then the models/ of the source
+// tree this was built from). $HAMLET_MODEL overrides.
 std::string DefaultModelPath();
 
 }  // namespace hamlet::app
