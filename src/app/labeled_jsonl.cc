@@ -8,29 +8,6 @@
 #include <nlohmann/json.hpp>
 
 namespace hamlet::app {
-namespace {
-
-// Field name -> member of core::Comment, for the Akismet names the corpora and exports use.
-std::string* Member(core::Comment& c, const std::string& name) {
-  if (name == "comment_content") return &c.comment_content;
-  if (name == "comment_author") return &c.comment_author;
-  if (name == "comment_author_email") return &c.comment_author_email;
-  if (name == "comment_author_url") return &c.comment_author_url;
-  if (name == "comment_type") return &c.comment_type;
-  if (name == "comment_date_gmt") return &c.comment_date_gmt;
-  if (name == "user_ip") return &c.user_ip;
-  if (name == "user_agent") return &c.user_agent;
-  if (name == "permalink") return &c.permalink;
-  if (name == "referrer") return &c.referrer;
-  if (name == "blog") return &c.blog;
-  if (name == "blog_lang") return &c.blog_lang;
-  if (name == "blog_charset") return &c.blog_charset;
-  if (name == "user_role") return &c.user_role;
-  if (name == "recheck_reason") return &c.recheck_reason;
-  return nullptr;
-}
-
-}  // namespace
 
 core::Result<std::vector<engine::LabeledComment>> ReadLabeledJsonl(const std::string& path) {
   std::ifstream in(path);
@@ -52,16 +29,18 @@ core::Result<std::vector<engine::LabeledComment>> ReadLabeledJsonl(const std::st
          label->get_ref<const std::string&>() != "ham")) {
       return core::Status::InvalidArgument(where() + "needs \"label\": \"spam\" or \"ham\"");
     }
-    engine::LabeledComment lc;
-    lc.is_spam = label->get_ref<const std::string&>() == "spam";
+    core::FieldList fields;
     for (auto it = j.begin(); it != j.end(); ++it) {
       if (it.key() == "label") continue;
-      if (it.key() == "is_test" && it->is_boolean()) lc.comment.is_test = it->get<bool>();
-      if (!it->is_string()) continue;
-      const std::string& value = it->get_ref<const std::string&>();
-      if (std::string* member = Member(lc.comment, it.key())) *member = value;
-      if (!value.empty()) lc.comment.fields.emplace_back(it.key(), value);
+      if (it->is_string()) {
+        fields.emplace_back(it.key(), it->get<std::string>());
+      } else if (it->is_boolean()) {
+        fields.emplace_back(it.key(), it->get<bool>() ? "true" : "false");
+      }
     }
+    engine::LabeledComment lc;
+    lc.is_spam = label->get_ref<const std::string&>() == "spam";
+    lc.comment = core::CommentFromFields(std::move(fields));
     out.push_back(std::move(lc));
   }
   if (in.bad()) return core::Status::Internal("read error on '" + path + "'");

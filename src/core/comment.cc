@@ -47,9 +47,12 @@ Comment CommentFromFields(FieldList fields) {
       // The first occurrence wins, as Field() returns it.
       if (name == m.name && (c.*m.member).empty()) c.*m.member = value;
     }
-    if (name == "is_test") c.is_test = value == "1" || value == "true";
   }
-  if (const std::string& hp = c.Field("honeypot_field_name"); !hp.empty()) {
+  std::string is_test = c.Field("is_test");
+  for (char& ch : is_test) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+  c.is_test = is_test == "1" || is_test == "true" || is_test == "yes" || is_test == "on";
+  if (const std::string& hp = c.Field("honeypot_field_name");
+      !hp.empty() && hp != "honeypot_field_name") {
     c.honeypot_value = c.Field(hp);
   }
   return c;

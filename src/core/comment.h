@@ -38,7 +38,7 @@ struct Comment {
 
 // Builds a Comment from submitted (name, value) pairs with Akismet's field names: the one
 // mapping shared by every codec (form, JSON, JSONL, CLI). Empty values are treated as absent
-// and dropped; unknown names are kept in `fields`; `is_test` is true for "1"/"true"; the
+// and dropped; unknown names are kept in `fields`; `is_test` is true for 1/true/yes/on; the
 // honeypot value is the value of the field that `honeypot_field_name` names.
 Comment CommentFromFields(FieldList fields);
 

@@ -119,12 +119,6 @@ bool IsContextName(std::string_view name) {
   return true;
 }
 
-bool IsTrue(std::string_view v) {
-  std::string lower;
-  for (char c : v) lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
-  return lower == "1" || lower == "true" || lower == "yes" || lower == "on";
-}
-
 }  // namespace
 
 core::Result<core::FieldList> ParseForm(std::string_view body) {
@@ -180,45 +174,17 @@ std::string_view FirstValue(const core::FieldList& fields, std::string_view name
 
 core::Comment CommentFromFields(const core::FieldList& raw_fields) {
   const std::string charset = std::string(FirstValue(raw_fields, "blog_charset"));
-  core::Comment c;
+  core::FieldList clean;
+  clean.reserve(raw_fields.size());
   for (const auto& [raw_name, raw_value] : raw_fields) {
     if (raw_value.empty()) continue;
     std::string name = ToUtf8(raw_name, charset);
     if (name == "api_key" || name == "key") continue;
     if (IsContextName(name)) name = "comment_context";
-    c.fields.emplace_back(std::move(name), ToUtf8(raw_value, charset));
+    clean.emplace_back(std::move(name), ToUtf8(raw_value, charset));
   }
-
-  struct Member {
-    std::string_view name;
-    std::string core::Comment::*field;
-  };
-  static constexpr Member kMembers[] = {
-      {"blog", &core::Comment::blog},
-      {"user_ip", &core::Comment::user_ip},
-      {"user_agent", &core::Comment::user_agent},
-      {"referrer", &core::Comment::referrer},
-      {"permalink", &core::Comment::permalink},
-      {"comment_type", &core::Comment::comment_type},
-      {"comment_author", &core::Comment::comment_author},
-      {"comment_author_email", &core::Comment::comment_author_email},
-      {"comment_author_url", &core::Comment::comment_author_url},
-      {"comment_content", &core::Comment::comment_content},
-      {"comment_date_gmt", &core::Comment::comment_date_gmt},
-      {"blog_lang", &core::Comment::blog_lang},
-      {"blog_charset", &core::Comment::blog_charset},
-      {"user_role", &core::Comment::user_role},
-      {"recheck_reason", &core::Comment::recheck_reason},
-  };
-  for (const Member& m : kMembers) {
-    c.*(m.field) = std::string(FirstValue(c.fields, m.name));
-  }
-  c.is_test = IsTrue(FirstValue(c.fields, "is_test"));
-  const std::string_view honeypot_name = FirstValue(c.fields, "honeypot_field_name");
-  if (!honeypot_name.empty() && honeypot_name != "honeypot_field_name") {
-    c.honeypot_value = std::string(FirstValue(c.fields, honeypot_name));
-  }
-  return c;
+  // The mapping of names onto Comment members is the one shared by every codec.
+  return core::CommentFromFields(std::move(clean));
 }
 
 }  // namespace hamlet::http
