@@ -13,12 +13,7 @@ const std::string& Comment::Field(const std::string& name) const {
 
 namespace {
 
-// Members of Comment addressed by their Akismet field names.
-struct NamedMember {
-  const char* name;
-  std::string Comment::*member;
-};
-constexpr NamedMember kMembers[] = {
+constexpr CommentMember kMembers[] = {
     {"blog", &Comment::blog},
     {"user_ip", &Comment::user_ip},
     {"user_agent", &Comment::user_agent},
@@ -37,6 +32,8 @@ constexpr NamedMember kMembers[] = {
 };
 
 }  // namespace
+
+std::span<const CommentMember> CommentMembers() { return kMembers; }
 
 Comment CommentFromFields(FieldList fields) {
   Comment c;

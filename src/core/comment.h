@@ -2,6 +2,7 @@
 // their wire formats onto this; everything below the http/cli layers speaks only this type.
 #pragma once
 
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,15 @@ struct Comment {
   // Value of the first field named `name` in `fields`, or "" when absent.
   const std::string& Field(const std::string& name) const;
 };
+
+// A string member of Comment and its Akismet field name.
+struct CommentMember {
+  const char* name;
+  std::string Comment::*member;
+};
+// The Akismet-named string members of Comment (blog ... recheck_reason), in a fixed order;
+// honeypot_value and is_test are derived and not listed.
+std::span<const CommentMember> CommentMembers();
 
 // Builds a Comment from submitted (name, value) pairs with Akismet's field names: the one
 // mapping shared by every codec (form, JSON, JSONL, CLI). Empty values are treated as absent

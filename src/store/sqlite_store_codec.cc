@@ -13,29 +13,17 @@ namespace {
 using core::Comment;
 using Json = nlohmann::json;
 
-// Comment members stored as their own TEXT columns, in column order after match_key.
-struct CommentColumn {
-  const char* name;
-  std::string Comment::*member;
-};
-constexpr CommentColumn kCommentColumns[] = {
-    {"blog", &Comment::blog},
-    {"user_ip", &Comment::user_ip},
-    {"user_agent", &Comment::user_agent},
-    {"referrer", &Comment::referrer},
-    {"permalink", &Comment::permalink},
-    {"comment_type", &Comment::comment_type},
-    {"comment_author", &Comment::comment_author},
-    {"comment_author_email", &Comment::comment_author_email},
-    {"comment_author_url", &Comment::comment_author_url},
-    {"comment_content", &Comment::comment_content},
-    {"comment_date_gmt", &Comment::comment_date_gmt},
-    {"blog_lang", &Comment::blog_lang},
-    {"blog_charset", &Comment::blog_charset},
-    {"user_role", &Comment::user_role},
-    {"recheck_reason", &Comment::recheck_reason},
-    {"honeypot_value", &Comment::honeypot_value},
-};
+// Comment members stored as their own TEXT columns, in column order after match_key: the
+// Akismet-named members, then the derived honeypot value.
+const std::vector<core::CommentMember>& CommentColumns() {
+  static const std::vector<core::CommentMember> columns = [] {
+    auto members = core::CommentMembers();
+    std::vector<core::CommentMember> out(members.begin(), members.end());
+    out.push_back({"honeypot_value", &Comment::honeypot_value});
+    return out;
+  }();
+  return columns;
+}
 
 // decisions columns before the comment columns; `fields` follows them.
 constexpr const char* kDecisionHead[] = {
@@ -43,13 +31,13 @@ constexpr const char* kDecisionHead[] = {
     "score", "reasons", "model_version", "latency_ms", "is_test", "match_key",
 };
 constexpr int kHeadCount = static_cast<int>(std::size(kDecisionHead));
-constexpr int kCommentCount = static_cast<int>(std::size(kCommentColumns));
-constexpr int kFieldsCol = kHeadCount + kCommentCount;
-constexpr int kFeedbackLabelCol = kFieldsCol + 1;
+const int kCommentCount = static_cast<int>(CommentColumns().size());
+const int kFieldsCol = kHeadCount + kCommentCount;
+const int kFeedbackLabelCol = kFieldsCol + 1;
 
 std::vector<std::string> DecisionColumnNames() {
   std::vector<std::string> names(std::begin(kDecisionHead), std::end(kDecisionHead));
-  for (const CommentColumn& c : kCommentColumns) names.emplace_back(c.name);
+  for (const core::CommentMember& c : CommentColumns()) names.emplace_back(c.name);
   names.emplace_back("fields");
   return names;
 }
@@ -170,7 +158,7 @@ void BindDecision(Statement& stmt, const DecisionRecord& record, const std::stri
   stmt.BindInt(12, record.comment.is_test ? 1 : 0);
   stmt.BindText(13, record.match_key);
   for (int i = 0; i < kCommentCount; ++i) {
-    stmt.BindText(kHeadCount + 1 + i, record.comment.*kCommentColumns[i].member);
+    stmt.BindText(kHeadCount + 1 + i, record.comment.*CommentColumns()[i].member);
   }
   stmt.BindText(kFieldsCol + 1, fields_json);
 }
@@ -195,7 +183,7 @@ core::Result<DecisionRecord> ReadDecision(const Statement& stmt) {
   r.comment.is_test = stmt.ColumnInt(11) != 0;
   r.match_key = stmt.ColumnText(12);
   for (int i = 0; i < kCommentCount; ++i) {
-    r.comment.*kCommentColumns[i].member = stmt.ColumnText(kHeadCount + i);
+    r.comment.*CommentColumns()[i].member = stmt.ColumnText(kHeadCount + i);
   }
   auto fields = DecodeFields(stmt.ColumnText(kFieldsCol));
   if (!fields) return WithContext(fields.error(), "decision " + r.id);

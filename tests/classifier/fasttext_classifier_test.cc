@@ -14,43 +14,16 @@
 
 #include "classifier/fasttext_trainer.h"
 #include "support/temp_dir.h"
+#include "support/tiny_model.h"
 
 namespace hamlet::classifier {
 namespace {
 
-// Writes ~40 labeled lines.
-void WriteTrainingFile(const std::string& path) {
-  const char* spam[] = {"buy cheap pills online now _url_ _tld_com",
-                        "best casino bonus click here _url_ _tld_ru",
-                        "cheap viagra free shipping order today",
-                        "win bitcoin fast click link _url_ _shortener_",
-                        "check out my channel and subscribe please",
-                        "make money from home call _phone_ now",
-                        "free iphone giveaway click _url_ _tld_xyz",
-                        "subscribe to my channel for free gift cards",
-                        "cheap pills best price casino bonus",
-                        "earn _num_ dollars a day working from home"};
-  const char* ham[] = {"i agree with the point about schools",
-                       "thanks for the clear article",
-                       "the second chart looks wrong to me",
-                       "great reporting on the council vote",
-                       "my grandmother grew up in that town",
-                       "interesting point about the budget",
-                       "this song reminds me of summer",
-                       "the chorus is so catchy i love it",
-                       "who is watching this in _num_ ?",
-                       "the video quality is great"};
-  std::ofstream out(path);
-  for (int round = 0; round < 2; ++round) {
-    for (const char* s : spam) out << "__label__spam " << s << "\n";
-    for (const char* h : ham) out << "__label__ham " << h << "\n";
-  }
-}
 
 
 // Trains a tiny model into `dir` and returns its path.
 std::string TrainTiny(const testing::TempDir& dir, bool quantize, int epoch = 20) {
-  WriteTrainingFile(dir.File("train.txt"));
+  testing::WriteTinyTrainingFile(dir.File("train.txt"));
   TrainOptions o;
   o.input = dir.File("train.txt");
   o.output = dir.File(quantize ? "tiny.ftz" : "tiny.bin");

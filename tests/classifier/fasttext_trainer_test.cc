@@ -10,38 +10,11 @@
 
 #include "classifier/fasttext_classifier.h"
 #include "support/temp_dir.h"
+#include "support/tiny_model.h"
 
 namespace hamlet::classifier {
 namespace {
 
-// Writes ~40 labeled lines.
-void WriteTrainingFile(const std::string& path) {
-  const char* spam[] = {"buy cheap pills online now _url_ _tld_com",
-                        "best casino bonus click here _url_ _tld_ru",
-                        "cheap viagra free shipping order today",
-                        "win bitcoin fast click link _url_ _shortener_",
-                        "check out my channel and subscribe please",
-                        "make money from home call _phone_ now",
-                        "free iphone giveaway click _url_ _tld_xyz",
-                        "subscribe to my channel for free gift cards",
-                        "cheap pills best price casino bonus",
-                        "earn _num_ dollars a day working from home"};
-  const char* ham[] = {"i agree with the point about schools",
-                       "thanks for the clear article",
-                       "the second chart looks wrong to me",
-                       "great reporting on the council vote",
-                       "my grandmother grew up in that town",
-                       "interesting point about the budget",
-                       "this song reminds me of summer",
-                       "the chorus is so catchy i love it",
-                       "who is watching this in _num_ ?",
-                       "the video quality is great"};
-  std::ofstream out(path);
-  for (int round = 0; round < 2; ++round) {
-    for (const char* s : spam) out << "__label__spam " << s << "\n";
-    for (const char* h : ham) out << "__label__ham " << h << "\n";
-  }
-}
 
 
 std::string ReadAll(const std::string& path) {
@@ -63,7 +36,7 @@ TEST_SUITE("classifier/fasttext_trainer") {
 
 TEST_CASE("gives a byte-identical model for the same input and options") {
   testing::TempDir dir;
-  WriteTrainingFile(dir.File("train.txt"));
+  testing::WriteTinyTrainingFile(dir.File("train.txt"));
   for (bool quantize : {false, true}) {
     CAPTURE(quantize);
     TrainOptions a = TinyOptions(dir.File("train.txt"), dir.File("a.model"));
@@ -79,7 +52,7 @@ TEST_CASE("gives a byte-identical model for the same input and options") {
 
 TEST_CASE("writes a quantized model the classifier loads, and no temporary files") {
   testing::TempDir dir;
-  WriteTrainingFile(dir.File("train.txt"));
+  testing::WriteTinyTrainingFile(dir.File("train.txt"));
   TrainOptions o = TinyOptions(dir.File("train.txt"), dir.File("tiny.ftz"));
   double last_progress = -1;
   o.on_progress = [&last_progress](double progress, double) { last_progress = progress; };
@@ -114,7 +87,7 @@ TEST_CASE("returns InvalidArgument for a missing or unusable training file") {
     CHECK(s.code() == core::StatusCode::kInvalidArgument);
   }
   SUBCASE("bad options") {
-    WriteTrainingFile(dir.File("train.txt"));
+    testing::WriteTinyTrainingFile(dir.File("train.txt"));
     TrainOptions o = TinyOptions(dir.File("train.txt"), dir.File("m.bin"));
     o.dim = 0;
     CHECK(TrainSupervised(o).code() == core::StatusCode::kInvalidArgument);
@@ -127,7 +100,7 @@ TEST_CASE("returns InvalidArgument for a missing or unusable training file") {
 
 TEST_CASE("returns an error instead of throwing when the output cannot be written") {
   testing::TempDir dir;
-  WriteTrainingFile(dir.File("train.txt"));
+  testing::WriteTinyTrainingFile(dir.File("train.txt"));
   auto s = TrainSupervised(TinyOptions(dir.File("train.txt"), dir.File("no/such/dir/m.ftz")));
   CHECK(!s.ok());
   CHECK(s.code() == core::StatusCode::kInternal);

@@ -11,25 +11,42 @@
 
 namespace hamlet::testing {
 
+void WriteTinyTrainingFile(const std::string& path) {
+  const char* spam[] = {"buy cheap pills online now _url_ _tld_com",
+                        "best casino bonus click here _url_ _tld_ru",
+                        "cheap viagra free shipping order today",
+                        "win bitcoin fast click link _url_ _shortener_",
+                        "check out my channel and subscribe please",
+                        "make money from home call _phone_ now",
+                        "free iphone giveaway click _url_ _tld_xyz",
+                        "subscribe to my channel for free gift cards",
+                        "cheap pills best price casino bonus",
+                        "earn _num_ dollars a day working from home"};
+  const char* ham[] = {"i agree with the point about schools",
+                       "thanks for the clear article",
+                       "the second chart looks wrong to me",
+                       "great reporting on the council vote",
+                       "my grandmother grew up in that town",
+                       "interesting point about the budget",
+                       "this song reminds me of summer",
+                       "the chorus is so catchy i love it",
+                       "who is watching this in _num_ ?",
+                       "the video quality is great"};
+  std::ofstream out(path);
+  for (int round = 0; round < 2; ++round) {
+    for (const char* s : spam) out << "__label__spam " << s << "\n";
+    for (const char* h : ham) out << "__label__ham " << h << "\n";
+  }
+}
+
+
 const std::string& TinyModelPath() {
   static const std::string path = [] {
     const auto dir = std::filesystem::temp_directory_path() /
                      ("hamlet-tiny-model-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     const auto input = (dir / "train.txt").string();
-    {
-      std::ofstream out(input);
-      const char* spam[] = {"buy cheap pills online now", "best casino bonus click here",
-                            "cheap viagra free shipping", "win bitcoin fast click link",
-                            "cheap pills best price casino", "visit my site for cheap viagra"};
-      const char* ham[] = {"i agree with the point about schools", "thanks for the clear article",
-                           "the second chart looks wrong to me", "great reporting on the council vote",
-                           "my grandmother grew up in that town", "interesting point about the budget"};
-      for (int round = 0; round < 4; ++round) {
-        for (const char* s : spam) out << "__label__spam " << s << "\n";
-        for (const char* h : ham) out << "__label__ham " << h << "\n";
-      }
-    }
+    WriteTinyTrainingFile(input);
     classifier::TrainOptions options;
     options.input = input;
     options.output = (dir / "tiny.bin").string();

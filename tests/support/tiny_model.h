@@ -6,8 +6,11 @@
 
 namespace hamlet::testing {
 
+// Writes ~40 labeled lines in fastText's format (already normalized text): spam about pills,
+// casinos, channels and links; ham about articles, votes and songs.
+void WriteTinyTrainingFile(const std::string& path);
+
 // Path of the model (trained on first call; aborts the test run if training fails).
-// "cheap pills casino viagra bitcoin" style texts are spam, ordinary remarks are ham.
 const std::string& TinyModelPath();
 
 }  // namespace hamlet::testing
