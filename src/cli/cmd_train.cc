@@ -7,6 +7,7 @@
 
 #include "app/training.h"
 #include "cli/command.h"
+#include "engine/evaluation.h"
 
 namespace hamlet::cli {
 namespace {
@@ -21,8 +22,6 @@ struct TrainArgs {
   int word_ngrams = 0;
   bool no_quantize = false;
 };
-
-double Ratio(long a, long b) { return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b); }
 
 void Run(Context& ctx, const TrainArgs& args) {
   classifier::TrainOptions options;
@@ -53,11 +52,10 @@ void Run(Context& ctx, const TrainArgs& args) {
       << " ham)\n";
   if (report->validation) {
     const auto& v = *report->validation;
-    double precision = Ratio(v.tp, v.tp + v.fp), recall = Ratio(v.tp, v.tp + v.fn);
-    double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0;
+    const auto m = engine::Metrics::FromCounts(v.tp, v.fp, v.tn, v.fn);
     out << std::fixed << std::setprecision(4) << "validation (classifier alone, P(spam) >= 0.5): "
-        << "fpr " << Ratio(v.fp, v.fp + v.tn) << "  precision " << precision << "  recall "
-        << recall << "  f1 " << f1 << "\n";
+        << "fpr " << m.fpr << "  precision " << m.precision << "  recall " << m.recall
+        << "  f1 " << m.f1 << "\n";
   }
   out << "wrote " << args.out << " (" << report->model_bytes << " bytes, model "
       << report->model_version << ")\n";

@@ -34,8 +34,21 @@ double Auc(std::vector<std::pair<double, bool>> scored) {
 
 }  // namespace
 
-core::Result<Metrics> Evaluate(const Filter& filter, const std::vector<LabeledComment>& data) {
+Metrics Metrics::FromCounts(long tp, long fp, long tn, long fn) {
   Metrics m;
+  m.tp = tp;
+  m.fp = fp;
+  m.tn = tn;
+  m.fn = fn;
+  m.precision = Ratio(tp, tp + fp);
+  m.recall = Ratio(tp, tp + fn);
+  m.f1 = Ratio(2 * m.precision * m.recall, m.precision + m.recall);
+  m.fpr = Ratio(fp, fp + tn);
+  return m;
+}
+
+core::Result<Metrics> Evaluate(const Filter& filter, const std::vector<LabeledComment>& data) {
+  long tp = 0, fp = 0, tn = 0, fn = 0;
   std::vector<std::pair<double, bool>> scored;
   scored.reserve(data.size());
   for (const auto& item : data) {
@@ -43,16 +56,13 @@ core::Result<Metrics> Evaluate(const Filter& filter, const std::vector<LabeledCo
     if (!decision) return decision.error();
     const bool flagged = decision->verdict != core::Verdict::kHam;
     if (item.is_spam) {
-      flagged ? ++m.tp : ++m.fn;
+      flagged ? ++tp : ++fn;
     } else {
-      flagged ? ++m.fp : ++m.tn;
+      flagged ? ++fp : ++tn;
     }
     scored.emplace_back(decision->score, item.is_spam);
   }
-  m.precision = Ratio(m.tp, m.tp + m.fp);
-  m.recall = Ratio(m.tp, m.tp + m.fn);
-  m.f1 = Ratio(2 * m.precision * m.recall, m.precision + m.recall);
-  m.fpr = Ratio(m.fp, m.fp + m.tn);
+  Metrics m = Metrics::FromCounts(tp, fp, tn, fn);
   m.auc = Auc(std::move(scored));
   return m;
 }

@@ -18,6 +18,8 @@ struct LabeledComment {
 struct Metrics {
   long tp = 0, fp = 0, tn = 0, fn = 0;
   double precision = 0, recall = 0, f1 = 0, fpr = 0, auc = 0;
+  // Metrics with precision, recall, F1 and FPR derived from the four counts (auc stays 0).
+  static Metrics FromCounts(long tp, long fp, long tn, long fn);
 };
 
 // Spam = verdict spam or discard. AUC is computed from the scores (ties counted half).
