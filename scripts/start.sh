@@ -46,7 +46,15 @@ key_site=$site
 note=""
 if [[ -s "$key_file" ]]; then
   saved=$(head -n 1 "$key_file")
-  saved_line=$(grep -m1 "^${saved:0:4}"$'\t' <<<"$active" || true)
+  # Keys are listed by a short prefix (hint) only: the saved key counts as active when an
+  # active key's hint is a prefix of it.
+  saved_line=""
+  while IFS=$'\t' read -r hint hint_site; do
+    if [[ -n "$hint" && "$saved" == "$hint"* ]]; then
+      saved_line="$hint"$'\t'"$hint_site"
+      break
+    fi
+  done <<<"$active"
   if [[ "$saved" =~ ^[0-9a-f]{12}$ && -n "$saved_line" ]]; then
     key=$saved
     key_site=${saved_line#*$'\t'}
