@@ -67,7 +67,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e, out, err);
+    // CLI11 prints the help or the usage error; the exit code is ours: 0 for --help, else 2.
+    return app.exit(e, out, err) == 0 ? 0 : 2;
   } catch (const std::exception& e) {
     err << "hamlet: unexpected error: " << e.what() << "\n";
     return 70;

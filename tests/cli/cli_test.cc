@@ -65,7 +65,8 @@ TEST_SUITE("cli/commands") {
     auto bad = Hamlet(dir.File("h.db"), {"keys", "create", "--site", "not-a-url"});
     CHECK(bad.code == 2);
     CHECK(bad.err.find("http") != std::string::npos);
-    CHECK(Hamlet(dir.File("h.db"), {"keys", "create"}).code != 0);
+    CHECK(Hamlet(dir.File("h.db"), {"keys", "create"}).code == 2);  // missing --site
+    CHECK(Hamlet(dir.File("h.db"), {"no-such-command"}).code == 2);
     auto help = Hamlet(dir.File("h.db"), {"queue", "--help"});
     CHECK(help.code == 0);
     CHECK(help.out.find("Example") != std::string::npos);
