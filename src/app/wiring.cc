@@ -62,6 +62,7 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
   services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock);
   services->keys = std::make_unique<engine::KeyService>(*services->store, services->clock);
   services->moderation = std::make_unique<engine::Moderation>(*services->store);
+  services->usage = std::make_unique<engine::Usage>(*services->store, services->clock);
   return services;
 }
 

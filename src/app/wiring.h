@@ -13,6 +13,7 @@
 #include "engine/filter.h"
 #include "engine/key_service.h"
 #include "engine/moderation.h"
+#include "engine/usage.h"
 #include "store/store.h"
 
 namespace hamlet::app {
@@ -33,6 +34,7 @@ struct Services {
   std::unique_ptr<engine::FeedbackService> feedback;
   std::unique_ptr<engine::KeyService> keys;
   std::unique_ptr<engine::Moderation> moderation;
+  std::unique_ptr<engine::Usage> usage;
 };
 
 // Opens the store and (optionally) loads the model. Errors name the file and what is wrong

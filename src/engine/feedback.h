@@ -27,8 +27,10 @@ class FeedbackService {
   FeedbackService(store::Store& store, const core::Clock& clock);
 
   // A site reports a comment (Akismet submit-spam/submit-ham or native). Linked to the check
-  // with `guid` when given and known, else to the newest check of this key with the same
-  // content, author and IP. Stored even when nothing matches.
+  // with `guid` when given and known, else to FindOriginalDecision's match (WordPress's
+  // plugin sends no guid). A recheck found either way is replaced by the decision it
+  // rechecked. The `reporter` field is stored as the moderator. Stored even when nothing
+  // matches.
   core::Result<FeedbackOutcome> Submit(const core::Comment& comment, const store::SiteKey& key,
                                        Label label, std::string_view guid,
                                        std::string_view source) const;
@@ -42,8 +44,18 @@ class FeedbackService {
   const core::Clock& clock_;
 };
 
-// The value later reports are matched on: a hash of the comment's content, author, e-mail
-// and IP. Shared by Filter (when storing) and FeedbackService (when matching).
+// The value later reports and rechecks are matched on: a hash of the comment's content,
+// author, e-mail, IP, user agent and permalink (the values WordPress's Akismet plugin sends
+// unchanged in comment-check, submit-spam/ham and rechecks). Shared by Filter (when storing)
+// and FeedbackService (when matching).
 std::string MatchKey(const core::Comment& comment);
+
+// The earlier decision `comment` refers to: among this key's decisions with the same MatchKey
+// (newest first), the first whose `POST_ak_js` (the plugin's page-load timestamp, which tells
+// two identical comments apart; rechecks do not send it) agrees with the comment's, when both
+// have one. A recheck found this way is replaced by the decision it rechecked, so the result
+// is always a first check. nullopt when none matches.
+core::Result<std::optional<store::DecisionRecord>> FindOriginalDecision(
+    store::Store& store, int64_t key_id, const core::Comment& comment);
 
 }  // namespace hamlet::engine

@@ -39,6 +39,13 @@ core::Result<CheckOutcome> Filter::Check(const core::Comment& comment, const sto
   record.decision = *decision;
   record.model_version = classifier_.Version();
   record.match_key = MatchKey(comment);
+  if (!comment.recheck_reason.empty()) {
+    // A recheck (WordPress: cron retry, "Check for Spam") is the same comment again: link it
+    // to the first decision, so it is not counted as a new comment.
+    auto original = FindOriginalDecision(store_, key.id, comment);
+    if (!original) return original.error();
+    if (original->has_value()) record.recheck_of = (*original)->id;
+  }
   // Time to judge; the commit that follows is measured by the store's own metrics.
   record.latency_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)

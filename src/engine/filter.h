@@ -31,7 +31,9 @@ class Filter {
          const core::Clock& clock);
 
   // Judges `comment` for the site of `key`, stores the decision (durably, before returning)
-  // and returns it. `channel` is "akismet", "v1" or "cli". Unavailable when the store cannot
+  // and returns it. A check with recheck_reason is linked to the first decision on the same
+  // comment (DecisionRecord::recheck_of, see FindOriginalDecision) when there is one.
+  // `channel` is "akismet", "v1" or "cli". Unavailable when the store cannot
   // record it: then no verdict is given, since an unlogged verdict is not allowed.
   core::Result<CheckOutcome> Check(const core::Comment& comment, const store::SiteKey& key,
                                    std::string_view channel) const;

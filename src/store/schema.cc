@@ -76,8 +76,17 @@ CREATE TABLE feedback (
 CREATE INDEX feedback_by_decision ON feedback (decision_id);
 )sql";
 
+// Version 2: a recheck (a check with recheck_reason, e.g. WordPress's cron retry or "Check for
+// Spam") names the earlier decision on the same comment, so statistics count the comment once.
+// The index serves per-key statistics (get-stats, usage-limit, key-sites).
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE decisions ADD COLUMN recheck_of TEXT REFERENCES decisions (id);
+CREATE INDEX decisions_by_key_time ON decisions (key_id, created_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, site_keys, decisions, feedback", kV1},
+    {2, "decisions.recheck_of links a recheck to the earlier decision; per-key time index", kV2},
 };
 
 }  // namespace

@@ -70,6 +70,11 @@ class SqliteStore final : public Store {
   core::Result<std::vector<DecisionRecord>> ListDecisions(const DecisionFilter& filter) override;
   core::Result<std::optional<DecisionRecord>> FindDecisionByMatchKey(
       int64_t key_id, const std::string& match_key) override;
+  // InvalidArgument when limit is negative.
+  core::Result<std::vector<DecisionRecord>> FindDecisionsByMatchKey(
+      int64_t key_id, const std::string& match_key, int limit) override;
+  core::Result<std::vector<DecisionCounts>> CountDecisions(int64_t key_id, int64_t from_ms,
+                                                           int64_t to_ms) override;
 
   // InvalidArgument when decision_id is non-empty but unknown, key_id names no key, or the
   // label is not "spam"/"ham".

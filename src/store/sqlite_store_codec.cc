@@ -33,12 +33,14 @@ constexpr const char* kDecisionHead[] = {
 constexpr int kHeadCount = static_cast<int>(std::size(kDecisionHead));
 const int kCommentCount = static_cast<int>(CommentColumns().size());
 const int kFieldsCol = kHeadCount + kCommentCount;
-const int kFeedbackLabelCol = kFieldsCol + 1;
+const int kRecheckOfCol = kFieldsCol + 1;  // added by migration 2, hence last
+const int kFeedbackLabelCol = kRecheckOfCol + 1;
 
 std::vector<std::string> DecisionColumnNames() {
   std::vector<std::string> names(std::begin(kDecisionHead), std::end(kDecisionHead));
   for (const core::CommentMember& c : CommentColumns()) names.emplace_back(c.name);
   names.emplace_back("fields");
+  names.emplace_back("recheck_of");
   return names;
 }
 
@@ -161,6 +163,7 @@ void BindDecision(Statement& stmt, const DecisionRecord& record, const std::stri
     stmt.BindText(kHeadCount + 1 + i, record.comment.*CommentColumns()[i].member);
   }
   stmt.BindText(kFieldsCol + 1, fields_json);
+  stmt.BindTextOrNull(kRecheckOfCol + 1, record.recheck_of);
 }
 
 core::Result<DecisionRecord> ReadDecision(const Statement& stmt) {
@@ -188,6 +191,7 @@ core::Result<DecisionRecord> ReadDecision(const Statement& stmt) {
   auto fields = DecodeFields(stmt.ColumnText(kFieldsCol));
   if (!fields) return WithContext(fields.error(), "decision " + r.id);
   r.comment.fields = std::move(fields).value();
+  r.recheck_of = stmt.ColumnText(kRecheckOfCol);  // NULL reads as ""
   if (!stmt.ColumnIsNull(kFeedbackLabelCol)) r.feedback_label = stmt.ColumnText(kFeedbackLabelCol);
   return r;
 }

@@ -212,7 +212,8 @@ Status SqliteStore::InsertOne(Write& write) {
     auto stmt = writer_->Prepare(internal::DecisionInsertSql());
     if (!stmt) return stmt.error();
     internal::BindDecision(*stmt, d, write.reasons_json, write.fields_json);
-    return ExplainForeignKey(stmt->Run(), "no key has id " + std::to_string(d.key_id));
+    return ExplainForeignKey(stmt->Run(), "no key has id " + std::to_string(d.key_id) +
+                                              " or no decision '" + d.recheck_of + "'");
   }
   const FeedbackRecord& f = *write.feedback;
   auto stmt = writer_->Prepare(internal::FeedbackInsertSql());
@@ -303,6 +304,60 @@ Result<std::optional<DecisionRecord>> SqliteStore::FindDecisionByMatchKey(
   auto record = ReadOptional<DecisionRecord>(*stmt, internal::ReadDecision);
   if (!record) return WithContext(record.error(), "find decision");
   return record;
+}
+
+Result<std::vector<DecisionRecord>> SqliteStore::FindDecisionsByMatchKey(
+    int64_t key_id, const std::string& match_key, int limit) {
+  if (limit < 0) return Status::InvalidArgument("find decisions: limit must not be negative");
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(internal::DecisionSelectSql() +
+                                  " WHERE d.key_id IS ?1 AND d.match_key = ?2"
+                                  " ORDER BY d.created_ms DESC, d.rowid DESC LIMIT ?3");
+  if (!stmt) return WithContext(stmt.error(), "find decisions");
+  stmt->BindIdOrNull(1, key_id);
+  stmt->BindText(2, match_key);
+  stmt->BindInt(3, limit);
+  auto records = ReadAll<DecisionRecord>(*stmt, internal::ReadDecision);
+  if (!records) return WithContext(records.error(), "find decisions");
+  return records;
+}
+
+Result<std::vector<DecisionCounts>> SqliteStore::CountDecisions(int64_t key_id, int64_t from_ms,
+                                                               int64_t to_ms) {
+  // One row per decision (month, blog, first check or recheck, verdict, latest feedback label),
+  // then summed per (month, blog). Comparisons are 0/1 in SQLite; a missing label gives NULL,
+  // which sum() skips, hence coalesce.
+  static const std::string kSql =
+      "SELECT month, blog, count(*),"
+      " coalesce(sum(first AND verdict != 'ham'), 0),"
+      " coalesce(sum(first AND verdict = 'ham'), 0),"
+      " coalesce(sum(first AND verdict = 'ham' AND label = 'spam'), 0),"
+      " coalesce(sum(first AND verdict != 'ham' AND label = 'ham'), 0)"
+      " FROM (SELECT strftime('%Y-%m', d.created_ms / 1000, 'unixepoch') AS month,"
+      "   d.blog AS blog, d.recheck_of IS NULL AS first, d.verdict AS verdict,"
+      "   (SELECT f.label FROM feedback f WHERE f.decision_id = d.id"
+      "    ORDER BY f.id DESC LIMIT 1) AS label"
+      "  FROM decisions d WHERE d.key_id IS ?1 AND d.created_ms >= ?2 AND d.created_ms < ?3)"
+      " GROUP BY month, blog ORDER BY month, blog";
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(kSql);
+  if (!stmt) return WithContext(stmt.error(), "count decisions");
+  stmt->BindIdOrNull(1, key_id);
+  stmt->BindInt(2, from_ms);
+  stmt->BindInt(3, to_ms);
+  auto rows = ReadAll<DecisionCounts>(*stmt, [](const Statement& s) -> Result<DecisionCounts> {
+    DecisionCounts c;
+    c.month = s.ColumnText(0);
+    c.blog = s.ColumnText(1);
+    c.api_calls = s.ColumnInt(2);
+    c.spam = s.ColumnInt(3);
+    c.ham = s.ColumnInt(4);
+    c.missed_spam = s.ColumnInt(5);
+    c.false_positives = s.ColumnInt(6);
+    return c;
+  });
+  if (!rows) return WithContext(rows.error(), "count decisions");
+  return rows;
 }
 
 Result<std::vector<FeedbackRecord>> SqliteStore::ListFeedback(const std::string& decision_id) {

@@ -40,6 +40,10 @@ struct DecisionRecord {
   double latency_ms = 0.0;
   // Hash of the values a later submit-spam/submit-ham without a guid is matched on.
   std::string match_key;
+  // For a recheck (a check with recheck_reason): the id of the first decision on the same
+  // comment, so statistics count the comment once. Empty for first checks, and for rechecks
+  // whose earlier check is unknown (e.g. the first check failed); those count as new.
+  std::string recheck_of;
   // Filled by reads: the label of the latest feedback on this decision ("spam"/"ham"), if any.
   std::optional<std::string> feedback_label;
 };
@@ -55,6 +59,18 @@ struct FeedbackRecord {
   int64_t created_ms = 0;
   bool is_test = false;
   core::FieldList fields;  // everything submitted with it
+};
+
+// Counts of one key's decisions in one UTC month for one submitted `blog` URL (for Akismet's
+// get-stats, usage-limit and key-sites). Rechecks count in api_calls only.
+struct DecisionCounts {
+  std::string month;  // "YYYY-MM", UTC
+  std::string blog;   // the `blog` field as submitted ("" when absent)
+  int64_t api_calls = 0;        // every check, rechecks included
+  int64_t spam = 0;             // first checks answered spam or discard
+  int64_t ham = 0;              // first checks answered ham
+  int64_t missed_spam = 0;      // ham answers whose latest feedback says spam
+  int64_t false_positives = 0;  // spam/discard answers whose latest feedback says ham
 };
 
 struct DecisionFilter {
@@ -98,6 +114,14 @@ class Store {
   // The newest decision of this key with this match key, if any.
   virtual core::Result<std::optional<DecisionRecord>> FindDecisionByMatchKey(
       int64_t key_id, const std::string& match_key) = 0;
+  // Up to `limit` decisions of this key with this match key, newest first (the caller picks
+  // among look-alikes, e.g. by a field the hash leaves out).
+  virtual core::Result<std::vector<DecisionRecord>> FindDecisionsByMatchKey(
+      int64_t key_id, const std::string& match_key, int limit) = 0;
+  // This key's decisions created in [from_ms, to_ms), counted per UTC month and `blog`, ordered
+  // by month, then blog. Feedback counts use each decision's latest feedback.
+  virtual core::Result<std::vector<DecisionCounts>> CountDecisions(int64_t key_id, int64_t from_ms,
+                                                                   int64_t to_ms) = 0;
 
   // --- feedback
   // Durable when it returns ok. Returns the new row's id.

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <string>
 
+#include "store/schema.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -136,12 +137,12 @@ TEST_SUITE("store/sqlite_store") {
       CHECK(store->Ping().ok());
       REQUIRE(store->PutMetaIfAbsent("salt", "s1").has_value());
     }
-    CHECK(UserVersion(path) == 1);
+    CHECK(UserVersion(path) == schema::LatestVersion());
     auto store = OpenOrDie(path);
     auto salt = store->GetMeta("salt");
     REQUIRE(salt.has_value());
     CHECK(salt->value_or("") == "s1");
-    CHECK(UserVersion(path) == 1);
+    CHECK(UserVersion(path) == schema::LatestVersion());
   }
 
   TEST_CASE("opens an in-memory database through the interface") {
