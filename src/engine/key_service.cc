@@ -34,21 +34,29 @@ bool KeyService::LooksLikeKey(std::string_view s) {
   return true;
 }
 
-core::Result<std::string> KeyService::Hash(std::string_view key) const {
+core::Result<std::string> KeyService::Salt() const {
+  std::lock_guard lock(salt_mu_);
+  if (!salt_.empty()) return salt_;
   // The salt is per installation, so a copied database alone does not give a lookup table.
-  auto salt = store_.GetMeta(kSaltMeta);
-  if (!salt) return salt.error();
-  std::string value;
-  if (salt->has_value()) {
-    value = **salt;
+  auto stored = store_.GetMeta(kSaltMeta);
+  if (!stored) return stored.error();
+  if (stored->has_value()) {
+    salt_ = **stored;
   } else {
     auto fresh = RandomHex(16);
     if (!fresh) return fresh.error();
-    auto stored = store_.PutMetaIfAbsent(kSaltMeta, *fresh);
-    if (!stored) return stored.error();
-    value = *stored;
+    // Another process may have created it meanwhile: the value in force wins.
+    auto in_force = store_.PutMetaIfAbsent(kSaltMeta, *fresh);
+    if (!in_force) return in_force.error();
+    salt_ = *in_force;
   }
-  return Sha256Hex(value + std::string(key));
+  return salt_;
+}
+
+core::Result<std::string> KeyService::Hash(std::string_view key) const {
+  auto salt = Salt();
+  if (!salt) return salt.error();
+  return Sha256Hex(*salt + std::string(key));
 }
 
 core::Result<NewKey> KeyService::Create(std::string_view site_url) const {

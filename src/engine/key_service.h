@@ -3,6 +3,7 @@
 // SHA-256 and compared in constant time.
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,8 +36,12 @@ class KeyService {
 
  private:
   core::Result<std::string> Hash(std::string_view key) const;
+  // The install's salt, read (or created) once: it never changes after creation.
+  core::Result<std::string> Salt() const;
   store::Store& store_;
   const core::Clock& clock_;
+  mutable std::mutex salt_mu_;
+  mutable std::string salt_;  // guarded by salt_mu_; empty until first read
 };
 
 }  // namespace hamlet::engine
