@@ -27,6 +27,10 @@ struct Reason {
 struct Decision {
   Verdict verdict = Verdict::kHam;
   double score = 0.0;      // P(spam) after all checks, 0..1
+  // The summed log-odds behind `score` (model plus checks), which, unlike the score, neither
+  // saturates nor ties at the top: thresholds are picked on it. +/-infinity when a forcing
+  // check settled the verdict.
+  double log_odds = 0.0;
   bool uncertain = false;  // ham or spam, but close enough to the threshold for a human look
   std::vector<Reason> reasons;
 };

@@ -36,10 +36,12 @@ core::Decision Decide(const core::Prediction& prediction,
     const bool spam = *forcing->forced != core::Verdict::kHam;
     d.verdict = *forcing->forced;
     d.score = spam ? 0.999 : 0.001;
+    d.log_odds = spam ? HUGE_VAL : -HUGE_VAL;
     d.uncertain = false;
     return d;
   }
 
+  d.log_odds = log_odds;
   d.score = Sigmoid(log_odds);
   if (d.score >= policy.discard_threshold) {
     d.verdict = core::Verdict::kDiscard;
