@@ -12,11 +12,11 @@
 namespace hamlet::engine {
 
 Filter::Filter(const classifier::Classifier& classifier, store::Store& store,
-               decision::Policy policy, const core::Clock& clock)
-    : classifier_(classifier), store_(store), policy_(policy), clock_(clock) {}
+               decision::Policy policy, const core::Clock& clock, text::InputMode input)
+    : classifier_(classifier), store_(store), policy_(policy), input_(input), clock_(clock) {}
 
 core::Result<core::Decision> Filter::Score(const core::Comment& comment) const {
-  auto prediction = classifier_.Predict(text::ModelInput(comment));
+  auto prediction = classifier_.Predict(text::ModelInput(comment, input_));
   if (!prediction) return prediction.error();
   return decision::Decide(*prediction, signals::RunChecks(comment), policy_);
 }

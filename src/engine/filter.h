@@ -15,6 +15,7 @@
 #include "core/status.h"
 #include "decision/policy.h"
 #include "store/store.h"
+#include "text/normalize.h"
 
 namespace hamlet::engine {
 
@@ -26,9 +27,10 @@ struct CheckOutcome {
 
 class Filter {
  public:
-  // `classifier`, `store` and `clock` must outlive the Filter.
+  // `classifier`, `store` and `clock` must outlive the Filter. `input` is how the model's
+  // input is built from a comment: the mode the model was trained with (app::ModelMeta).
   Filter(const classifier::Classifier& classifier, store::Store& store, decision::Policy policy,
-         const core::Clock& clock);
+         const core::Clock& clock, text::InputMode input = text::InputMode::kFields);
 
   // Judges `comment` for the site of `key`, stores the decision (durably, before returning)
   // and returns it. A check with recheck_reason is linked to the first decision on the same
@@ -47,6 +49,7 @@ class Filter {
   const classifier::Classifier& classifier_;
   store::Store& store_;
   decision::Policy policy_;
+  text::InputMode input_;
   const core::Clock& clock_;
 };
 

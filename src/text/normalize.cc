@@ -9,6 +9,7 @@
 
 #include <utf8proc.h>
 
+#include "text/features.h"
 #include "text/markup.h"
 
 namespace hamlet::text {
@@ -414,18 +415,46 @@ std::string Normalize(std::string_view raw) {
   return out;
 }
 
-std::string ModelInput(const core::Comment& comment) {
+std::string_view InputModeName(InputMode mode) {
+  switch (mode) {
+    case InputMode::kRaw:
+      return "raw";
+    case InputMode::kNormalized:
+      return "normalized";
+    case InputMode::kFields:
+      return "fields";
+  }
+  return "fields";
+}
+
+std::optional<InputMode> ParseInputMode(std::string_view name) {
+  for (InputMode m : {InputMode::kRaw, InputMode::kNormalized, InputMode::kFields}) {
+    if (InputModeName(m) == name) return m;
+  }
+  return std::nullopt;
+}
+
+std::string ModelInput(const core::Comment& comment, InputMode mode) {
+  if (mode == InputMode::kRaw) {
+    // What fastText's CLI would read: whitespace (newlines included) collapsed, nothing else.
+    std::string input;
+    for (char c : comment.comment_content) {
+      const bool space = c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f';
+      if (space) {
+        if (!input.empty() && input.back() != ' ') input.push_back(' ');
+      } else {
+        input.push_back(c);
+      }
+    }
+    while (!input.empty() && input.back() == ' ') input.pop_back();
+    for (size_t p; (p = input.find("__label__")) != std::string::npos;) input.erase(p, 9);
+    return input;
+  }
   std::string input = Normalize(comment.comment_content);
-  auto add = [&input](std::string_view token) {
+  if (mode == InputMode::kNormalized) return input;
+  for (const std::string& token : FieldFeatures(comment, input)) {
     if (!input.empty()) input.push_back(' ');
     input.append(token);
-  };
-  if (!comment.comment_author_url.empty()) add("_has_author_url_");
-  if (!comment.comment_author.empty()) {
-    std::string author = Normalize(comment.comment_author);
-    if (author.find("_url_") != std::string::npos || author.find("_email_") != std::string::npos) {
-      add("_author_has_url_");
-    }
   }
   return input;
 }

@@ -1,6 +1,7 @@
 // The one text normalizer, used by training, evaluation and serving alike.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,8 +16,19 @@ namespace hamlet::text {
 // replaced, never passed through. Deterministic and thread-safe.
 std::string Normalize(std::string_view raw);
 
-// The model input for a whole comment: the normalized content plus tokens derived from the
-// other fields (author shape, author URL presence). Training, eval and serving all call this.
-std::string ModelInput(const core::Comment& comment);
+// What the model reads, recorded with each model (app::ModelMeta) so that serving builds the
+// input exactly as training did.
+enum class InputMode {
+  kRaw,         // the content as written: newlines and whitespace runs collapsed, no labels
+  kNormalized,  // Normalize(content)
+  kFields,      // Normalize(content) plus text::FieldFeatures (author, e-mail, URL, links ...)
+};
+// "raw", "normalized", "fields", and back; nullopt for anything else.
+std::string_view InputModeName(InputMode mode);
+std::optional<InputMode> ParseInputMode(std::string_view name);
+
+// The model input for a whole comment, one line without labels. Training, eval and serving
+// all call this, with the mode the model was trained with.
+std::string ModelInput(const core::Comment& comment, InputMode mode = InputMode::kFields);
 
 }  // namespace hamlet::text

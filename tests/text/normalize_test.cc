@@ -188,37 +188,145 @@ TEST_CASE("is fast enough for the request path") {
 
 }  // TEST_SUITE
 
-TEST_SUITE("text/model_input") {
+TEST_SUITE("text/normalize_hostile") {
 
-TEST_CASE("is the normalized content when no other field is set") {
-  core::Comment c;
-  c.comment_content = "Hello\nWorld";
-  CHECK(ModelInput(c) == "hello world");
+// Valid UTF-8, one line, no label, no empty token: what every output must be.
+void CheckWellFormed(const std::string& out) {
+  CHECK(out.find('\n') == std::string::npos);
+  CHECK(out.find('\r') == std::string::npos);
+  CHECK(out.find("__label__") == std::string::npos);
+  CHECK(out.find("  ") == std::string::npos);
+  CHECK((out.empty() || (out.front() != ' ' && out.back() != ' ')));
+  size_t i = 0;
+  while (i < out.size()) {
+    auto c = static_cast<unsigned char>(out[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    REQUIRE_MESSAGE(len > 0, "invalid UTF-8 lead byte at " << i);
+    REQUIRE(i + len <= out.size());
+    for (size_t k = 1; k < len; ++k) {
+      REQUIRE((static_cast<unsigned char>(out[i + k]) >> 6) == 2);
+    }
+    i += len;
+  }
 }
 
-TEST_CASE("adds a token when the comment has an author URL") {
+TEST_CASE("mixed scripts: Cyrillic and Greek look-alikes stay letters, words stay whole") {
+  // "viаgrа" with Cyrillic a (U+0430), "ΡΑΥΡΑL" in Greek capitals, Latin + Arabic + CJK.
+  const std::string out = Normalize(
+      "vi\xD0\xB0gr\xD0\xB0 \xCE\xA1\xCE\x91\xCE\xA5 caf\xC3\xA9 "
+      "\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 \xE4\xBD\xA0\xE5\xA5\xBD");
+  CheckWellFormed(out);
+  CHECK(out.find("vi\xD0\xB0gr\xD0\xB0") == 0);  // one token, not split at the script change
+  CHECK(out.find("\xCF\x81\xCE\xB1\xCF\x85") != std::string::npos);  // Greek folded to lower
+  CHECK(out.find("caf\xC3\xA9") != std::string::npos);
+}
+
+TEST_CASE("zero-width characters everywhere do not split or hide words") {
+  // ZWSP, ZWNJ, ZWJ, word joiner and BOM between every letter of "free money".
+  const std::string zw[] = {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x81\xA0",
+                            "\xEF\xBB\xBF"};
+  std::string text;
+  const std::string plain = "free money";
+  for (size_t i = 0; i < plain.size(); ++i) text += plain.substr(i, 1) + zw[i % 5];
+  const std::string out = Normalize(text);
+  CheckWellFormed(out);
+  CHECK(out == "free money");
+  CHECK(Normalize(zw[0] + zw[1] + zw[2] + zw[3] + zw[4]) == "");
+}
+
+TEST_CASE("invalid UTF-8 of every kind comes out as valid UTF-8") {
+  const std::string cases[] = {
+      "\xFF\xFE\xFD",                    // bytes that never occur in UTF-8
+      "abc\xC3",                          // truncated two-byte sequence at the end
+      "\xE2\x82 euro",                    // truncated three-byte sequence
+      "\xC0\xAF overlong slash",          // overlong encoding
+      "\xED\xA0\x80 surrogate",           // UTF-16 surrogate encoded in UTF-8
+      "\xF4\x90\x80\x80 beyond U+10FFFF",
+      "\x80\x80\x80 lone continuation bytes",
+      std::string("nul\0inside", 11),
+  };
+  for (const std::string& raw : cases) {
+    CAPTURE(raw);
+    CheckWellFormed(Normalize(raw));
+    core::Comment c;
+    c.comment_content = raw;
+    c.comment_author = raw;
+    c.comment_author_email = raw;
+    c.comment_author_url = raw;
+    CheckWellFormed(ModelInput(c));
+  }
+}
+
+TEST_CASE("a 100 KB comment is normalized quickly and stays well formed") {
+  std::string big;
+  const std::string piece =
+      "Buy ch\xD0\xB5" "ap p\xE2\x80\x8Bills at http://pills.example.com/x?a=1 or call "
+      "+1 (555) 010-0199!!! &amp; <b>now</b> \xEF\xBD\x86\xEF\xBD\x92\xEF\xBD\x85\xEF\xBD\x85 \xF0\x9F\x98\x80\xF0\x9F\x98\x80 ";
+  while (big.size() < 100 * 1024) big += piece;
+  std::string repeated(100 * 1024, 'a');
+  std::string unclosed = "<a href=\"" + std::string(100 * 1024, 'x');
+  for (const std::string* raw : {&big, &repeated, &unclosed}) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::string out = Normalize(*raw);
+    core::Comment c;
+    c.comment_content = *raw;
+    const std::string input = ModelInput(c);
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                              start).count();
+    CheckWellFormed(out);
+    CheckWellFormed(input);
+    CHECK(ms < 2000);  // generous for sanitizer builds; a release build takes a few ms
+  }
+  CHECK(Normalize(repeated) == "aa");
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("text/model_input") {
+
+TEST_CASE("raw is the text as written, one line, without labels") {
+  core::Comment c;
+  c.comment_content = "  Hello\r\n  WORLD\t__label__spam!  ";
+  c.comment_author = "Jane";
+  CHECK(ModelInput(c, InputMode::kRaw) == "Hello WORLD spam!");
+}
+
+TEST_CASE("normalized is Normalize(content), whatever the other fields hold") {
+  core::Comment c;
+  c.comment_content = "Hello\nWorld";
+  c.comment_author = "Jane";
+  c.comment_author_url = "http://example.com";
+  CHECK(ModelInput(c, InputMode::kNormalized) == "hello world");
+}
+
+TEST_CASE("fields (the default) appends the field features to the normalized content") {
   core::Comment c;
   c.comment_content = "nice post";
   c.comment_author_url = "http://example.com";
-  CHECK(ModelInput(c) == "nice post _has_author_url_");
+  c.comment_author = "Cheap pills at pills.biz";
+  CHECK(ModelInput(c) ==
+        "nice post _author_words_4+ _author_has_url_ _has_author_url_ _aurl_tld_com _links_0 "
+        "_len_3");
+  CHECK(ModelInput(c, InputMode::kFields) == ModelInput(c));
 }
 
-TEST_CASE("adds a token when the author name holds a URL or an e-mail address") {
-  core::Comment c;
-  c.comment_content = "nice post";
-  c.comment_author = "Cheap pills at pills.biz";
-  CHECK(ModelInput(c) == "nice post _author_has_url_");
-  c.comment_author = "Jane Doe";
-  CHECK(ModelInput(c) == "nice post");
+TEST_CASE("input modes have names that round-trip") {
+  for (InputMode m : {InputMode::kRaw, InputMode::kNormalized, InputMode::kFields}) {
+    CHECK(ParseInputMode(InputModeName(m)) == m);
+  }
+  CHECK_FALSE(ParseInputMode("Fields").has_value());
+  CHECK_FALSE(ParseInputMode("").has_value());
 }
 
 TEST_CASE("is one line without labels whatever the fields hold") {
   core::Comment c;
   c.comment_content = "a\n__label__ham\nb";
   c.comment_author = "x\ny";
-  std::string in = ModelInput(c);
-  CHECK(in.find('\n') == std::string::npos);
-  CHECK(in.find("__label__") == std::string::npos);
+  for (InputMode m : {InputMode::kRaw, InputMode::kNormalized, InputMode::kFields}) {
+    std::string in = ModelInput(c, m);
+    CHECK(in.find('\n') == std::string::npos);
+    CHECK(in.find("__label__") == std::string::npos);
+  }
 }
 
 }  // TEST_SUITE
