@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "app/labeled_jsonl.h"
+#include "app/model_meta.h"
 #include "classifier/fasttext_classifier.h"
 #include "text/normalize.h"
 
@@ -13,22 +14,30 @@ namespace hamlet::app {
 
 core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data,
                                             const std::string& validation,
-                                            classifier::TrainOptions options) {
+                                            classifier::TrainOptions options,
+                                            text::InputMode input_mode) {
   if (data.empty()) return core::Status::InvalidArgument("no training data given");
   if (options.output.empty()) return core::Status::InvalidArgument("no output model path given");
   TrainingReport report;
   const std::string input = options.output + ".train.txt";
+  nlohmann::ordered_json files = nlohmann::ordered_json::array();
   {
     std::ofstream out(input, std::ios::trunc);
     if (!out) return core::Status::InvalidArgument("cannot write '" + input + "'");
     for (const std::string& path : data) {
       auto rows = ReadLabeledJsonl(path);
       if (!rows) return rows.error();
+      long spam = 0, ham = 0;
       for (const engine::LabeledComment& row : *rows) {
-        out << (row.is_spam ? "__label__spam " : "__label__ham ") << text::ModelInput(row.comment)
-            << '\n';
-        ++(row.is_spam ? report.spam : report.ham);
+        out << (row.is_spam ? "__label__spam " : "__label__ham ")
+            << text::ModelInput(row.comment, input_mode) << '\n';
+        ++(row.is_spam ? spam : ham);
       }
+      report.spam += spam;
+      report.ham += ham;
+      files.push_back({{"file", std::filesystem::path(path).filename().string()},
+                       {"spam", spam},
+                       {"ham", ham}});
     }
     if (!out.flush()) return core::Status::Internal("cannot write '" + input + "'");
   }
@@ -51,13 +60,33 @@ core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data
     if (!rows) return rows.error();
     TrainingReport::Validation v;
     for (const engine::LabeledComment& row : *rows) {
-      auto p = (*model)->Predict(text::ModelInput(row.comment));
+      auto p = (*model)->Predict(text::ModelInput(row.comment, input_mode));
       if (!p) return p.error();
       bool spam = p->spam_probability >= 0.5;
       ++(spam ? (row.is_spam ? v.tp : v.fp) : (row.is_spam ? v.fn : v.tn));
     }
     report.validation = v;
   }
+
+  ModelMeta meta;
+  meta.model = report.model_version;
+  meta.input = input_mode;
+  meta.training = {{"data", files},
+                   {"fasttext", {{"loss", "softmax"},
+                                 {"dim", options.dim},
+                                 {"epoch", options.epoch},
+                                 {"lr", options.lr},
+                                 {"word_ngrams", options.word_ngrams},
+                                 {"minn", options.minn},
+                                 {"maxn", options.maxn},
+                                 {"bucket", options.bucket},
+                                 {"min_count", options.min_count},
+                                 {"seed", options.seed},
+                                 {"thread", 1}}},
+                   {"quantized", options.quantize},
+                   {"max_model_bytes", options.max_model_bytes},
+                   {"model_bytes", report.model_bytes}};
+  if (core::Status s = WriteModelMeta(options.output, meta); !s.ok()) return s;
   return report;
 }
 

@@ -9,6 +9,7 @@
 
 #include "classifier/fasttext_trainer.h"
 #include "core/status.h"
+#include "text/normalize.h"
 
 namespace hamlet::app {
 
@@ -24,12 +25,15 @@ struct TrainingReport {
 };
 
 // Reads every file of `data` (app::ReadLabeledJsonl), writes a temporary fastText training
-// file next to options.output ("__label__spam "/"__label__ham " + text::ModelInput), trains
-// with `options` (its input is set here) and loads the result to check it. `validation`, when
-// not empty, is a labeled JSONL file scored with the new model. Errors: those of
-// ReadLabeledJsonl, InvalidArgument when the data lacks spam or ham, and TrainSupervised's.
+// file next to options.output ("__label__spam "/"__label__ham " + text::ModelInput(c, input)),
+// trains with `options` (its input is set here) and loads the result to check it. Then writes
+// the model's sidecar (app::ModelMeta: the input mode and the training metadata, no
+// thresholds) beside it. `validation`, when not empty, is a labeled JSONL file scored with the
+// new model. Errors: those of ReadLabeledJsonl, InvalidArgument when the data lacks spam or
+// ham, TrainSupervised's and WriteModelMeta's.
 core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data,
                                             const std::string& validation,
-                                            classifier::TrainOptions options);
+                                            classifier::TrainOptions options,
+                                            text::InputMode input = text::InputMode::kFields);
 
 }  // namespace hamlet::app

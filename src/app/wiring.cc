@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "app/model_meta.h"
 #include "classifier/fasttext_classifier.h"
 #include "store/sqlite_store.h"
 
@@ -56,8 +57,15 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
     auto model = classifier::FastTextClassifier::Load(path);
     if (!model) return model.error();
     services->classifier = std::move(*model);
-    services->filter = std::make_unique<engine::Filter>(*services->classifier, *services->store,
-                                                        options.policy, services->clock);
+    // The sidecar (models/NAME.json) is optional: without it, the defaults.
+    auto meta = ReadModelMeta(path);
+    if (!meta) return meta.error();
+    services->model_meta = meta->value_or(ModelMeta{});
+    services->filter = std::make_unique<engine::Filter>(
+        *services->classifier, *services->store,
+        options.use_model_thresholds ? ApplyThresholds(services->model_meta, options.policy)
+                                     : options.policy,
+        services->clock, services->model_meta.input);
   }
   services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock);
   services->keys = std::make_unique<engine::KeyService>(*services->store, services->clock);

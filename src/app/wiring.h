@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "app/model_meta.h"
 #include "classifier/classifier.h"
 #include "core/clock.h"
 #include "core/status.h"
@@ -23,6 +24,9 @@ struct Options {
   std::string model_path;  // empty: the shipped default model (DefaultModelPath())
   bool load_model = true;  // CLI commands that only touch the store skip the model
   decision::Policy policy;
+  // Replace policy's spam and discard thresholds by those in the model's sidecar
+  // (app::ModelMeta), when it has them.
+  bool use_model_thresholds = true;
 };
 
 // Owns everything; members are built in dependency order and destroyed in reverse.
@@ -31,6 +35,7 @@ struct Services {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<classifier::Classifier> classifier;  // null when !load_model
   std::unique_ptr<engine::Filter> filter;              // null when !load_model
+  ModelMeta model_meta;  // the model's sidecar, or the defaults when it has none
   std::unique_ptr<engine::FeedbackService> feedback;
   std::unique_ptr<engine::KeyService> keys;
   std::unique_ptr<engine::Moderation> moderation;

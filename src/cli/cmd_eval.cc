@@ -1,7 +1,11 @@
-// `hamlet eval`: the service's decision pipeline over labeled JSONL, with metrics.
+// `hamlet eval`: the service's decision pipeline over labeled JSONL, with metrics, a threshold
+// sweep on the decision's log-odds, and operating thresholds written beside the model.
+#include <cmath>
 #include <iomanip>
+#include <limits>
 
 #include "app/labeled_jsonl.h"
+#include "app/model_meta.h"
 #include "cli/command.h"
 #include "cli/format.h"
 
@@ -11,9 +15,37 @@ namespace {
 struct EvalArgs {
   std::vector<std::string> data;
   bool json = false;
+  bool sweep = false;
+  double target_fpr = 0.01;
+  std::optional<double> threshold;
+  bool write_thresholds = false;
 };
 
+// JSON has no infinity: an unreachable threshold is written as null.
+nlohmann::json Number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
+
+nlohmann::json MetricsJson(const engine::Metrics& m) {
+  return {{"precision", m.precision}, {"recall", m.recall}, {"f1", m.f1}, {"fpr", m.fpr},
+          {"auc", m.auc},             {"tp", m.tp},         {"fp", m.fp}, {"tn", m.tn},
+          {"fn", m.fn}};
+}
+
+void PrintMetrics(std::ostream& out, const engine::Metrics& m) {
+  out << "false-pos. rate  " << m.fpr << "   (ham marked spam: " << m.fp << " of " << m.fp + m.tn
+      << ")\n"
+      << "precision        " << m.precision << "\n"
+      << "recall           " << m.recall << "\n"
+      << "F1               " << m.f1 << "\n"
+      << "ROC AUC          " << m.auc << "\n"
+      << "confusion          predicted spam  predicted ham\n"
+      << "  actual spam    " << std::setw(16) << m.tp << std::setw(15) << m.fn << "\n"
+      << "  actual ham     " << std::setw(16) << m.fp << std::setw(15) << m.tn << "\n";
+}
+
 void Run(Context& ctx, const EvalArgs& args) {
+  if (!(args.target_fpr >= 0 && args.target_fpr < 1)) {
+    return ctx.Fail(core::Status::InvalidArgument("--target-fpr must be in [0, 1)"));
+  }
   std::vector<engine::LabeledComment> all;
   for (const auto& path : args.data) {
     auto rows = app::ReadLabeledJsonl(path);
@@ -26,30 +58,90 @@ void Run(Context& ctx, const EvalArgs& args) {
   ctx.db_path = ":memory:";
   auto services = ctx.Services(true);
   if (!services) return ctx.Fail(services.error());
-  auto m = engine::Evaluate(*(*services)->filter, all);
-  if (!m) return ctx.Fail(m.error());
+  const engine::Filter& filter = *(*services)->filter;
+  auto scored = engine::ScoreAll(filter, all);
+  if (!scored) return ctx.Fail(scored.error());
+
+  // The operating point: --threshold, else the service's own verdicts.
+  engine::Metrics m;
+  if (args.threshold) {
+    m = engine::MetricsAt(*scored, *args.threshold);
+  } else {
+    auto verdicts = engine::Evaluate(filter, all);
+    if (!verdicts) return ctx.Fail(verdicts.error());
+    m = *verdicts;
+  }
+  const bool want_sweep = args.sweep || args.write_thresholds;
+  engine::Sweep sweep, discard;
+  if (want_sweep) {
+    sweep = engine::SweepThresholds(*scored, args.target_fpr);
+    // Discard (never shown to anyone) is held to a tenth of the spam target.
+    discard = engine::SweepThresholds(*scored, args.target_fpr / 10.0, 2);
+  }
+
+  if (args.write_thresholds) {
+    if (!std::isfinite(sweep.threshold) || !std::isfinite(discard.threshold)) {
+      return ctx.Fail(core::Status::InvalidArgument(
+          "no threshold reaches the target false-positive rate on this data"));
+    }
+    const std::string model_path =
+        ctx.model_path.empty() ? app::DefaultModelPath() : ctx.model_path;
+    app::ModelMeta meta = (*services)->model_meta;
+    meta.model = filter.ModelVersion();
+    app::ModelMeta::Thresholds t;
+    t.target_fpr = args.target_fpr;
+    t.spam_log_odds = sweep.threshold;
+    t.discard_log_odds = std::max(discard.threshold, sweep.threshold);
+    t.chosen_on = "hamlet eval on " + std::to_string(all.size()) + " labeled comments";
+    meta.thresholds = t;
+    if (auto s = app::WriteModelMeta(model_path, meta); !s.ok()) return ctx.Fail(s);
+  }
 
   if (args.json) {
-    nlohmann::json out = {{"precision", m->precision}, {"recall", m->recall}, {"f1", m->f1},
-                          {"fpr", m->fpr},             {"auc", m->auc},       {"tp", m->tp},
-                          {"fp", m->fp},               {"tn", m->tn},         {"fn", m->fn},
-                          {"model", (*services)->filter->ModelVersion()}};
+    nlohmann::json out = MetricsJson(m);
+    out["model"] = filter.ModelVersion();
+    out["input"] = std::string(text::InputModeName((*services)->model_meta.input));
+    if (args.threshold) out["threshold"] = *args.threshold;
+    if (want_sweep) {
+      nlohmann::json pr = nlohmann::json::array();
+      for (const auto& p : sweep.curve) {
+        pr.push_back({Number(p.threshold), p.recall, p.precision, p.fpr});
+      }
+      out["sweep"] = {{"target_fpr", sweep.target_fpr},
+                      {"threshold", Number(sweep.threshold)},
+                      {"recall_at_target", sweep.at_target.recall},
+                      {"at_target", MetricsJson(sweep.at_target)},
+                      {"discard_threshold", Number(discard.threshold)},
+                      {"pr_columns", {"threshold", "recall", "precision", "fpr"}},
+                      {"pr", pr}};
+    }
     *ctx.out << DumpJson(out) << "\n";
     return;
   }
   auto& out = *ctx.out;
   out << std::fixed << std::setprecision(4);
-  out << "comments         " << all.size() << "  (model " << (*services)->filter->ModelVersion()
-      << ")\n"
-      << "false-pos. rate  " << m->fpr << "   (ham marked spam: " << m->fp << " of "
-      << m->fp + m->tn << ")\n"
-      << "precision        " << m->precision << "\n"
-      << "recall           " << m->recall << "\n"
-      << "F1               " << m->f1 << "\n"
-      << "ROC AUC          " << m->auc << "\n"
-      << "confusion          predicted spam  predicted ham\n"
-      << "  actual spam    " << std::setw(16) << m->tp << std::setw(15) << m->fn << "\n"
-      << "  actual ham     " << std::setw(16) << m->fp << std::setw(15) << m->tn << "\n";
+  out << "comments         " << all.size() << "  (model " << filter.ModelVersion() << ")\n";
+  if (args.threshold) out << "threshold        log-odds >= " << *args.threshold << "\n";
+  PrintMetrics(out, m);
+  if (want_sweep) {
+    out << "sweep (log-odds of the decision; spam = log-odds >= threshold)\n"
+        << "  target FPR " << sweep.target_fpr << ": threshold " << sweep.threshold
+        << ", recall " << sweep.at_target.recall << ", precision " << sweep.at_target.precision
+        << ", FPR " << sweep.at_target.fpr << "\n"
+        << "  discard (FPR " << discard.target_fpr << "): threshold " << discard.threshold
+        << "\n";
+    const size_t n = sweep.curve.size();
+    for (size_t k = 0; k < 11 && n > 0; ++k) {
+      const auto& p = sweep.curve[std::min(n - 1, k * (n - 1) / 10)];
+      out << "  threshold " << std::setw(9) << p.threshold << "  recall " << p.recall
+          << "  precision " << p.precision << "  FPR " << p.fpr << "\n";
+    }
+  }
+  if (args.write_thresholds) {
+    out << "wrote thresholds to "
+        << app::ModelMetaPath(ctx.model_path.empty() ? app::DefaultModelPath() : ctx.model_path)
+        << "\n";
+  }
 }
 
 }  // namespace
@@ -64,7 +156,16 @@ void RegisterEval(CLI::App& app, Context& ctx) {
       ->required();
   cmd->add_option("--model", ctx.model_path, "fastText model (default: the shipped model)");
   cmd->add_flag("--json", args->json,
-                "print one JSON object: precision recall f1 fpr auc tp fp tn fn");
+                "print one JSON object: precision recall f1 fpr auc tp fp tn fn (+ sweep)");
+  cmd->add_flag("--sweep", args->sweep,
+                "sweep thresholds on the log-odds: recall at --target-fpr, precision-recall curve");
+  cmd->add_option("--target-fpr", args->target_fpr, "false-positive rate to aim for")
+      ->capture_default_str();
+  cmd->add_option("--threshold", args->threshold,
+                  "measure at log-odds >= THRESHOLD instead of the service's verdicts");
+  cmd->add_flag("--write-thresholds", args->write_thresholds,
+                "store the spam threshold for --target-fpr (discard: a tenth of it) in the "
+                "model's .json, where the service reads it");
   cmd->callback([&ctx, args] { Run(ctx, *args); });
 }
 

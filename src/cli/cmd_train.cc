@@ -20,6 +20,10 @@ struct TrainArgs {
   int epoch = 0;  // 0: the trainer's defaults
   int dim = 0;
   int word_ngrams = 0;
+  double lr = 0;
+  int minn = -1;  // -1: the trainer's defaults (no character n-grams)
+  int maxn = -1;
+  std::string input = "fields";
   bool no_quantize = false;
 };
 
@@ -30,6 +34,13 @@ void Run(Context& ctx, const TrainArgs& args) {
   if (args.epoch > 0) options.epoch = args.epoch;
   if (args.dim > 0) options.dim = args.dim;
   if (args.word_ngrams > 0) options.word_ngrams = args.word_ngrams;
+  if (args.lr > 0) options.lr = args.lr;
+  if (args.minn >= 0) options.minn = args.minn;
+  if (args.maxn >= 0) options.maxn = args.maxn;
+  auto input = text::ParseInputMode(args.input);
+  if (!input) {
+    return ctx.Fail(core::Status::InvalidArgument("--input must be raw, normalized or fields"));
+  }
   options.quantize = !args.no_quantize;
   int last_decile = -1;
   std::ostream& err = *ctx.err;
@@ -43,10 +54,12 @@ void Run(Context& ctx, const TrainArgs& args) {
   };
   auto& out = *ctx.out;
   out << "training " << args.out << " (dim " << options.dim << ", epoch " << options.epoch
-      << ", wordNgrams " << options.word_ngrams << ", seed " << options.seed
+      << ", wordNgrams " << options.word_ngrams << ", lr " << options.lr << ", char n-grams "
+      << options.minn << "-" << options.maxn << ", input " << args.input << ", seed "
+      << options.seed
       << (options.quantize ? ", quantized" : "") << ") from " << args.data.size()
       << " file(s)\n";
-  auto report = app::TrainFromJsonl(args.data, args.validation, options);
+  auto report = app::TrainFromJsonl(args.data, args.validation, options, *input);
   if (!report) return ctx.Fail(report.error());
   out << "examples " << report->examples << " (" << report->spam << " spam, " << report->ham
       << " ham)\n";
@@ -78,6 +91,13 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
   cmd->add_option("--epoch", args->epoch, "training epochs (default 25)");
   cmd->add_option("--dim", args->dim, "vector dimension (default 32)");
   cmd->add_option("--word-ngrams", args->word_ngrams, "max length of word n-grams (default 2)");
+  cmd->add_option("--lr", args->lr, "learning rate (default 0.5)");
+  cmd->add_option("--minn", args->minn, "shortest character n-gram (default 0: none)");
+  cmd->add_option("--maxn", args->maxn, "longest character n-gram (default 0: none)");
+  cmd->add_option("--input", args->input,
+                  "what the model reads: raw (text as written), normalized (text::Normalize), "
+                  "fields (normalized + field features); recorded in the model's .json")
+      ->capture_default_str();
   cmd->add_flag("--no-quantize", args->no_quantize, "write the full model instead of a .ftz");
   cmd->callback([&ctx, args] { Run(ctx, *args); });
 }
