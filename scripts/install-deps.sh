@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages hamlet needs to build and run; with --test, also what the
-# test suite needs (Debian's Perl Akismet client, wrk, tmux, the fasttext CLI, and node/npm
-# when node is missing). Idempotent: runs apt-get only when a package is missing.
+# test suite needs (Debian's Perl Akismet client, wrk, tmux, the fasttext CLI, WordPress with
+# PHP and MariaDB for the WordPress test, and node/npm when node is missing). Idempotent: runs apt-get only when a package is missing.
 #
 #   bash scripts/install-deps.sh [--test]
 set -euo pipefail
@@ -42,6 +42,9 @@ if ((want_test)); then
     wrk                 # HTTP benchmark
     tmux                # driving terminal programs in tests
     fasttext            # the fasttext CLI, for model fixtures
+    # tests/wordpress: Debian's WordPress 6.1 with its bundled Akismet plugin, the default
+    # theme (it has the comment form), PHP's built-in server and a private MariaDB
+    wordpress wordpress-theme-twentytwentythree php-cli mariadb-server
   )
   # Debian's nodejs/npm conflict with a node that is already installed from elsewhere
   # (apt then reports "held broken packages"), so ask for them only when node is missing.

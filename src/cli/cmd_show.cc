@@ -22,8 +22,12 @@ void PrintText(std::ostream& out, const engine::DecisionDetail& detail) {
       << r.channel << ")\n"
       << "Verdict    " << VerdictLabel(r.decision) << "  score " << std::setprecision(3)
       << r.decision.score << (r.comment.is_test ? "  [test call]" : "") << "\n"
-      << "Model      " << r.model_version << "\n"
-      << "Reasons\n";
+      << "Model      " << r.model_version << "\n";
+  if (!r.recheck_of.empty()) {
+    out << "Recheck of " << r.recheck_of << "  (" << ForTerminal(r.comment.recheck_reason)
+        << "; counted once, as that decision)\n";
+  }
+  out << "Reasons\n";
   for (const auto& reason : r.decision.reasons) {
     out << "  " << std::showpos << std::setprecision(2) << reason.contribution << std::noshowpos
         << "  " << reason.check << ": " << ForTerminal(reason.detail) << "\n";

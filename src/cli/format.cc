@@ -65,6 +65,7 @@ nlohmann::json DecisionToJson(const store::DecisionRecord& r) {
       {"fields", fields},
   };
   out["feedback"] = r.feedback_label ? nlohmann::json(*r.feedback_label) : nlohmann::json();
+  out["recheck_of"] = r.recheck_of.empty() ? nlohmann::json() : nlohmann::json(r.recheck_of);
   return out;
 }
 

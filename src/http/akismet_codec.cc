@@ -3,6 +3,10 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
 #include "core/decision.h"
 #include "engine/key_service.h"
 #include "http/form_codec.h"
@@ -21,6 +25,45 @@ std::string Lower(std::string_view s) {
 
 AkismetAnswer Invalid(std::string_view help) {
   return AkismetAnswer{200, "invalid", {{"X-akismet-debug-help", std::string(help)}}};
+}
+
+// Calls whose `key` field names the key in question, with the stored key as api_key.
+bool KeyFieldFirst(AkismetCall call) {
+  return call == AkismetCall::kVerifyKey || call == AkismetCall::kGetSubscription ||
+         call == AkismetCall::kGetStats || call == AkismetCall::kDeactivate;
+}
+
+// Calls about one comment, which must name the blog.
+bool NeedsBlog(AkismetCall call) {
+  return call == AkismetCall::kVerifyKey || call == AkismetCall::kCommentCheck ||
+         call == AkismetCall::kSubmitSpam || call == AkismetCall::kSubmitHam;
+}
+
+AkismetAnswer Json(const nlohmann::json& doc) {
+  AkismetAnswer answer;
+  answer.body = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  answer.content_type = "application/json";
+  return answer;
+}
+
+nlohmann::json Counts(const engine::PeriodStats& s) {
+  return {{"spam", s.spam},
+          {"ham", s.ham},
+          {"missed_spam", s.missed_spam},
+          {"false_positives", s.false_positives},
+          {"api_calls", s.api_calls}};
+}
+
+// The CSV field `s`, quoted when it holds a comma, quote or line break.
+std::string CsvField(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
 }
 
 }  // namespace
@@ -63,13 +106,15 @@ bool IsBlogUri(std::string_view blog) {
 }
 
 core::Result<AkismetRequest> DecodeAkismet(AkismetCall call, std::string_view body,
-                                           std::string_view host_header) {
+                                           std::string_view host_header,
+                                           const core::FieldList& query) {
   auto fields = ParseForm(body);
   if (!fields) return fields.error();
+  fields->insert(fields->begin(), query.begin(), query.end());
   AkismetRequest request;
   const std::string_view key = FirstValue(*fields, "key");
   const std::string_view api_key = FirstValue(*fields, "api_key");
-  if (call == AkismetCall::kVerifyKey) {
+  if (KeyFieldFirst(call)) {
     // The WordPress plugin adds its stored api_key to every call, verify-key included, while
     // `key` is the key being verified: `key` must win here.
     request.key = std::string(!key.empty() ? key : api_key);
@@ -84,9 +129,9 @@ core::Result<AkismetRequest> DecodeAkismet(AkismetCall call, std::string_view bo
 
 std::optional<AkismetAnswer> CheckRequired(AkismetCall call, const AkismetRequest& request) {
   if (request.key.empty()) {
-    return Invalid(call == AkismetCall::kVerifyKey ? kHelpEmptyKey : kHelpEmptyApiKey);
+    return Invalid(KeyFieldFirst(call) ? kHelpEmptyKey : kHelpEmptyApiKey);
   }
-  if (!IsBlogUri(request.comment.blog)) return Invalid(kHelpBadBlog);
+  if (NeedsBlog(call) && !IsBlogUri(request.comment.blog)) return Invalid(kHelpBadBlog);
   if (call == AkismetCall::kCommentCheck && request.comment.user_ip.empty()) {
     return Invalid(kHelpEmptyUserIp);
   }
@@ -110,6 +155,89 @@ AkismetAnswer CheckAnswer(const engine::CheckOutcome& outcome) {
 }
 
 AkismetAnswer SubmitAnswer() { return AkismetAnswer{200, std::string(kAkismetThanks), {}}; }
+
+AkismetAnswer ConnectedAnswer() { return AkismetAnswer{200, "connected", {}}; }
+
+AkismetAnswer SubscriptionAnswer() {
+  return Json({{"status", "active"},
+               {"account_name", "hamlet (self-hosted)"},
+               {"account_type", "self-hosted"},
+               {"next_billing_date", nullptr},
+               {"limit_reached", false}});
+}
+
+AkismetAnswer DeactivatedAnswer() { return AkismetAnswer{200, "deactivated", {}}; }
+
+AkismetAnswer StatsAnswer(const engine::StatsReport& report) {
+  nlohmann::json doc = Counts(report.totals);
+  doc["accuracy"] = report.totals.Accuracy();
+  nlohmann::json breakdown = nlohmann::json::object();
+  for (const engine::PeriodStats& month : report.breakdown) {
+    nlohmann::json entry = Counts(month);
+    entry["accuracy"] = month.Accuracy();
+    breakdown[month.period] = std::move(entry);
+  }
+  doc["breakdown"] = std::move(breakdown);
+  return Json(doc);
+}
+
+AkismetAnswer UsageLimitAnswer(const engine::UsageReport& report) {
+  return Json({{"limit", "none"},
+               {"usage", report.usage},
+               {"percentage", "0.00"},
+               {"throttled", false}});
+}
+
+AkismetAnswer KeySitesAnswer(const engine::KeySitesReport& report, std::string_view format) {
+  if (format == "csv") {
+    AkismetAnswer answer;
+    answer.content_type = "text/csv; charset=utf-8";
+    answer.body = "Active sites during " + report.month +
+                  " (limit:" + std::to_string(report.limit) +
+                  ", offset: " + std::to_string(report.offset) +
+                  ", total: " + std::to_string(report.total) + ")\n"
+                  "Site,Total API Calls,Spam,Ham,Missed Spam,False Positives,Is Revoked\n";
+    for (const engine::SiteActivity& s : report.sites) {
+      char counts[160];
+      std::snprintf(counts, sizeof counts, ",%lld,%lld,%lld,%lld,%lld,%s\n",
+                    static_cast<long long>(s.stats.api_calls),
+                    static_cast<long long>(s.stats.spam), static_cast<long long>(s.stats.ham),
+                    static_cast<long long>(s.stats.missed_spam),
+                    static_cast<long long>(s.stats.false_positives),
+                    report.revoked ? "true" : "false");
+      answer.body += CsvField(s.site);
+      answer.body += counts;
+    }
+    return answer;
+  }
+  nlohmann::json sites = nlohmann::json::array();
+  for (const engine::SiteActivity& s : report.sites) {
+    nlohmann::json row = Counts(s.stats);
+    row["site"] = s.site;
+    row["is_revoked"] = report.revoked;
+    sites.push_back(std::move(row));
+  }
+  return Json({{report.month, std::move(sites)},
+               {"limit", report.limit},
+               {"offset", report.offset},
+               {"total", report.total}});
+}
+
+core::Result<engine::KeySitesQuery> DecodeKeySitesQuery(const core::Comment& comment) {
+  engine::KeySitesQuery query;
+  query.month = comment.Field("month");
+  query.filter = comment.Field("filter");
+  if (!comment.Field("order").empty()) query.order = comment.Field("order");
+  for (auto [name, into] : {std::pair{"limit", &query.limit}, std::pair{"offset", &query.offset}}) {
+    const std::string& text = comment.Field(name);
+    if (text.empty()) continue;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *into);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+      return core::Status::InvalidArgument(std::string(name) + " must be a number");
+    }
+  }
+  return query;
+}
 
 AkismetAnswer ErrorAnswer(const core::Status& status, std::string_view request_id) {
   switch (status.code()) {

@@ -1,6 +1,7 @@
-// Akismet 1.1 endpoints: verify-key, comment-check, submit-spam, submit-ham.
-// Each: decode the form -> refuse incomplete requests as Akismet does -> authenticate ->
-// one engine call -> Akismet's literal answer.
+// Akismet endpoints: verify-key, comment-check, submit-spam, submit-ham; the account calls
+// of WordPress's plugin (test, get-subscription, get-stats, deactivate); 1.2 usage-limit and
+// key-sites. Each: decode the form -> refuse incomplete requests as Akismet does ->
+// authenticate -> one engine call -> Akismet's answer.
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
@@ -20,7 +21,11 @@ struct Authenticated {
 
 std::optional<Authenticated> DecodeAndAuthenticate(const RouteContext& ctx, const Exchange& ex,
                                                    AkismetCall call) {
-  auto request = DecodeAkismet(call, ex.body, ex.request.get_header_value("Host"));
+  core::FieldList query;
+  if (call == AkismetCall::kUsageLimit || call == AkismetCall::kKeySites) {
+    for (const auto& [name, value] : ex.request.params) query.emplace_back(name, value);
+  }
+  auto request = DecodeAkismet(call, ex.body, ex.request.get_header_value("Host"), query);
   if (!request) {
     WriteAkismet(ex, TransportErrorAnswer(400, request.error().message()));
     return std::nullopt;
@@ -103,6 +108,60 @@ void HandleSubmitSpam(const RouteContext& ctx, const Exchange& ex) {
 
 void HandleSubmitHam(const RouteContext& ctx, const Exchange& ex) {
   HandleSubmit(ctx, ex, AkismetCall::kSubmitHam, engine::Label::kHam);
+}
+
+void HandleTest(const RouteContext&, const Exchange& ex) { WriteAkismet(ex, ConnectedAnswer()); }
+
+void HandleGetSubscription(const RouteContext& ctx, const Exchange& ex) {
+  if (!DecodeAndAuthenticate(ctx, ex, AkismetCall::kGetSubscription)) return;
+  WriteAkismet(ex, SubscriptionAnswer());
+}
+
+void HandleDeactivate(const RouteContext& ctx, const Exchange& ex) {
+  auto in = DecodeAndAuthenticate(ctx, ex, AkismetCall::kDeactivate);
+  if (!in) return;
+  // Nothing changes: the key stays valid, so the site can reactivate the plugin.
+  spdlog::info("{} deactivate key={} blog={}", ex.request_id, in->key.id, in->request.comment.blog);
+  WriteAkismet(ex, DeactivatedAnswer());
+}
+
+void HandleGetStats(const RouteContext& ctx, const Exchange& ex) {
+  auto in = DecodeAndAuthenticate(ctx, ex, AkismetCall::kGetStats);
+  if (!in) return;
+  auto report = ctx.services.usage->Stats(in->key, in->request.comment.Field("from"));
+  if (!report) {
+    LogFailure(ex, "get-stats", report.error());
+    WriteAkismet(ex, ErrorAnswer(report.error(), ex.request_id));
+    return;
+  }
+  WriteAkismet(ex, StatsAnswer(*report));
+}
+
+void HandleUsageLimit(const RouteContext& ctx, const Exchange& ex) {
+  auto in = DecodeAndAuthenticate(ctx, ex, AkismetCall::kUsageLimit);
+  if (!in) return;
+  auto report = ctx.services.usage->ThisMonth(in->key);
+  if (!report) {
+    LogFailure(ex, "usage-limit", report.error());
+    WriteAkismet(ex, ErrorAnswer(report.error(), ex.request_id));
+    return;
+  }
+  WriteAkismet(ex, UsageLimitAnswer(*report));
+}
+
+void HandleKeySites(const RouteContext& ctx, const Exchange& ex) {
+  auto in = DecodeAndAuthenticate(ctx, ex, AkismetCall::kKeySites);
+  if (!in) return;
+  auto query = DecodeKeySitesQuery(in->request.comment);
+  core::Result<engine::KeySitesReport> report =
+      query ? ctx.services.usage->KeySites(in->key, *query)
+            : core::Result<engine::KeySitesReport>(query.error());
+  if (!report) {
+    LogFailure(ex, "key-sites", report.error());
+    WriteAkismet(ex, ErrorAnswer(report.error(), ex.request_id));
+    return;
+  }
+  WriteAkismet(ex, KeySitesAnswer(*report, in->request.comment.Field("format")));
 }
 
 }  // namespace hamlet::http

@@ -15,6 +15,13 @@ void HandleVerifyKey(const RouteContext& ctx, const Exchange& ex);
 void HandleCommentCheck(const RouteContext& ctx, const Exchange& ex);
 void HandleSubmitSpam(const RouteContext& ctx, const Exchange& ex);
 void HandleSubmitHam(const RouteContext& ctx, const Exchange& ex);
+// Akismet account calls and 1.2 (akismet_handlers.cc).
+void HandleTest(const RouteContext& ctx, const Exchange& ex);
+void HandleGetSubscription(const RouteContext& ctx, const Exchange& ex);
+void HandleGetStats(const RouteContext& ctx, const Exchange& ex);
+void HandleDeactivate(const RouteContext& ctx, const Exchange& ex);
+void HandleUsageLimit(const RouteContext& ctx, const Exchange& ex);
+void HandleKeySites(const RouteContext& ctx, const Exchange& ex);
 
 // Native JSON API (v1_handlers.cc).
 void HandleV1Check(const RouteContext& ctx, const Exchange& ex);

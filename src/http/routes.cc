@@ -23,6 +23,21 @@ constexpr Route kRoutes[] = {
      "Akismet: report a missed spam (false negative)."},
     {"POST", "/1.1/submit-ham", HandleSubmitHam,
      "Akismet: report a false positive."},
+    {"GET", "/1.1/test", HandleTest,
+     "Akismet: connectivity check (WordPress settings page). Answers connected."},
+    {"POST", "/1.1/get-subscription", HandleGetSubscription,
+     "Akismet: account status for a key. Form key|api_key. JSON {status: active, ...}."},
+    {"POST", "/1.1/get-stats", HandleGetStats,
+     "Akismet: spam, ham, missed spam, false positives (from=6-months|60-days|all). JSON."},
+    {"POST", "/1.1/deactivate", HandleDeactivate,
+     "Akismet: the plugin was deactivated. Answers deactivated; the key stays valid."},
+    {"GET", "/1.2/usage-limit", HandleUsageLimit,
+     "Akismet 1.2: checks this month, no limit. Query or form api_key. JSON."},
+    {"POST", "/1.2/usage-limit", HandleUsageLimit, "Akismet 1.2: as GET /1.2/usage-limit."},
+    {"GET", "/1.2/key-sites", HandleKeySites,
+     "Akismet 1.2: sites using the key in a month (month, filter, order, limit, offset, "
+     "format=json|csv)."},
+    {"POST", "/1.2/key-sites", HandleKeySites, "Akismet 1.2: as GET /1.2/key-sites."},
     {"POST", "/v1/check", HandleV1Check,
      "JSON check: Akismet field names in, {id, verdict, score, reasons, model} out."},
     {"POST", "/v1/feedback", HandleV1Feedback,
@@ -36,7 +51,9 @@ constexpr Route kRoutes[] = {
 
 std::span<const Route> Routes() { return kRoutes; }
 
-bool IsAkismetPath(std::string_view path) { return path.starts_with("/1.1/"); }
+bool IsAkismetPath(std::string_view path) {
+  return path.starts_with("/1.1/") || path.starts_with("/1.2/");
+}
 
 void WriteError(std::string_view path, int http_status, std::string_view message,
                 std::string_view request_id, httplib::Response& response) {
@@ -62,7 +79,7 @@ void WriteError(std::string_view path, int http_status, std::string_view message
 
 void WriteAkismet(const Exchange& ex, const AkismetAnswer& answer) {
   ex.response.status = answer.status;
-  ex.response.set_content(answer.body, "text/plain; charset=utf-8");
+  ex.response.set_content(answer.body, answer.content_type);
   for (const auto& [name, value] : answer.headers) ex.response.set_header(name, value);
 }
 

@@ -41,7 +41,7 @@ struct Route {
 // All routes, in the order GET /v1 lists them.
 std::span<const Route> Routes();
 
-// True for the Akismet wire paths (/1.1/...), whose errors are answered as Akismet text
+// True for the Akismet wire paths (/1.1/..., /1.2/...), whose errors are answered as Akismet text
 // (`invalid` + X-akismet-debug-help) rather than as JSON.
 bool IsAkismetPath(std::string_view path);
 
