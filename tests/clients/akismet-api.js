@@ -71,8 +71,19 @@ async function expect(what, fn, want) {
   if (!ok) failures++;
 }
 
+// KEY_PLACEMENT=body: every call goes to the root host with api_key in the body (public,
+// undocumented properties), instead of the library's default KEY.<host> label.
+function placeKey(c) {
+  if (process.env.KEY_PLACEMENT === 'body') {
+    c.endpoint = c.rootEndpoint;
+    c.requestOpts.api_key = c.key;
+  }
+  return c;
+}
+
 (async () => {
-  const good = client(KEY);
+  console.log(`key placement: ${process.env.KEY_PLACEMENT === 'body' ? 'api_key in the body' : 'Host label'}`);
+  const good = placeKey(client(KEY));
   await expect('verify-key with an unknown key', () => client('0123456789ab').verifyKey(), false);
   await expect('verify-key with the site key', () => good.verifyKey(), true);
   await expect('comment-check, test hook viagra-test-123', () => good.checkSpam(hookSpam), true);
@@ -84,7 +95,7 @@ async function expect(what, fn, want) {
   await expect('X-akismet-guid on checks', async () => Boolean(spamGuid && hamGuid), true);
   // A check with an unknown key must be an error, never a verdict.
   await expect('comment-check with an unknown key rejects', () =>
-    client('0123456789ab').checkSpam(ham).then(() => 'resolved', () => 'rejected'), 'rejected');
+    placeKey(client('0123456789ab')).checkSpam(ham).then(() => 'resolved', () => 'rejected'), 'rejected');
   // Modern placement: api_key in the body at the root host (public, undocumented properties).
   const modern = client(KEY);
   modern.endpoint = modern.rootEndpoint;

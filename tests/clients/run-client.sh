@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs a real third-party Akismet client against the real hamletd (CTest: clients.<client>).
 #
-#   tests/clients/run-client.sh <perl-net-akismet|node-akismet-api> <path-to-hamletd> <path-to-hamlet>
+#   tests/clients/run-client.sh <client> <path-to-hamletd> <path-to-hamlet>
+#
+# <client>: perl-net-akismet (Debian's Net::Akismet), node-akismet-api (npm akismet-api@6.0.0,
+# key in the Host label), node-akismet-api-body (the same, api_key in the body),
+# node-cedx-akismet (npm @cedx/akismet@16.2.1). docs/akismet-clients.md: who sends what.
 #
 # Starts hamletd on a free loopback port with a fresh database and site key, runs the client
 # (verify-key, comment-check: test hook, realistic spam, ham; submit-spam; submit-ham), then
@@ -13,11 +17,11 @@
 # (Net::Akismet missing and not installable with apt-get; node/npm missing or the npm
 # registry unreachable).
 #
-# The npm package is installed once, idempotently, into $HAMLET_CLIENT_CACHE (default
-# ${XDG_CACHE_HOME:-$HOME/.cache}/hamlet-clients) from tests/clients/package.json.
+# The npm packages are installed once, idempotently, into $HAMLET_CLIENT_CACHE (default
+# ${XDG_CACHE_HOME:-$HOME/.cache}/hamlet-clients) from tests/clients/package.json (pinned).
 set -euo pipefail
 
-client=${1:?usage: run-client.sh <perl-net-akismet|node-akismet-api> <hamletd> <hamlet>}
+client=${1:?usage: run-client.sh <perl-net-akismet|node-akismet-api|node-akismet-api-body|node-cedx-akismet> <hamletd> <hamlet>}
 hamletd=${2:?path to hamletd}
 hamlet=${3:?path to hamlet}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,25 +43,36 @@ case "$client" in
     fi
     run_client() { perl "$here/net-akismet.pl"; }
     ;;
-  node-akismet-api)
+  node-akismet-api | node-akismet-api-body | node-cedx-akismet)
     command -v node >/dev/null || skip "node is not installed"
     command -v npm >/dev/null || skip "npm is not installed"
     cache=${HAMLET_CLIENT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hamlet-clients}
-    installed_version() {
-      node -e 'try { console.log(require(process.argv[1]).version) } catch (e) { console.log("none") }' \
-        "$cache/node_modules/akismet-api/package.json"
+    # "name@version" of every pinned package that is not installed at its pinned version.
+    not_installed() {
+      node -e '
+        const [want, dir] = process.argv.slice(1);
+        for (const [name, version] of Object.entries(require(want).dependencies)) {
+          let have = "none";
+          try { have = require(`${dir}/node_modules/${name}/package.json`).version } catch (e) {}
+          if (have !== version) console.log(`${name}@${version}`);
+        }' "$here/package.json" "$cache"
     }
-    if [[ $(installed_version) != 6.0.0 ]]; then
+    if [[ -n $(not_installed) ]]; then
       mkdir -p "$cache"
       cp "$here/package.json" "$cache/package.json"
-      echo "installing akismet-api@6.0.0 into $cache" >&2
+      echo "installing $(not_installed | tr '\n' ' ')into $cache" >&2
       npm install --no-audit --no-fund --prefix "$cache" >&2 ||
-        skip "npm install of akismet-api@6.0.0 into $cache failed (registry unreachable?)"
-      [[ $(installed_version) == 6.0.0 ]] || skip "akismet-api@6.0.0 did not install into $cache"
+        skip "npm install into $cache failed (registry unreachable?)"
+      [[ -z $(not_installed) ]] || skip "$(not_installed | tr '\n' ' ')did not install into $cache"
     fi
-    run_client() { NODE_PATH="$cache/node_modules" node "$here/akismet-api.js"; }
+    case "$client" in
+      node-akismet-api) run_client() { NODE_PATH="$cache/node_modules" node "$here/akismet-api.js"; } ;;
+      node-akismet-api-body)
+        run_client() { KEY_PLACEMENT=body NODE_PATH="$cache/node_modules" node "$here/akismet-api.js"; } ;;
+      node-cedx-akismet) run_client() { HAMLET_CLIENT_CACHE=$cache node "$here/cedx-akismet.mjs"; } ;;
+    esac
     ;;
-  *) fail "unknown client '$client' (perl-net-akismet or node-akismet-api)" ;;
+  *) fail "unknown client '$client' (perl-net-akismet, node-akismet-api, node-akismet-api-body, node-cedx-akismet)" ;;
 esac
 
 [[ -x "$hamletd" ]] || fail "no hamletd at $hamletd"
