@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "store/sqlite_store.h"
+#include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -45,16 +46,7 @@ DecisionRecord MakeDecision(const std::string& id) {
 
 // Rows in `table`, counted through a connection of the test's own.
 int64_t CountRows(const std::string& path, const std::string& table) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  std::string sql = "SELECT count(*) FROM " + table;
-  REQUIRE(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
-  int64_t n = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return n;
+  return hamlet::testing::QueryIntForTesting(path, "SELECT count(*) FROM " + table);
 }
 
 TEST_SUITE("store/sqlite_store") {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "store/schema.h"
+#include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -117,15 +118,7 @@ FeedbackRecord MakeFeedback(const std::string& decision_id, const std::string& l
 }
 
 int64_t UserVersion(const std::string& path) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
-  int64_t v = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
-  return v;
+  return hamlet::testing::QueryIntForTesting(path, "PRAGMA user_version");
 }
 
 TEST_SUITE("store/sqlite_store") {
