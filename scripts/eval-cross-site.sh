@@ -190,7 +190,7 @@ export VIDEOS_LIST="${VIDEOS[*]}"
 CONFIG_DUMP=$(declare -p CONFIGS VIDEOS)
 export CONFIG_DUMP
 
-echo "eval-cross-site.sh: ${#selected[@]} configuration(s) x 5 folds$( ((NESTED)) && echo " (+4 inner folds each)"), $JOBS job(s), in $WORK" >&2
+echo "eval-cross-site.sh: ${#selected[@]} configuration(s) x 5 folds$( ((NESTED)) && echo " (+4 inner folds each)" || true), $JOBS job(s), in $WORK" >&2
 for name in "${selected[@]}"; do
   for outer in "${VIDEOS[@]}"; do
     echo "$name $outer"
@@ -201,7 +201,7 @@ done | xargs -P "$JOBS" -L 1 bash -c 'eval "$CONFIG_DUMP"; unit "$@"' _
 # Outer models at the inner-tuned threshold.
 for name in "${selected[@]}"; do
   for outer in "${VIDEOS[@]}"; do
-    out="$WORK/evals/$name--$outer--tuned$( ((NESTED)) && echo -nested).json"
+    out="$WORK/evals/$name--$outer--tuned$( ((NESTED)) && echo -nested || true).json"
     [[ -s "$out" ]] && continue
     t=$(for inner in $(others "$outer"); do
           if ((NESTED)); then f="$WORK/evals/$name--$outer--$inner.json"; else f="$WORK/evals/$name--$inner.json"; fi
