@@ -50,7 +50,12 @@ core::Decision Decide(const core::Prediction& prediction,
   } else {
     d.verdict = core::Verdict::kHam;
   }
-  d.uncertain = std::fabs(d.score - policy.spam_threshold) < policy.uncertain_band;
+  // In log-odds, so the band means the same at a 0.5 threshold as at a 0.9965 one; the
+  // discard tier is blatant by definition and never uncertain.
+  const double threshold_log_odds =
+      std::log(policy.spam_threshold / (1.0 - policy.spam_threshold));
+  d.uncertain = d.verdict != core::Verdict::kDiscard &&
+                std::fabs(log_odds - threshold_log_odds) < policy.uncertain_band;
   return d;
 }
 

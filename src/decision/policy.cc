@@ -11,8 +11,8 @@ core::Status Policy::Validate() const {
     return core::Status::InvalidArgument(
         "discard threshold must be at least the spam threshold and at most 1");
   }
-  if (!(uncertain_band >= 0.0 && uncertain_band < 0.5)) {
-    return core::Status::InvalidArgument("uncertain band must be in [0, 0.5)");
+  if (!(uncertain_band >= 0.0 && uncertain_band <= 10.0)) {
+    return core::Status::InvalidArgument("uncertain band must be in [0, 10] (log-odds)");
   }
   if (!(model_weight >= 0.0)) {
     return core::Status::InvalidArgument("model weight must not be negative");

@@ -11,8 +11,9 @@ struct Policy {
   // Scores are P(spam) after all checks, 0..1.
   double spam_threshold = 0.5;     // score >= this: spam
   double discard_threshold = 0.995;  // score >= this: discard (blatant spam, Akismet's pro-tip)
-  // Scores within this distance of spam_threshold are marked uncertain for the queue.
-  double uncertain_band = 0.15;
+  // Ham or spam whose log-odds lie within this distance of the spam threshold's log-odds is
+  // marked uncertain for the moderators' queue (1.5 is a factor of e^1.5 ~ 4.5 in the odds).
+  double uncertain_band = 1.5;
   // Weight of the classifier's log-odds in the sum.
   double model_weight = 1.0;
 

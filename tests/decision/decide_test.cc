@@ -55,6 +55,19 @@ TEST_SUITE("decision/decide") {
     CHECK_FALSE(s.uncertain);
   }
 
+  TEST_CASE("the uncertain band is in log-odds around the threshold, and discard is never uncertain") {
+    decision::Policy policy;
+    policy.spam_threshold = 1.0 / (1.0 + std::exp(-5.0));  // log-odds 5
+    policy.discard_threshold = 1.0 / (1.0 + std::exp(-9.0));
+    CHECK(decision::Decide(Margin(4.0), {}, policy).uncertain);    // ham, just below
+    CHECK(decision::Decide(Margin(6.0), {}, policy).uncertain);    // spam, just above
+    CHECK_FALSE(decision::Decide(Margin(0.0), {}, policy).uncertain);
+    CHECK_FALSE(decision::Decide(Margin(7.0), {}, policy).uncertain);
+    auto blatant = decision::Decide(Margin(9.5), {}, policy);
+    CHECK(blatant.verdict == core::Verdict::kDiscard);
+    CHECK_FALSE(blatant.uncertain);
+  }
+
   TEST_CASE("the first forcing hit in table order wins") {
     std::vector<core::SignalHit> hits = {{"a", 0, "", core::Verdict::kHam},
                                          {"b", 0, "", core::Verdict::kSpam}};
@@ -79,7 +92,7 @@ TEST_SUITE("decision/policy") {
     p.discard_threshold = 0.4;
     CHECK_FALSE(p.Validate().ok());
     p = {};
-    p.uncertain_band = 0.6;
+    p.uncertain_band = 11;
     CHECK_FALSE(p.Validate().ok());
     p = {};
     p.model_weight = -1;
