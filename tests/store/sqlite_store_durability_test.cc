@@ -26,10 +26,7 @@ namespace {
 using testing::TempDir;
 
 std::unique_ptr<SqliteStore> OpenOrDie(const std::string& path, const SqliteOptions& options = {}) {
-  auto store = SqliteStore::Open(path, options);
-  // Not REQUIRE_MESSAGE: doctest evaluates the message on success too (with -s).
-  if (!store) FAIL(store.error().ToString());
-  return std::move(store).value();
+  return hamlet::testing::OpenSqliteStoreOrFail(path, options);
 }
 
 DecisionRecord MakeDecision(const std::string& id) {

@@ -7,6 +7,14 @@
 
 namespace hamlet::testing {
 
+std::unique_ptr<store::SqliteStore> OpenSqliteStoreOrFail(const std::string& path,
+                                                          const store::SqliteOptions& options) {
+  auto store = store::SqliteStore::Open(path, options);
+  // Not REQUIRE_MESSAGE: doctest evaluates the message on success too (with -s).
+  if (!store) FAIL(store.error().ToString());
+  return std::move(store).value();
+}
+
 int64_t QueryIntForTesting(const std::string& db_path, const std::string& sql) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);

@@ -3,9 +3,16 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "store/sqlite_store.h"
+
 namespace hamlet::testing {
+
+// SqliteStore::Open, failing the test (with the store's message) when it does not open.
+std::unique_ptr<store::SqliteStore> OpenSqliteStoreOrFail(const std::string& path,
+                                                          const store::SqliteOptions& options = {});
 
 // The integer the first row's first column of `sql` holds. Fails the test on any error.
 int64_t QueryIntForTesting(const std::string& db_path, const std::string& sql);
