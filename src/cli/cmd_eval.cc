@@ -1,6 +1,7 @@
 // `hamlet eval`: the service's decision pipeline over labeled JSONL, with metrics, a threshold
 // sweep on the decision's log-odds, and operating thresholds written beside the model.
 #include <cmath>
+#include <fstream>
 #include <iomanip>
 #include <limits>
 
@@ -19,6 +20,7 @@ struct EvalArgs {
   double target_fpr = 0.01;
   std::optional<double> threshold;
   bool write_thresholds = false;
+  std::string scores_path;
 };
 
 // JSON has no infinity: an unreachable threshold is written as null.
@@ -42,6 +44,23 @@ void PrintMetrics(std::ostream& out, const engine::Metrics& m) {
       << "  actual ham     " << std::setw(16) << m.fp << std::setw(15) << m.tn << "\n";
 }
 
+// One JSON line per comment, in input order: its label, log-odds and text, so errors can be
+// read (sort by log_odds) without a second pass through the model.
+core::Status WriteScores(const std::string& path, const std::vector<engine::LabeledComment>& all,
+                         const std::vector<engine::Scored>& scored) {
+  std::ofstream file(path, std::ios::trunc);
+  if (!file) return core::Status::InvalidArgument("cannot write --scores file '" + path + "'");
+  for (size_t i = 0; i < all.size(); ++i) {
+    nlohmann::json row = {{"label", all[i].is_spam ? "spam" : "ham"},
+                          {"log_odds", Number(scored[i].log_odds)},
+                          {"comment_content", all[i].comment.comment_content}};
+    file << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
+  file.flush();
+  if (!file) return core::Status::Internal("writing --scores file '" + path + "' failed");
+  return core::Status::Ok();
+}
+
 void Run(Context& ctx, const EvalArgs& args) {
   if (!(args.target_fpr >= 0 && args.target_fpr < 1)) {
     return ctx.Fail(core::Status::InvalidArgument("--target-fpr must be in [0, 1)"));
@@ -61,6 +80,9 @@ void Run(Context& ctx, const EvalArgs& args) {
   const engine::Filter& filter = *(*services)->filter;
   auto scored = engine::ScoreAll(filter, all);
   if (!scored) return ctx.Fail(scored.error());
+  if (!args.scores_path.empty()) {
+    if (auto s = WriteScores(args.scores_path, all, *scored); !s.ok()) return ctx.Fail(s);
+  }
 
   // The operating point: --threshold, else the service's own verdicts.
   engine::Metrics m;
@@ -166,6 +188,10 @@ void RegisterEval(CLI::App& app, Context& ctx) {
   cmd->add_flag("--write-thresholds", args->write_thresholds,
                 "store the spam threshold for --target-fpr (discard: a tenth of it) in the "
                 "model's .json, where the service reads it");
+  cmd->add_option("--scores", args->scores_path,
+                  "also write one JSON line per comment (label, log_odds, comment_content) to "
+                  "FILE, to read the errors; log_odds is null when a check settled the verdict "
+                  "alone");
   cmd->callback([&ctx, args] { Run(ctx, *args); });
 }
 

@@ -135,6 +135,36 @@ TEST_SUITE("cli/commands") {
     CHECK(missing.code == 3);
   }
 
+  TEST_CASE("eval --scores writes one line per comment, in input order, with its log-odds") {
+    testing::TempDir dir;
+    const auto data = dir.File("labeled.jsonl");
+    {
+      std::ofstream out(data);
+      out << R"({"label":"ham","comment_content":"thanks for the clear article"})" << "\n"
+          << R"({"label":"spam","comment_author":"viagra-test-123","comment_content":"hello"})" << "\n"
+          << R"({"label":"spam","comment_content":"buy cheap pills online now"})" << "\n";
+    }
+    const auto scores = dir.File("scores.jsonl");
+    auto run = Hamlet(dir.File("unused.db"), {"eval", "--data", data, "--scores", scores, "--json"});
+    REQUIRE(run.code == 0);
+    std::ifstream in(scores);
+    std::vector<nlohmann::json> rows;
+    for (std::string line; std::getline(in, line);) rows.push_back(nlohmann::json::parse(line));
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0]["label"] == "ham");
+    CHECK(rows[0]["comment_content"] == "thanks for the clear article");
+    CHECK(rows[1]["label"] == "spam");
+    CHECK(rows[2]["comment_content"] == "buy cheap pills online now");
+    CHECK(rows[0]["log_odds"].is_number());
+    // The test hook settles its comment alone: infinite log-odds, which JSON writes as null.
+    CHECK(rows[1]["log_odds"].is_null());
+
+    auto unwritable = Hamlet(dir.File("unused.db"),
+                             {"eval", "--data", data, "--scores", dir.File("no/such/dir/s.jsonl")});
+    CHECK(unwritable.code == 2);
+    CHECK(unwritable.err.find("cannot write --scores file") != std::string::npos);
+  }
+
   TEST_CASE("a corrupt model gives a clear error, not a crash") {
     testing::TempDir dir;
     const auto bad = dir.File("bad.ftz");
