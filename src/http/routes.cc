@@ -70,6 +70,7 @@ void WriteError(std::string_view path, int http_status, std::string_view message
       code = core::StatusCode::kInvalidArgument;
       break;
     case 401: code = core::StatusCode::kUnauthenticated; break;
+    case 403: code = core::StatusCode::kPermissionDenied; break;
     case 404: code = core::StatusCode::kNotFound; break;
     case 503: code = core::StatusCode::kUnavailable; break;
     default: break;
