@@ -106,7 +106,7 @@ void LogFailure(const Exchange& ex, std::string_view what, const core::Status& s
 void HandleHealthz(const RouteContext& ctx, const Exchange& ex) {
   const app::Services& s = ctx.services;
   std::string problem;
-  if (!s.classifier || !s.filter) {
+  if (!s.filter) {
     problem = "model not loaded";
   } else if (!s.store) {
     problem = "database not open";
