@@ -42,6 +42,9 @@ constexpr Route kRoutes[] = {
      "JSON check: Akismet field names in, {id, verdict, score, reasons, model} out."},
     {"POST", "/v1/feedback", HandleV1Feedback,
      "JSON feedback: {id | comment fields, label: spam|ham}."},
+    {"POST", "/v1/admin/reload", HandleV1AdminReload,
+     "Admin key (Authorization: Bearer): reload the model from hamletd's model path. "
+     "{model, previous, reloads}; 422 and the old model keeps serving when the file is bad."},
     {"GET", "/v1", HandleV1Index, "This list of routes."},
     {"GET", "/healthz", HandleHealthz,
      "200 ok when the model is loaded and the database answers, else 503."},
@@ -127,6 +130,12 @@ void HandleV1Index(const RouteContext& ctx, const Exchange& ex) {
   }
   nlohmann::json doc = {{"service", "hamlet"}, {"routes", std::move(routes)}};
   if (ctx.services.filter) doc["model"] = ctx.services.filter->ModelVersion();
+  if (ctx.services.reloader) {
+    const app::ReloadStats stats = ctx.services.reloader->Stats();
+    doc["reloads"] = stats.reloads;
+    doc["last_reload_ms"] =
+        stats.reloads > 0 ? nlohmann::json(stats.last_reload_ms) : nlohmann::json();
+  }
   WriteJson(ex, 200, doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
