@@ -33,11 +33,11 @@ else
 fi
 shown_key_file="$shown_db.first-key"
 
-# Active keys in the database as "hint<TAB>site" lines (creates the database when missing).
+# Active site keys in the database as "hint<TAB>site" lines (creates the database when missing).
 active_keys() {
   build/hamlet --db "$db" keys list --json | perl -MJSON::PP -e '
     local $/; my $keys = decode_json(<STDIN>);
-    print "$_->{hint}\t$_->{site}\n" for grep { !defined $_->{revoked} } @$keys;'
+    print "$_->{hint}\t$_->{site}\n" for grep { !defined $_->{revoked} && ($_->{role} // "site") eq "site" } @$keys;'
 }
 
 active=$(active_keys)

@@ -7,8 +7,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "app/model_meta.h"
-#include "classifier/fasttext_classifier.h"
+#include "app/model_reload.h"
 #include "store/sqlite_store.h"
 
 namespace hamlet::app {
@@ -54,18 +53,13 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
 
   if (options.load_model) {
     const std::string path = options.model_path.empty() ? DefaultModelPath() : options.model_path;
-    auto model = classifier::FastTextClassifier::Load(path);
-    if (!model) return model.error();
-    services->classifier = std::move(*model);
-    // The sidecar (models/NAME.json) is optional: without it, the defaults.
-    auto meta = ReadModelMeta(path);
-    if (!meta) return meta.error();
-    services->model_meta = meta->value_or(ModelMeta{});
-    services->filter = std::make_unique<engine::Filter>(
-        *services->classifier, *services->store,
-        options.use_model_thresholds ? ApplyThresholds(services->model_meta, options.policy)
-                                     : options.policy,
-        services->clock, services->model_meta.input);
+    auto loaded = LoadModel(path, options.policy, options.use_model_thresholds);
+    if (!loaded) return loaded.error();
+    services->model_meta = std::move(loaded->meta);
+    services->filter = std::make_unique<engine::Filter>(std::move(loaded->snapshot),
+                                                        *services->store, services->clock);
+    services->reloader = std::make_unique<ModelReloader>(
+        *services->filter, services->clock, path, options.policy, options.use_model_thresholds);
   }
   services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock);
   services->keys = std::make_unique<engine::KeyService>(*services->store, services->clock);

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "app/model_meta.h"
-#include "classifier/classifier.h"
+#include "app/model_reload.h"
 #include "core/clock.h"
 #include "core/status.h"
 #include "decision/policy.h"
@@ -33,17 +33,21 @@ struct Options {
 struct Services {
   core::SystemClock clock;
   std::unique_ptr<store::Store> store;
-  std::unique_ptr<classifier::Classifier> classifier;  // null when !load_model
-  std::unique_ptr<engine::Filter> filter;              // null when !load_model
-  ModelMeta model_meta;  // the model's sidecar, or the defaults when it has none
+  // Serves the model snapshot (classifier, input mode, policy); null when !load_model.
+  std::unique_ptr<engine::Filter> filter;
+  // Reloads the model from the path Open loaded it from; null when !load_model.
+  std::unique_ptr<ModelReloader> reloader;
+  // The sidecar of the model Open loaded (the defaults when it has none). A reload does not
+  // change it: the model in force is filter->Model().
+  ModelMeta model_meta;
   std::unique_ptr<engine::FeedbackService> feedback;
   std::unique_ptr<engine::KeyService> keys;
   std::unique_ptr<engine::Moderation> moderation;
   std::unique_ptr<engine::Usage> usage;
 };
 
-// Opens the store and (optionally) loads the model. Errors name the file and what is wrong
-// with it, e.g. "model file 'x.ftz' is not a fastText model".
+// Opens the store and (optionally) loads the model (app::LoadModel). Errors name the file and
+// what is wrong with it, e.g. "model file 'x.ftz' is not a fastText model".
 core::Result<std::unique_ptr<Services>> Open(const Options& options);
 
 // The shipped model: models/hamlet-default.ftz next to the build or install tree

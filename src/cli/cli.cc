@@ -23,7 +23,8 @@ int ExitCodeFor(const core::Status& status) {
   switch (status.code()) {
     case core::StatusCode::kOk: return 0;
     case core::StatusCode::kInvalidArgument:
-    case core::StatusCode::kUnauthenticated: return 2;
+    case core::StatusCode::kUnauthenticated:
+    case core::StatusCode::kPermissionDenied: return 2;
     case core::StatusCode::kNotFound: return 3;
     case core::StatusCode::kUnavailable: return 4;
     case core::StatusCode::kInternal: return 1;

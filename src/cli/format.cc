@@ -78,6 +78,7 @@ nlohmann::json FeedbackToJson(const store::FeedbackRecord& f) {
 
 nlohmann::json KeyToJson(const store::SiteKey& k) {
   return {{"id", k.id},
+          {"role", std::string(store::KeyRoleName(k.role))},
           {"site", k.site_url},
           {"hint", k.key_hint},
           {"created", FormatTime(k.created_ms)},

@@ -10,6 +10,7 @@ std::string Status::ToString() const {
     case StatusCode::kInvalidArgument: name = "invalid argument"; break;
     case StatusCode::kNotFound: name = "not found"; break;
     case StatusCode::kUnauthenticated: name = "unauthenticated"; break;
+    case StatusCode::kPermissionDenied: name = "permission denied"; break;
     case StatusCode::kUnavailable: name = "unavailable"; break;
     case StatusCode::kInternal: name = "internal error"; break;
   }

@@ -15,6 +15,7 @@ enum class StatusCode {
   kInvalidArgument,  // caller's input is wrong (HTTP 400, exit 2)
   kNotFound,         // no such thing (HTTP 404, exit 3)
   kUnauthenticated,  // missing/unknown/revoked key (HTTP 401, exit 2)
+  kPermissionDenied,  // a valid key of the wrong role for this call (HTTP 403, exit 2)
   kUnavailable,      // model not loaded, database busy or full (HTTP 503, exit 4)
   kInternal,         // a bug or an unexpected third-party failure (HTTP 500, exit 1)
 };
@@ -29,6 +30,9 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string msg) { return Status(StatusCode::kNotFound, std::move(msg)); }
   static Status Unauthenticated(std::string msg) {
     return Status(StatusCode::kUnauthenticated, std::move(msg));
+  }
+  static Status PermissionDenied(std::string msg) {
+    return Status(StatusCode::kPermissionDenied, std::move(msg));
   }
   static Status Unavailable(std::string msg) {
     return Status(StatusCode::kUnavailable, std::move(msg));

@@ -2,6 +2,8 @@
 #include "engine/filter.h"
 
 #include <chrono>
+#include <memory>
+#include <utility>
 
 #include "decision/decide.h"
 #include "engine/crypto.h"
@@ -11,20 +13,48 @@
 
 namespace hamlet::engine {
 
+namespace {
+
+// A snapshot around a classifier the caller owns (and keeps alive, as the contract says):
+// the aliasing constructor with an empty owner shares nothing and deletes nothing.
+std::shared_ptr<const ModelSnapshot> BorrowedSnapshot(const classifier::Classifier& classifier,
+                                                      decision::Policy policy,
+                                                      text::InputMode input) {
+  auto snapshot = std::make_shared<ModelSnapshot>();
+  snapshot->classifier = std::shared_ptr<const classifier::Classifier>(std::shared_ptr<void>(),
+                                                                       &classifier);
+  snapshot->input = input;
+  snapshot->policy = policy;
+  return snapshot;
+}
+
+}  // namespace
+
 Filter::Filter(const classifier::Classifier& classifier, store::Store& store,
                decision::Policy policy, const core::Clock& clock, text::InputMode input)
-    : classifier_(classifier), store_(store), policy_(policy), input_(input), clock_(clock) {}
+    : Filter(BorrowedSnapshot(classifier, policy, input), store, clock) {}
+
+Filter::Filter(std::shared_ptr<const ModelSnapshot> model, store::Store& store,
+               const core::Clock& clock)
+    : model_(std::move(model)), store_(store), clock_(clock) {}
+
+core::Result<core::Decision> Filter::ScoreWith(const ModelSnapshot& model,
+                                               const core::Comment& comment) {
+  auto prediction = model.classifier->Predict(text::ModelInput(comment, model.input));
+  if (!prediction) return prediction.error();
+  return decision::Decide(*prediction, signals::RunChecks(comment), model.policy);
+}
 
 core::Result<core::Decision> Filter::Score(const core::Comment& comment) const {
-  auto prediction = classifier_.Predict(text::ModelInput(comment, input_));
-  if (!prediction) return prediction.error();
-  return decision::Decide(*prediction, signals::RunChecks(comment), policy_);
+  return ScoreWith(*model_.Current(), comment);
 }
 
 core::Result<CheckOutcome> Filter::Check(const core::Comment& comment, const store::SiteKey& key,
                                          std::string_view channel) const {
   const auto started = std::chrono::steady_clock::now();
-  auto decision = Score(comment);
+  // One snapshot for the whole check: the verdict and the recorded version are the same model's.
+  const std::shared_ptr<const ModelSnapshot> model = model_.Current();
+  auto decision = ScoreWith(*model, comment);
   if (!decision) return decision.error();
   auto id = RandomHex(16);
   if (!id) return id.error();
@@ -37,7 +67,7 @@ core::Result<CheckOutcome> Filter::Check(const core::Comment& comment, const sto
   record.channel = std::string(channel);
   record.comment = comment;
   record.decision = *decision;
-  record.model_version = classifier_.Version();
+  record.model_version = model->version();
   record.match_key = MatchKey(comment);
   if (!comment.recheck_reason.empty()) {
     // A recheck (WordPress: cron retry, "Check for Spam") is the same comment again: link it

@@ -1,7 +1,9 @@
 // Filter: the one pipeline every front door uses (HTTP Akismet, HTTP native, CLI):
 // normalize -> classify -> signals -> decide -> log durably -> answer.
 //
-// Thread-safety: Check and Score may be called concurrently.
+// Thread-safety: Check, Score, ModelVersion, Model and ReplaceModel may be called
+// concurrently. Each check reads the model snapshot (engine::ModelHolder) once and is judged
+// and recorded entirely by it; a replacement applies to the checks that start after it.
 #pragma once
 
 #include <memory>
@@ -14,6 +16,7 @@
 #include "core/decision.h"
 #include "core/status.h"
 #include "decision/policy.h"
+#include "engine/model_holder.h"
 #include "store/store.h"
 #include "text/normalize.h"
 
@@ -22,7 +25,7 @@ namespace hamlet::engine {
 struct CheckOutcome {
   std::string id;  // the decision's guid (32 lowercase hex)
   core::Decision decision;
-  std::string model_version;
+  std::string model_version;  // the version of the snapshot that judged it
 };
 
 class Filter {
@@ -31,6 +34,10 @@ class Filter {
   // input is built from a comment: the mode the model was trained with (app::ModelMeta).
   Filter(const classifier::Classifier& classifier, store::Store& store, decision::Policy policy,
          const core::Clock& clock, text::InputMode input = text::InputMode::kFields);
+  // Serves `model` until ReplaceModel. `store` and `clock` must outlive the Filter.
+  // REQUIRES: `model` and its classifier are not null.
+  Filter(std::shared_ptr<const ModelSnapshot> model, store::Store& store,
+         const core::Clock& clock);
 
   // Judges `comment` for the site of `key`, stores the decision (durably, before returning)
   // and returns it. A check with recheck_reason is linked to the first decision on the same
@@ -43,13 +50,23 @@ class Filter {
   // The same judgement without storing anything (evaluation, dry runs).
   core::Result<core::Decision> Score(const core::Comment& comment) const;
 
-  const std::string& ModelVersion() const { return classifier_.Version(); }
+  // The version of the model in force (a copy: the model may be replaced meanwhile).
+  std::string ModelVersion() const { return model_.Current()->version(); }
+
+  // The snapshot in force.
+  std::shared_ptr<const ModelSnapshot> Model() const { return model_.Current(); }
+  // Serves `next` from the next check on and returns the snapshot it replaces; checks in
+  // flight finish on theirs. REQUIRES: `next` and its classifier are not null.
+  std::shared_ptr<const ModelSnapshot> ReplaceModel(std::shared_ptr<const ModelSnapshot> next) {
+    return model_.Replace(std::move(next));
+  }
 
  private:
-  const classifier::Classifier& classifier_;
+  static core::Result<core::Decision> ScoreWith(const ModelSnapshot& model,
+                                                const core::Comment& comment);
+
+  ModelHolder model_;
   store::Store& store_;
-  decision::Policy policy_;
-  text::InputMode input_;
   const core::Clock& clock_;
 };
 

@@ -1,4 +1,4 @@
-// Site keys: issue, authenticate, list, revoke.
+// Site and admin keys: issue, authenticate, list, revoke.
 #include "engine/key_service.h"
 
 #include <charconv>
@@ -59,8 +59,9 @@ core::Result<std::string> KeyService::Hash(std::string_view key) const {
   return Sha256Hex(*salt + std::string(key));
 }
 
-core::Result<NewKey> KeyService::Create(std::string_view site_url) const {
-  if (!IsHttpUrl(site_url)) {
+core::Result<NewKey> KeyService::Create(std::string_view site_url, store::KeyRole role) const {
+  const bool site_optional = role == store::KeyRole::kAdmin && site_url.empty();
+  if (!site_optional && !IsHttpUrl(site_url)) {
     return core::Status::InvalidArgument("site must be an http:// or https:// URL, got '" +
                                          std::string(site_url) + "'");
   }
@@ -69,12 +70,14 @@ core::Result<NewKey> KeyService::Create(std::string_view site_url) const {
   auto hash = Hash(*key);
   if (!hash) return hash.error();
   // Two characters only: enough to tell keys apart in a listing, too few to help a guesser.
-  auto record = store_.AddKey(std::string(site_url), *hash, key->substr(0, 2), clock_.NowMillis());
+  auto record =
+      store_.AddKey(role, std::string(site_url), *hash, key->substr(0, 2), clock_.NowMillis());
   if (!record) return record.error();
   return NewKey{*key, *record};
 }
 
-core::Result<store::SiteKey> KeyService::Authenticate(std::string_view key) const {
+core::Result<store::SiteKey> KeyService::Authenticate(std::string_view key,
+                                                      store::KeyRole role) const {
   if (key.empty()) return core::Status::Unauthenticated("no key given");
   if (!LooksLikeKey(key)) {
     return core::Status::Unauthenticated("a key is 12 lowercase hexadecimal characters");
@@ -87,6 +90,12 @@ core::Result<store::SiteKey> KeyService::Authenticate(std::string_view key) cons
     return core::Status::Unauthenticated("unknown key");
   }
   if ((*found)->revoked()) return core::Status::Unauthenticated("this key has been revoked");
+  if ((*found)->role != role) {
+    return core::Status::PermissionDenied(
+        "this is " + std::string(role == store::KeyRole::kAdmin ? "a site" : "an admin") +
+        " key; this call needs " +
+        std::string(role == store::KeyRole::kAdmin ? "an admin" : "a site") + " key");
+  }
   return **found;
 }
 

@@ -1,6 +1,7 @@
-// KeyService: issues, checks, lists and revokes site keys. Keys are 12 lowercase hex
-// characters (Akismet's length; WordPress's plugin refuses others), stored only as a salted
-// SHA-256 and compared in constant time.
+// KeyService: issues, checks, lists and revokes keys. Keys are 12 lowercase hex characters
+// (Akismet's length; WordPress's plugin refuses others), stored only as a salted SHA-256 and
+// compared in constant time. A key has a role (store::KeyRole): site keys call the comment
+// endpoints, admin keys the admin endpoints, and neither is accepted for the other.
 #pragma once
 
 #include <mutex>
@@ -23,10 +24,14 @@ class KeyService {
  public:
   KeyService(store::Store& store, const core::Clock& clock);
 
-  // InvalidArgument when `site_url` is not an http(s) URL.
-  core::Result<NewKey> Create(std::string_view site_url) const;
-  // The active key record for `key`; Unauthenticated when empty, malformed, unknown or revoked.
-  core::Result<store::SiteKey> Authenticate(std::string_view key) const;
+  // InvalidArgument when `site_url` is not an http(s) URL. An admin key's site is optional
+  // (a label for listings): empty or an http(s) URL.
+  core::Result<NewKey> Create(std::string_view site_url,
+                              store::KeyRole role = store::KeyRole::kSite) const;
+  // The active key record for `key` if it has `role`. Unauthenticated when empty, malformed,
+  // unknown or revoked; PermissionDenied when it is a valid key of the other role.
+  core::Result<store::SiteKey> Authenticate(std::string_view key,
+                                            store::KeyRole role = store::KeyRole::kSite) const;
   core::Result<std::vector<store::SiteKey>> List() const;
   // Revokes by full key, or by numeric id as listed. NotFound when none matches.
   core::Status Revoke(std::string_view key_or_id) const;

@@ -245,7 +245,9 @@ AkismetAnswer ErrorAnswer(const core::Status& status, std::string_view request_i
     case core::StatusCode::kInternal:
     case core::StatusCode::kNotFound:
       break;
-    case core::StatusCode::kUnauthenticated: return Invalid(kHelpBadKey);
+    // A key of another role (an admin key) is, to Akismet clients, just not a valid key.
+    case core::StatusCode::kUnauthenticated:
+    case core::StatusCode::kPermissionDenied: return Invalid(kHelpBadKey);
     case core::StatusCode::kInvalidArgument: return Invalid(status.message());
     case core::StatusCode::kUnavailable:
       return AkismetAnswer{

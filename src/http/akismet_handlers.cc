@@ -74,7 +74,9 @@ void HandleVerifyKey(const RouteContext& ctx, const Exchange& ex) {
     return;
   }
   auto key = ctx.services.keys->Authenticate(request->key);
-  if (!key && key.error().code() != core::StatusCode::kUnauthenticated) {
+  // An admin key is `invalid` here, as an unknown one is.
+  if (!key && key.error().code() != core::StatusCode::kUnauthenticated &&
+      key.error().code() != core::StatusCode::kPermissionDenied) {
     LogFailure(ex, "verify-key", key.error());
     WriteAkismet(ex, ErrorAnswer(key.error(), ex.request_id));
     return;

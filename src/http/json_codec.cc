@@ -145,11 +145,50 @@ std::string EncodeFeedbackOutcome(const engine::FeedbackOutcome& outcome) {
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+namespace {
+
+json ErrorObject(std::string_view code, std::string_view message, std::string_view request_id) {
+  json error = {{"code", std::string(code)}, {"message", std::string(message)}};
+  if (!request_id.empty()) error["request_id"] = std::string(request_id);
+  return error;
+}
+
+}  // namespace
+
+core::Status DecodeV1AdminReload(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return core::Status::Ok();
+  json doc;
+  try {
+    doc = json::parse(body.begin(), body.end());
+  } catch (const json::parse_error& e) {
+    return core::Status::InvalidArgument(std::string("malformed JSON: ") + e.what());
+  }
+  if (!doc.is_object() || !doc.empty()) {
+    return core::Status::InvalidArgument(
+        "this call takes no parameters (send no body or {}): it reloads the model path hamletd "
+        "was started with");
+  }
+  return core::Status::Ok();
+}
+
+std::string EncodeReloadOutcome(const app::ReloadOutcome& outcome) {
+  return json{{"model", outcome.current},
+              {"previous", outcome.previous},
+              {"reloads", outcome.reloads}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string EncodeReloadFailure(std::string_view message, std::string_view serving,
+                                std::string_view request_id) {
+  return json{{"error", ErrorObject("reload_failed", message, request_id)},
+              {"model", std::string(serving)}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 std::string EncodeError(core::StatusCode code, std::string_view message,
                         std::string_view request_id) {
-  json error = {{"code", std::string(ErrorCodeName(code))}, {"message", std::string(message)}};
-  if (!request_id.empty()) error["request_id"] = std::string(request_id);
-  return json{{"error", std::move(error)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+  return json{{"error", ErrorObject(ErrorCodeName(code), message, request_id)}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace hamlet::http

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/model_reload.h"
 #include "core/comment.h"
 #include "core/status.h"
 #include "engine/feedback.h"
@@ -33,6 +34,10 @@ struct V1FeedbackRequest {
 };
 core::Result<V1FeedbackRequest> DecodeV1Feedback(std::string_view body);
 
+// POST /v1/admin/reload takes no parameters (it reloads the configured model path, never a
+// path from the client): an empty body or {}. InvalidArgument for anything else.
+core::Status DecodeV1AdminReload(std::string_view body);
+
 // "Authorization: Bearer KEY" -> KEY; "" for anything else.
 std::string BearerToken(std::string_view authorization_header);
 
@@ -40,6 +45,12 @@ std::string BearerToken(std::string_view authorization_header);
 std::string EncodeCheckOutcome(const engine::CheckOutcome& outcome);
 // {"feedback_id": N, "decision_id": "..." | null}
 std::string EncodeFeedbackOutcome(const engine::FeedbackOutcome& outcome);
+// {"model": current, "previous": previous, "reloads": N}
+std::string EncodeReloadOutcome(const app::ReloadOutcome& outcome);
+// A refused reload: {"error":{"code":"reload_failed","message":"...","request_id":"..."},
+// "model": the version still serving}.
+std::string EncodeReloadFailure(std::string_view message, std::string_view serving,
+                                std::string_view request_id);
 // {"error":{"code":"invalid_argument","message":"...","request_id":"..."}}
 std::string EncodeError(core::StatusCode code, std::string_view message,
                         std::string_view request_id);

@@ -42,6 +42,9 @@ constexpr Route kRoutes[] = {
      "JSON check: Akismet field names in, {id, verdict, score, reasons, model} out."},
     {"POST", "/v1/feedback", HandleV1Feedback,
      "JSON feedback: {id | comment fields, label: spam|ham}."},
+    {"POST", "/v1/admin/reload", HandleV1AdminReload,
+     "Admin key (Authorization: Bearer): reload the model from hamletd's model path. "
+     "{model, previous, reloads}; 422 and the old model keeps serving when the file is bad."},
     {"GET", "/v1", HandleV1Index, "This list of routes."},
     {"GET", "/healthz", HandleHealthz,
      "200 ok when the model is loaded and the database answers, else 503."},
@@ -70,6 +73,7 @@ void WriteError(std::string_view path, int http_status, std::string_view message
       code = core::StatusCode::kInvalidArgument;
       break;
     case 401: code = core::StatusCode::kUnauthenticated; break;
+    case 403: code = core::StatusCode::kPermissionDenied; break;
     case 404: code = core::StatusCode::kNotFound; break;
     case 503: code = core::StatusCode::kUnavailable; break;
     default: break;
@@ -105,7 +109,7 @@ void LogFailure(const Exchange& ex, std::string_view what, const core::Status& s
 void HandleHealthz(const RouteContext& ctx, const Exchange& ex) {
   const app::Services& s = ctx.services;
   std::string problem;
-  if (!s.classifier || !s.filter) {
+  if (!s.filter) {
     problem = "model not loaded";
   } else if (!s.store) {
     problem = "database not open";
@@ -126,6 +130,12 @@ void HandleV1Index(const RouteContext& ctx, const Exchange& ex) {
   }
   nlohmann::json doc = {{"service", "hamlet"}, {"routes", std::move(routes)}};
   if (ctx.services.filter) doc["model"] = ctx.services.filter->ModelVersion();
+  if (ctx.services.reloader) {
+    const app::ReloadStats stats = ctx.services.reloader->Stats();
+    doc["reloads"] = stats.reloads;
+    doc["last_reload_ms"] =
+        stats.reloads > 0 ? nlohmann::json(stats.last_reload_ms) : nlohmann::json();
+  }
   WriteJson(ex, 200, doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 

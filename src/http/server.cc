@@ -1,5 +1,5 @@
 // cpp-httplib server set-up (see design/dependencies-and-gotchas.md section 3) and the
-// daemon loop with signal-driven graceful stop.
+// daemon loop with signal-driven graceful stop and model reload (SIGHUP).
 #include "http/server.h"
 
 #include <httplib.h>
@@ -93,6 +93,19 @@ const Route* FindPath(std::string_view path) {
     if (r.path == path) return &r;
   }
   return nullptr;
+}
+
+// SIGHUP: reload the model from the path hamletd started with; a bad file changes nothing.
+void ReloadOnSignal(app::Services& services) {
+  if (!services.reloader) return;  // no model loaded, nothing to reload
+  auto outcome = services.reloader->Reload();
+  if (!outcome) {
+    spdlog::error("SIGHUP: {}", outcome.error().message());
+    return;
+  }
+  spdlog::info("SIGHUP: model reloaded from '{}': {} -> {} (reload {})",
+               services.reloader->model_path(), outcome->previous, outcome->current,
+               outcome->reloads);
 }
 
 }  // namespace
@@ -286,12 +299,14 @@ int RunDaemon(const DaemonOptions& options) {
       std::cerr << "hamletd: " << listen.error().message() << "\n";
       return 1;
     }
-    // Block the stop signals in every thread (threads inherit the mask); one thread waits.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // Block the stop signals and SIGHUP in every thread (threads inherit the mask) before any
+    // thread starts; one thread waits for them, so no handler runs in signal context.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     app::Options app_options;
     app_options.db_path = options.db_path;
@@ -322,8 +337,12 @@ int RunDaemon(const DaemonOptions& options) {
       bool signalled = false;
       while (!done.load()) {
         if (!signalled) {
-          const int sig = sigtimedwait(&stop_signals, nullptr, &tick);
+          const int sig = sigtimedwait(&signals, nullptr, &tick);
           if (sig <= 0) continue;
+          if (sig == SIGHUP) {
+            ReloadOnSignal(**services);
+            continue;
+          }
           spdlog::info("received signal {}, stopping", sig);
           signalled = true;
         } else {

@@ -1,5 +1,6 @@
 // The HTTP server (cpp-httplib) with explicit production settings, and the hamletd daemon
-// loop around it: open services, bind, serve until SIGINT/SIGTERM, stop gracefully.
+// loop around it: open services, bind, serve until SIGINT/SIGTERM, stop gracefully; SIGHUP
+// reloads the model (app::ModelReloader).
 #pragma once
 
 #include <chrono>
@@ -67,6 +68,8 @@ struct DaemonOptions {
 core::Result<std::pair<std::string, int>> ParseListen(std::string_view listen);
 
 // hamletd: sets up logging, opens the database and model, serves until SIGINT or SIGTERM.
+// SIGHUP reloads the model from the path it was started with (--model, or the default path
+// resolved at start); success and failure are logged, and a bad file leaves the old model.
 // Returns the process exit code: 0 after a clean stop, 1 when it could not start (one line
 // on stderr says why). Never throws.
 int RunDaemon(const DaemonOptions& options);

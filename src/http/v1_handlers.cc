@@ -1,6 +1,7 @@
-// The native JSON API: POST /v1/check and POST /v1/feedback.
-// Each: decode JSON -> authenticate (body api_key or Authorization: Bearer) -> one engine
-// call -> JSON. Errors are {"error":{...}} with the status from http_status.cc.
+// The native JSON API: POST /v1/check and POST /v1/feedback (site keys), POST
+// /v1/admin/reload (admin keys). Each: decode JSON -> authenticate (body api_key or
+// Authorization: Bearer) -> one engine or app call -> JSON. Errors are {"error":{...}} with
+// the status from http_status.cc; a refused reload is 422 (see HandleV1AdminReload).
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
@@ -27,19 +28,28 @@ std::string KeyOf(const Exchange& ex, const std::string& body_key) {
   return BearerToken(ex.request.get_header_value("Authorization"));
 }
 
+// Unauthenticated (401) for a missing, unknown or revoked key; PermissionDenied (403) for a
+// valid key of the other role.
 core::Result<store::SiteKey> Authenticate(const RouteContext& ctx, const Exchange& ex,
-                                          const std::string& body_key) {
+                                          const std::string& body_key,
+                                          store::KeyRole role = store::KeyRole::kSite) {
   const std::string key = KeyOf(ex, body_key);
   if (key.empty()) {
     return core::Status::Unauthenticated(
-        "missing API key: send \"api_key\" in the body or \"Authorization: Bearer KEY\"");
+        role == store::KeyRole::kAdmin
+            ? "missing admin key: send \"Authorization: Bearer KEY\""
+            : "missing API key: send \"api_key\" in the body or \"Authorization: Bearer KEY\"");
   }
-  auto record = ctx.services.keys->Authenticate(key);
+  auto record = ctx.services.keys->Authenticate(key, role);
   if (!record && record.error().code() == core::StatusCode::kUnauthenticated) {
     return core::Status::Unauthenticated("the API key is invalid or revoked");
   }
   return record;
 }
+
+// 422 for a refused reload: the request was fine, the model file on the server is not (and
+// 500 would say the service is broken, while the old model keeps serving).
+constexpr int kReloadRefusedStatus = 422;
 
 }  // namespace
 
@@ -84,6 +94,29 @@ void HandleV1Feedback(const RouteContext& ctx, const Exchange& ex) {
                engine::LabelName(request->label), outcome->feedback_id,
                outcome->decision_id.empty() ? "-" : outcome->decision_id);
   WriteJson(ex, 200, EncodeFeedbackOutcome(*outcome));
+}
+
+void HandleV1AdminReload(const RouteContext& ctx, const Exchange& ex) {
+  auto key = Authenticate(ctx, ex, /*body_key=*/"", store::KeyRole::kAdmin);
+  if (!key) {
+    LogFailure(ex, "admin authenticate", key.error());
+    return WriteStatusError(ex, key.error());
+  }
+  if (auto body = DecodeV1AdminReload(ex.body); !body.ok()) return WriteStatusError(ex, body);
+  if (!ctx.services.reloader) {
+    return WriteStatusError(ex, core::Status::Unavailable("model not loaded"));
+  }
+  auto outcome = ctx.services.reloader->Reload();
+  if (!outcome) {
+    spdlog::error("{} admin reload key={} from '{}': {}", ex.request_id, key->id,
+                  ctx.services.reloader->model_path(), outcome.error().ToString());
+    return WriteJson(ex, kReloadRefusedStatus,
+                     EncodeReloadFailure(outcome.error().message(),
+                                         ctx.services.filter->ModelVersion(), ex.request_id));
+  }
+  spdlog::info("{} admin reload key={}: model {} -> {} (reload {})", ex.request_id, key->id,
+               outcome->previous, outcome->current, outcome->reloads);
+  WriteJson(ex, 200, EncodeReloadOutcome(*outcome));
 }
 
 }  // namespace hamlet::http

@@ -84,9 +84,17 @@ ALTER TABLE decisions ADD COLUMN recheck_of TEXT REFERENCES decisions (id);
 CREATE INDEX decisions_by_key_time ON decisions (key_id, created_ms);
 )sql";
 
+// Version 3: keys have a role. Existing keys are site keys (Akismet and /v1 comment calls);
+// admin keys call only the admin endpoints (model reload).
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE site_keys ADD COLUMN role TEXT NOT NULL DEFAULT 'site'
+  CHECK (role IN ('site', 'admin'));
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, site_keys, decisions, feedback", kV1},
     {2, "decisions.recheck_of links a recheck to the earlier decision; per-key time index", kV2},
+    {3, "site_keys.role: site (the default, all existing keys) or admin", kV3},
 };
 
 }  // namespace

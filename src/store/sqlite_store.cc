@@ -25,6 +25,8 @@ core::Status WithContext(const core::Status& status, std::string_view context) {
       return core::Status::NotFound(std::move(msg));
     case core::StatusCode::kUnauthenticated:
       return core::Status::Unauthenticated(std::move(msg));
+    case core::StatusCode::kPermissionDenied:
+      return core::Status::PermissionDenied(std::move(msg));
     case core::StatusCode::kUnavailable:
       return core::Status::Unavailable(std::move(msg));
     case core::StatusCode::kInternal:

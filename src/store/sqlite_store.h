@@ -53,8 +53,9 @@ class SqliteStore final : public Store {
                                             const std::string& value) override;
 
   // InvalidArgument when a key with this hash exists already.
-  core::Result<SiteKey> AddKey(const std::string& site_url, const std::string& key_hash,
-                               const std::string& key_hint, int64_t now_ms) override;
+  core::Result<SiteKey> AddKey(KeyRole role, const std::string& site_url,
+                               const std::string& key_hash, const std::string& key_hint,
+                               int64_t now_ms) override;
   core::Result<std::optional<SiteKey>> FindKeyByHash(const std::string& key_hash) override;
   // Oldest first (by id).
   core::Result<std::vector<SiteKey>> ListKeys() override;

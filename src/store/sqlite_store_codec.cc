@@ -236,14 +236,21 @@ core::Result<FeedbackRecord> ReadFeedback(const Statement& stmt) {
 
 const std::string& SiteKeySelectSql() {
   static const std::string kSql =
-      "SELECT k.id, k.site_url, k.key_hash, k.key_hint, k.created_ms, k.revoked_ms"
+      "SELECT k.id, k.site_url, k.key_hash, k.key_hint, k.created_ms, k.revoked_ms, k.role"
       " FROM site_keys k";
   return kSql;
 }
 
-SiteKey ReadSiteKey(const Statement& stmt) {
+core::Result<SiteKey> ReadSiteKey(const Statement& stmt) {
   SiteKey k;
   k.id = stmt.ColumnInt(0);
+  const std::string role = stmt.ColumnText(6);
+  auto parsed = ParseKeyRole(role);
+  if (!parsed) {
+    return core::Status::Internal("key " + std::to_string(k.id) + " has unknown role '" + role +
+                                  "'");
+  }
+  k.role = *parsed;
   k.site_url = stmt.ColumnText(1);
   k.key_hash = stmt.ColumnText(2);
   k.key_hint = stmt.ColumnText(3);

@@ -124,6 +124,7 @@ void BindFeedback(Statement& stmt, const FeedbackRecord& record, const std::stri
 core::Result<FeedbackRecord> ReadFeedback(const Statement& stmt);
 
 const std::string& SiteKeySelectSql();  // "SELECT ... FROM site_keys k"
-SiteKey ReadSiteKey(const Statement& stmt);
+// Internal when the row's role is not one this build knows.
+core::Result<SiteKey> ReadSiteKey(const Statement& stmt);
 
 }  // namespace hamlet::store::internal

@@ -66,8 +66,6 @@ Result<std::vector<T>> ReadAll(Statement& stmt, Read read) {
   }
 }
 
-Result<SiteKey> ReadKey(const Statement& stmt) { return internal::ReadSiteKey(stmt); }
-
 }  // namespace
 
 // --- meta
@@ -116,17 +114,21 @@ Result<std::string> SqliteStore::PutMetaIfAbsent(const std::string& name,
 
 // --- keys
 
-Result<SiteKey> SqliteStore::AddKey(const std::string& site_url, const std::string& key_hash,
-                                    const std::string& key_hint, int64_t now_ms) {
-  const std::string context = "add key for " + site_url;
+Result<SiteKey> SqliteStore::AddKey(KeyRole role, const std::string& site_url,
+                                    const std::string& key_hash, const std::string& key_hint,
+                                    int64_t now_ms) {
+  const std::string context =
+      "add " + std::string(KeyRoleName(role)) + " key for '" + site_url + "'";
   std::lock_guard lock(write_mu_);
   auto stmt = writer_->Prepare(
-      "INSERT INTO site_keys (site_url, key_hash, key_hint, created_ms) VALUES (?1, ?2, ?3, ?4)");
+      "INSERT INTO site_keys (site_url, key_hash, key_hint, created_ms, role)"
+      " VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindText(1, site_url);
   stmt->BindText(2, key_hash);
   stmt->BindText(3, key_hint);
   stmt->BindInt(4, now_ms);
+  stmt->BindText(5, KeyRoleName(role));
   if (Status s = stmt->Run(); !s.ok()) {
     if (s.code() == core::StatusCode::kInvalidArgument) {
       return Status::InvalidArgument(context + ": a key with this hash exists already");
@@ -135,6 +137,7 @@ Result<SiteKey> SqliteStore::AddKey(const std::string& site_url, const std::stri
   }
   SiteKey key;
   key.id = writer_->LastInsertRowid();
+  key.role = role;
   key.site_url = site_url;
   key.key_hash = key_hash;
   key.key_hint = key_hint;
@@ -147,7 +150,7 @@ Result<std::optional<SiteKey>> SqliteStore::FindKeyByHash(const std::string& key
   auto stmt = lock.conn().Prepare(internal::SiteKeySelectSql() + " WHERE k.key_hash = ?1");
   if (!stmt) return WithContext(stmt.error(), "find key");
   stmt->BindText(1, key_hash);
-  auto key = ReadOptional<SiteKey>(*stmt, ReadKey);
+  auto key = ReadOptional<SiteKey>(*stmt, internal::ReadSiteKey);
   if (!key) return WithContext(key.error(), "find key");
   return key;
 }
@@ -156,7 +159,7 @@ Result<std::vector<SiteKey>> SqliteStore::ListKeys() {
   ReadLock lock(*this);
   auto stmt = lock.conn().Prepare(internal::SiteKeySelectSql() + " ORDER BY k.id");
   if (!stmt) return WithContext(stmt.error(), "list keys");
-  auto keys = ReadAll<SiteKey>(*stmt, ReadKey);
+  auto keys = ReadAll<SiteKey>(*stmt, internal::ReadSiteKey);
   if (!keys) return WithContext(keys.error(), "list keys");
   return keys;
 }

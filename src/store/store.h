@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/comment.h"
@@ -16,10 +17,27 @@
 
 namespace hamlet::store {
 
-// A site's API key. The key itself is never stored, only its salted hash.
+// What a key may do: a site key calls the comment endpoints (Akismet, /v1/check, /v1/feedback),
+// an admin key only the admin endpoints (/v1/admin/...). Neither is accepted for the other.
+enum class KeyRole { kSite, kAdmin };
+
+// "site", "admin".
+constexpr std::string_view KeyRoleName(KeyRole role) {
+  return role == KeyRole::kAdmin ? "admin" : "site";
+}
+
+// The role named `name` ("site" or "admin"); nullopt for anything else.
+constexpr std::optional<KeyRole> ParseKeyRole(std::string_view name) {
+  if (name == "site") return KeyRole::kSite;
+  if (name == "admin") return KeyRole::kAdmin;
+  return std::nullopt;
+}
+
+// An API key. The key itself is never stored, only its salted hash.
 struct SiteKey {
   int64_t id = 0;
-  std::string site_url;  // the `blog` URL the key is bound to
+  KeyRole role = KeyRole::kSite;
+  std::string site_url;  // the `blog` URL the key is bound to; may be empty for admin keys
   std::string key_hash;  // hex SHA-256 of (install salt + key)
   std::string key_hint;  // first 4 characters of the key, to tell keys apart in listings
   int64_t created_ms = 0;
@@ -95,8 +113,9 @@ class Store {
                                                     const std::string& value) = 0;
 
   // --- keys
-  virtual core::Result<SiteKey> AddKey(const std::string& site_url, const std::string& key_hash,
-                                       const std::string& key_hint, int64_t now_ms) = 0;
+  virtual core::Result<SiteKey> AddKey(KeyRole role, const std::string& site_url,
+                                       const std::string& key_hash, const std::string& key_hint,
+                                       int64_t now_ms) = 0;
   // The key with this hash, revoked or not; nullopt when there is none.
   virtual core::Result<std::optional<SiteKey>> FindKeyByHash(const std::string& key_hash) = 0;
   virtual core::Result<std::vector<SiteKey>> ListKeys() = 0;

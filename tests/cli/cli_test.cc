@@ -60,6 +60,40 @@ TEST_SUITE("cli/commands") {
     CHECK(missing.err.find("not found") != std::string::npos);
   }
 
+  TEST_CASE("keys create --admin makes an admin key; keys list shows every key's role") {
+    testing::TempDir dir;
+    const auto db = dir.File("h.db");
+    REQUIRE(Hamlet(db, {"keys", "create", "--site", "http://blog.example/"}).code == 0);
+    auto admin = Hamlet(db, {"keys", "create", "--admin"});
+    REQUIRE(admin.code == 0);
+    CHECK(admin.out.find("admin key") != std::string::npos);
+    const auto key = LastLine(admin.out);
+    CHECK(key.size() == 12);
+    REQUIRE(Hamlet(db, {"keys", "create", "--admin", "--site", "https://ops.example/"}).code == 0);
+
+    auto listed = Hamlet(db, {"keys", "list", "--json"});
+    REQUIRE(listed.code == 0);
+    auto json = nlohmann::json::parse(listed.out);
+    REQUIRE(json.size() == 3);
+    CHECK(json[0]["role"] == "site");
+    CHECK(json[1]["role"] == "admin");
+    CHECK(json[1]["site"] == "");
+    CHECK(json[2]["role"] == "admin");
+    CHECK(json[2]["site"] == "https://ops.example/");
+    CHECK(listed.out.find(key) == std::string::npos);
+    auto text = Hamlet(db, {"keys", "list"});
+    REQUIRE(text.code == 0);
+    CHECK(text.out.find("ROLE") != std::string::npos);
+    CHECK(text.out.find("admin") != std::string::npos);
+    CHECK(text.out.find("site ") != std::string::npos);
+
+    // An admin key does not score comments for a site.
+    auto check = Hamlet(db, {"check", "--content", "hello", "--key", key});
+    CHECK(check.code == 2);
+    CHECK(check.err.find("admin key") != std::string::npos);
+    CHECK(Hamlet(db, {"keys", "create", "--admin", "--site", "ops"}).code == 2);
+  }
+
   TEST_CASE("bad usage exits 2 with a message; --help exits 0") {
     testing::TempDir dir;
     auto bad = Hamlet(dir.File("h.db"), {"keys", "create", "--site", "not-a-url"});

@@ -84,6 +84,54 @@ TEST_SUITE("engine/key_service") {
     CHECK(f.keys.Create("blog.example").error().code() == core::StatusCode::kInvalidArgument);
     CHECK(f.keys.Create("ftp://blog.example/").error().code() == core::StatusCode::kInvalidArgument);
     CHECK(f.keys.Create("http://").error().code() == core::StatusCode::kInvalidArgument);
+    CHECK(f.keys.Create("").error().code() == core::StatusCode::kInvalidArgument);
+  }
+
+  TEST_CASE("admin keys authenticate only as admin, site keys only as site") {
+    Fixture f;
+    auto admin = f.keys.Create("", store::KeyRole::kAdmin);
+    REQUIRE(admin);
+    CHECK(engine::KeyService::LooksLikeKey(admin->key));
+    CHECK(admin->record.role == store::KeyRole::kAdmin);
+    CHECK(admin->record.key_hash.find(admin->key) == std::string::npos);
+    auto site = f.keys.Create("http://blog.example/");
+    REQUIRE(site);
+    CHECK(site->record.role == store::KeyRole::kSite);
+
+    auto as_admin = f.keys.Authenticate(admin->key, store::KeyRole::kAdmin);
+    REQUIRE(as_admin);
+    CHECK(as_admin->id == admin->record.id);
+    CHECK(as_admin->role == store::KeyRole::kAdmin);
+    auto admin_as_site = f.keys.Authenticate(admin->key);  // the comment endpoints' call
+    REQUIRE_FALSE(admin_as_site);
+    CHECK(admin_as_site.error().code() == core::StatusCode::kPermissionDenied);
+    auto site_as_admin = f.keys.Authenticate(site->key, store::KeyRole::kAdmin);
+    REQUIRE_FALSE(site_as_admin);
+    CHECK(site_as_admin.error().code() == core::StatusCode::kPermissionDenied);
+    CHECK(f.keys.Authenticate(site->key)->role == store::KeyRole::kSite);
+
+    CHECK(f.keys.Authenticate("0123456789ab", store::KeyRole::kAdmin).error().code() ==
+          core::StatusCode::kUnauthenticated);
+    CHECK(f.keys.Authenticate("", store::KeyRole::kAdmin).error().code() ==
+          core::StatusCode::kUnauthenticated);
+    REQUIRE(f.keys.Revoke(admin->key).ok());
+    CHECK(f.keys.Authenticate(admin->key, store::KeyRole::kAdmin).error().code() ==
+          core::StatusCode::kUnauthenticated);
+
+    auto listed = f.keys.List();
+    REQUIRE(listed);
+    REQUIRE(listed->size() == 2);
+    CHECK((*listed)[0].role == store::KeyRole::kAdmin);
+    CHECK((*listed)[1].role == store::KeyRole::kSite);
+  }
+
+  TEST_CASE("an admin key may name a site, which must then be an http(s) URL") {
+    Fixture f;
+    auto labelled = f.keys.Create("https://ops.example/", store::KeyRole::kAdmin);
+    REQUIRE(labelled);
+    CHECK(labelled->record.site_url == "https://ops.example/");
+    CHECK(f.keys.Create("ops", store::KeyRole::kAdmin).error().code() ==
+          core::StatusCode::kInvalidArgument);
   }
 }
 

@@ -132,6 +132,12 @@ TEST_SUITE("http/akismet_codec") {
     const AkismetAnswer bad_key = ErrorAnswer(core::Status::Unauthenticated("revoked"), "r1");
     CHECK(bad_key.status == 200);
     CHECK(bad_key.body == "invalid");
+    // An admin key on a comment call: to Akismet clients, just not a valid key.
+    const AkismetAnswer admin_key =
+        ErrorAnswer(core::Status::PermissionDenied("this is an admin key"), "r1");
+    CHECK(admin_key.status == 200);
+    CHECK(admin_key.body == "invalid");
+    CHECK(HeaderOf(admin_key, "X-akismet-debug-help") == HeaderOf(bad_key, "X-akismet-debug-help"));
     const AkismetAnswer down = ErrorAnswer(core::Status::Unavailable("database locked"), "r2");
     CHECK(down.status == 503);
     CHECK(down.body == "unavailable");

@@ -91,9 +91,36 @@ TEST_SUITE("http/json_codec") {
     CHECK(j["error"]["request_id"] == "r-1");
   }
 
+  TEST_CASE("admin reload takes no body, or an empty object, and never a path") {
+    CHECK(DecodeV1AdminReload("").ok());
+    CHECK(DecodeV1AdminReload(" \r\n").ok());
+    CHECK(DecodeV1AdminReload("{}").ok());
+    CHECK(DecodeV1AdminReload(R"({"path": "/etc/passwd"})").code() ==
+          core::StatusCode::kInvalidArgument);
+    CHECK(DecodeV1AdminReload("[]").code() == core::StatusCode::kInvalidArgument);
+    CHECK(DecodeV1AdminReload("{").code() == core::StatusCode::kInvalidArgument);
+  }
+
+  TEST_CASE("encodes a reload and a refused reload") {
+    app::ReloadOutcome outcome;
+    outcome.previous = "a@1";
+    outcome.current = "b@2";
+    outcome.reloads = 3;
+    const auto ok = nlohmann::json::parse(EncodeReloadOutcome(outcome));
+    CHECK(ok == nlohmann::json{{"model", "b@2"}, {"previous", "a@1"}, {"reloads", 3}});
+    const auto refused = nlohmann::json::parse(
+        EncodeReloadFailure("reload refused, still serving a@1: bad file", "a@1", "r-2"));
+    CHECK(refused["error"]["code"] == "reload_failed");
+    CHECK(refused["error"]["message"] == "reload refused, still serving a@1: bad file");
+    CHECK(refused["error"]["request_id"] == "r-2");
+    CHECK(refused["model"] == "a@1");
+  }
+
   TEST_CASE("maps every status code to its HTTP status once") {
     CHECK(HttpStatusFor(core::StatusCode::kInvalidArgument) == 400);
     CHECK(HttpStatusFor(core::StatusCode::kUnauthenticated) == 401);
+    CHECK(HttpStatusFor(core::StatusCode::kPermissionDenied) == 403);
+    CHECK(ErrorCodeName(core::StatusCode::kPermissionDenied) == "permission_denied");
     CHECK(HttpStatusFor(core::StatusCode::kNotFound) == 404);
     CHECK(HttpStatusFor(core::StatusCode::kUnavailable) == 503);
     CHECK(HttpStatusFor(core::StatusCode::kInternal) == 500);

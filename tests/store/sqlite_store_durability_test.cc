@@ -110,7 +110,7 @@ TEST_SUITE("store/sqlite_store") {
     CHECK(locked.code() == core::StatusCode::kUnavailable);
     CHECK(locked.message().find("database is locked") != std::string::npos);
     CHECK(waited < std::chrono::seconds(2));
-    auto key = store->AddKey("https://a.example", "h", "x", 1);
+    auto key = store->AddKey(KeyRole::kSite, "https://a.example", "h", "x", 1);
     REQUIRE_FALSE(key.has_value());
     CHECK(key.error().code() == core::StatusCode::kUnavailable);
     // Reads still work: WAL readers do not wait for writers.
@@ -138,7 +138,7 @@ TEST_SUITE("store/sqlite_store") {
     auto feedback = store->AppendFeedback(spam);
     REQUIRE_FALSE(feedback.has_value());
     CHECK(feedback.error().code() == core::StatusCode::kUnavailable);
-    auto key = store->AddKey("https://a.example", "h", "x", 1);
+    auto key = store->AddKey(KeyRole::kSite, "https://a.example", "h", "x", 1);
     REQUIRE_FALSE(key.has_value());
     CHECK(key.error().code() == core::StatusCode::kUnavailable);
     auto got = store->GetDecision("before");

@@ -58,7 +58,7 @@ constexpr int64_t kFeb = 1771156800000;
 TEST_SUITE("store/sqlite_store_stats") {
   TEST_CASE("a recheck names its earlier decision, and an unknown one is refused") {
     auto store = Open(":memory:");
-    auto key = store->AddKey("https://a.example/", "h", "ab", 1);
+    auto key = store->AddKey(KeyRole::kSite, "https://a.example/", "h", "ab", 1);
     REQUIRE(key.has_value());
     REQUIRE(store->AppendDecision(Decision("first", 10, key->id, core::Verdict::kHam)).ok());
     DecisionRecord again = Decision("again", 20, key->id, core::Verdict::kHam);
@@ -79,7 +79,7 @@ TEST_SUITE("store/sqlite_store_stats") {
 
   TEST_CASE("finds every look-alike of a match key, newest first, up to the limit") {
     auto store = Open(":memory:");
-    auto key = store->AddKey("https://a.example/", "h", "ab", 1);
+    auto key = store->AddKey(KeyRole::kSite, "https://a.example/", "h", "ab", 1);
     REQUIRE(key.has_value());
     for (int i = 0; i < 4; ++i) {
       std::string id = "d";
@@ -98,8 +98,8 @@ TEST_SUITE("store/sqlite_store_stats") {
 
   TEST_CASE("counts per month and blog: rechecks only as calls, feedback as misses") {
     auto store = Open(":memory:");
-    auto key = store->AddKey("https://a.example/", "h", "ab", 1);
-    auto other = store->AddKey("https://b.example/", "h2", "cd", 1);
+    auto key = store->AddKey(KeyRole::kSite, "https://a.example/", "h", "ab", 1);
+    auto other = store->AddKey(KeyRole::kSite, "https://b.example/", "h2", "cd", 1);
     REQUIRE(key.has_value());
     REQUIRE(other.has_value());
     const int64_t k = key->id;

@@ -135,6 +135,51 @@ TEST_SUITE("store/sqlite_store") {
     CHECK(UserVersion(path) == schema::LatestVersion());
   }
 
+  TEST_CASE("migrates a version-2 database: existing keys become site keys") {
+    TempDir dir;
+    const std::string path = dir.File("v2.db");
+    // Keys as a version-2 build wrote them: no role column.
+    testing::CreateDatabaseAtVersionForTesting(
+        path, 2,
+        "INSERT INTO site_keys (site_url, key_hash, key_hint, created_ms, revoked_ms) VALUES"
+        " ('https://old.example/', 'hash-old', 'ab', 10, NULL),"
+        " ('https://gone.example/', 'hash-gone', 'cd', 20, 30);");
+    REQUIRE(UserVersion(path) == 2);
+
+    auto store = OpenOrDie(path);
+    CHECK(UserVersion(path) == schema::LatestVersion());
+    auto keys = store->ListKeys();
+    REQUIRE(keys);
+    REQUIRE(keys->size() == 2);
+    CHECK((*keys)[0].role == KeyRole::kSite);
+    CHECK((*keys)[0].site_url == "https://old.example/");
+    CHECK((*keys)[1].role == KeyRole::kSite);
+    CHECK((*keys)[1].revoked_ms == std::optional<int64_t>(30));
+    auto admin = store->AddKey(KeyRole::kAdmin, "", "hash-admin", "ef", 40);
+    REQUIRE(admin);
+    auto found = store->FindKeyByHash("hash-admin");
+    REQUIRE(found);
+    REQUIRE(found->has_value());
+    CHECK((*found)->role == KeyRole::kAdmin);
+    CHECK((*found)->site_url.empty());
+  }
+
+  TEST_CASE("refuses a key row whose role this build does not know") {
+    TempDir dir;
+    const std::string path = dir.File("v3.db");
+    // The CHECK constraint keeps other roles out; without it (a hand-edited file), reads fail.
+    testing::CreateDatabaseAtVersionForTesting(
+        path, schema::LatestVersion(),
+        "PRAGMA ignore_check_constraints = ON;"
+        "INSERT INTO site_keys (site_url, key_hash, key_hint, created_ms, role) VALUES"
+        " ('https://x.example/', 'hash-x', 'ab', 10, 'root');");
+    auto store = OpenOrDie(path);
+    auto found = store->FindKeyByHash("hash-x");
+    REQUIRE_FALSE(found);
+    CHECK(found.error().code() == core::StatusCode::kInternal);
+    CHECK(found.error().message().find("root") != std::string::npos);
+  }
+
   TEST_CASE("opens an in-memory database through the interface") {
     auto store = OpenSqliteStore(":memory:");
     REQUIRE(store.has_value());
@@ -147,14 +192,14 @@ TEST_SUITE("store/sqlite_store") {
 
   TEST_CASE("adds, finds, lists and revokes keys") {
     auto store = OpenOrDie(":memory:");
-    auto a = store->AddKey("https://a.example", "hash-a", "abcd", 100);
-    auto b = store->AddKey("https://b.example", "hash-b", "efgh", 200);
+    auto a = store->AddKey(KeyRole::kSite, "https://a.example", "hash-a", "abcd", 100);
+    auto b = store->AddKey(KeyRole::kSite, "https://b.example", "hash-b", "efgh", 200);
     REQUIRE(a.has_value());
     REQUIRE(b.has_value());
     CHECK(a->id != b->id);
     CHECK_FALSE(a->revoked());
 
-    auto dup = store->AddKey("https://c.example", "hash-a", "zzzz", 300);
+    auto dup = store->AddKey(KeyRole::kSite, "https://c.example", "hash-a", "zzzz", 300);
     REQUIRE_FALSE(dup.has_value());
     CHECK(dup.error().code() == core::StatusCode::kInvalidArgument);
 
@@ -204,7 +249,7 @@ TEST_SUITE("store/sqlite_store") {
   TEST_CASE("round-trips a decision with every field, unknown fields and reasons") {
     TempDir dir;
     auto store = OpenOrDie(dir.File("d.db"));
-    auto key = store->AddKey("https://blog.example", "h", "hint", 1);
+    auto key = store->AddKey(KeyRole::kSite, "https://blog.example", "h", "hint", 1);
     REQUIRE(key.has_value());
     DecisionRecord want = MakeDecision("0123456789abcdef0123456789abcdef", 1700000000123, key->id);
     want.comment.comment_author_url = std::string("nul\0byte", 8);
@@ -233,7 +278,7 @@ TEST_SUITE("store/sqlite_store") {
 
   TEST_CASE("lists decisions newest first with filters and the latest feedback label") {
     auto store = OpenOrDie(":memory:");
-    auto key = store->AddKey("https://blog.example", "h", "hint", 1);
+    auto key = store->AddKey(KeyRole::kSite, "https://blog.example", "h", "hint", 1);
     REQUIRE(key.has_value());
     auto add = [&](const std::string& id, int64_t t, core::Verdict v, bool uncertain,
                    int64_t key_id) {
@@ -296,8 +341,8 @@ TEST_SUITE("store/sqlite_store") {
 
   TEST_CASE("finds the newest decision with a match key for that key only") {
     auto store = OpenOrDie(":memory:");
-    auto k1 = store->AddKey("https://a.example", "h1", "a", 1);
-    auto k2 = store->AddKey("https://b.example", "h2", "b", 1);
+    auto k1 = store->AddKey(KeyRole::kSite, "https://a.example", "h1", "a", 1);
+    auto k2 = store->AddKey(KeyRole::kSite, "https://b.example", "h2", "b", 1);
     REQUIRE(k1.has_value());
     REQUIRE(k2.has_value());
     auto add = [&](const std::string& id, int64_t t, int64_t key_id, const std::string& mk) {
@@ -326,7 +371,7 @@ TEST_SUITE("store/sqlite_store") {
 
   TEST_CASE("round-trips feedback, linked and unlinked, oldest first") {
     auto store = OpenOrDie(":memory:");
-    auto key = store->AddKey("https://blog.example", "h", "hint", 1);
+    auto key = store->AddKey(KeyRole::kSite, "https://blog.example", "h", "hint", 1);
     REQUIRE(key.has_value());
     REQUIRE(store->AppendDecision(MakeDecision("d1", 1)).ok());
     FeedbackRecord first = MakeFeedback("d1", "spam", 10);

@@ -18,6 +18,7 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include "support/model_files.h"
 #include "support/tiny_model.h"
 
 namespace hamlet::testing {
@@ -78,7 +79,7 @@ std::string HamletdBinary() { return std::string(HAMLET_BINARY_DIR) + "/hamletd"
 std::string HamletBinary() { return std::string(HAMLET_BINARY_DIR) + "/hamlet"; }
 
 std::string E2eModelPath() {
-  const std::string shipped = std::string(HAMLET_SOURCE_DIR) + "/models/hamlet-default.ftz";
+  const std::string shipped = ShippedModelPath();
   if (std::filesystem::exists(shipped)) return shipped;
   return TinyModelPath();
 }

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include "store/schema.h"
+
 namespace hamlet::testing {
 
 std::unique_ptr<store::SqliteStore> OpenSqliteStoreOrFail(const std::string& path,
@@ -25,6 +27,27 @@ int64_t QueryIntForTesting(const std::string& db_path, const std::string& sql) {
   sqlite3_finalize(stmt);
   sqlite3_close(db);
   return value;
+}
+
+void CreateDatabaseAtVersionForTesting(const std::string& db_path, int version,
+                                       const std::string& extra_sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                          nullptr) == SQLITE_OK);
+  auto exec = [db](const std::string& sql) {
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    const std::string message = error != nullptr ? error : "";
+    sqlite3_free(error);
+    REQUIRE_MESSAGE(rc == SQLITE_OK, message);
+  };
+  for (const store::schema::Migration& m : store::schema::Migrations()) {
+    if (m.version > version) break;
+    exec(std::string(m.sql));
+  }
+  exec("PRAGMA user_version = " + std::to_string(version));
+  if (!extra_sql.empty()) exec(extra_sql);
+  sqlite3_close(db);
 }
 
 }  // namespace hamlet::testing

@@ -17,4 +17,10 @@ std::unique_ptr<store::SqliteStore> OpenSqliteStoreOrFail(const std::string& pat
 // The integer the first row's first column of `sql` holds. Fails the test on any error.
 int64_t QueryIntForTesting(const std::string& db_path, const std::string& sql);
 
+// A new database file as an older build left it: migrations 1..`version` applied and
+// user_version set, then `extra_sql` (rows in that version's layout) run. Fails the test on
+// any error.
+void CreateDatabaseAtVersionForTesting(const std::string& db_path, int version,
+                                       const std::string& extra_sql = "");
+
 }  // namespace hamlet::testing

@@ -1,0 +1,24 @@
+// The swappable model snapshot.
+#include "engine/model_holder.h"
+
+#include <cassert>
+#include <utility>
+
+namespace hamlet::engine {
+
+ModelHolder::ModelHolder(std::shared_ptr<const ModelSnapshot> initial)
+    : current_(std::move(initial)) {
+  assert(Current() != nullptr && Current()->classifier != nullptr);
+}
+
+std::shared_ptr<const ModelSnapshot> ModelHolder::Current() const {
+  return current_.load(std::memory_order_acquire);
+}
+
+std::shared_ptr<const ModelSnapshot> ModelHolder::Replace(
+    std::shared_ptr<const ModelSnapshot> next) {
+  assert(next != nullptr && next->classifier != nullptr);
+  return current_.exchange(std::move(next), std::memory_order_acq_rel);
+}
+
+}  // namespace hamlet::engine
