@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace hamlet::app {
 namespace {
@@ -95,6 +96,22 @@ core::Status WriteModelMeta(const std::string& model_path, const ModelMeta& meta
   std::filesystem::rename(tmp, path, ec);
   if (ec) return core::Status::Internal("cannot write '" + path + "': " + ec.message());
   return core::Status::Ok();
+}
+
+core::Result<ModelMeta::Thresholds> PickThresholds(const std::vector<engine::Scored>& scored,
+                                                   double target_fpr, std::string chosen_on) {
+  const engine::Sweep spam = engine::SweepThresholds(scored, target_fpr);
+  const engine::Sweep discard = engine::SweepThresholds(scored, target_fpr / 10.0, 2);
+  if (!std::isfinite(spam.threshold) || !std::isfinite(discard.threshold)) {
+    return core::Status::InvalidArgument(
+        "no threshold reaches the target false-positive rate on this data");
+  }
+  ModelMeta::Thresholds t;
+  t.target_fpr = target_fpr;
+  t.spam_log_odds = spam.threshold;
+  t.discard_log_odds = std::max(discard.threshold, spam.threshold);
+  t.chosen_on = std::move(chosen_on);
+  return t;
 }
 
 decision::Policy ApplyThresholds(const ModelMeta& meta, decision::Policy policy) {

@@ -6,11 +6,13 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "decision/policy.h"
+#include "engine/evaluation.h"
 #include "text/normalize.h"
 
 namespace hamlet::app {
@@ -44,6 +46,12 @@ core::Result<std::optional<ModelMeta>> ReadModelMeta(const std::string& model_pa
 core::Status WriteModelMeta(const std::string& model_path, const ModelMeta& meta);
 
 nlohmann::ordered_json ModelMetaToJson(const ModelMeta& meta);
+
+// Operating thresholds for `target_fpr` from sweeps over `scored` (engine::SweepThresholds):
+// spam at target_fpr, discard (never shown to anyone) at a tenth of it and never below spam.
+// InvalidArgument when no threshold reaches the target on this data.
+core::Result<ModelMeta::Thresholds> PickThresholds(const std::vector<engine::Scored>& scored,
+                                                   double target_fpr, std::string chosen_on);
 
 // `policy` with the thresholds of `meta` (when it has them) turned into P(spam) thresholds;
 // the uncertain band and model weight are kept. The result passes Policy::Validate.

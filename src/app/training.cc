@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <type_traits>
 #include <utility>
 
 #include "app/labeled_jsonl.h"
@@ -12,11 +13,11 @@
 
 namespace hamlet::app {
 
-core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data,
-                                            const std::string& validation,
-                                            classifier::TrainOptions options,
-                                            text::InputMode input_mode) {
-  if (data.empty()) return core::Status::InvalidArgument("no training data given");
+core::Result<TrainingReport> TrainFromExamples(const std::vector<LabeledSet>& sets,
+                                               const std::string& validation,
+                                               classifier::TrainOptions options,
+                                               text::InputMode input_mode) {
+  if (sets.empty()) return core::Status::InvalidArgument("no training data given");
   if (options.output.empty()) return core::Status::InvalidArgument("no output model path given");
   TrainingReport report;
   const std::string input = options.output + ".train.txt";
@@ -24,20 +25,16 @@ core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data
   {
     std::ofstream out(input, std::ios::trunc);
     if (!out) return core::Status::InvalidArgument("cannot write '" + input + "'");
-    for (const std::string& path : data) {
-      auto rows = ReadLabeledJsonl(path);
-      if (!rows) return rows.error();
+    for (const LabeledSet& set : sets) {
       long spam = 0, ham = 0;
-      for (const engine::LabeledComment& row : *rows) {
+      for (const engine::LabeledComment& row : set.rows) {
         out << (row.is_spam ? "__label__spam " : "__label__ham ")
             << text::ModelInput(row.comment, input_mode) << '\n';
         ++(row.is_spam ? spam : ham);
       }
       report.spam += spam;
       report.ham += ham;
-      files.push_back({{"file", std::filesystem::path(path).filename().string()},
-                       {"spam", spam},
-                       {"ham", ham}});
+      files.push_back({{"file", set.name}, {"spam", spam}, {"ham", ham}});
     }
     if (!out.flush()) return core::Status::Internal("cannot write '" + input + "'");
   }
@@ -88,6 +85,46 @@ core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data
                    {"model_bytes", report.model_bytes}};
   if (core::Status s = WriteModelMeta(options.output, meta); !s.ok()) return s;
   return report;
+}
+
+classifier::TrainOptions TrainOptionsFromMeta(const ModelMeta& meta) {
+  classifier::TrainOptions options;
+  const nlohmann::ordered_json& training = meta.training;
+  // value() throws on a key of the wrong type; a hand-edited sidecar must not crash retrain.
+  auto read = [](const nlohmann::ordered_json& j, const char* key, auto& into) {
+    auto it = j.find(key);
+    if (it != j.end() && it->is_number()) into = it->get<std::decay_t<decltype(into)>>();
+  };
+  if (auto ft = training.find("fasttext"); ft != training.end() && ft->is_object()) {
+    read(*ft, "dim", options.dim);
+    read(*ft, "epoch", options.epoch);
+    read(*ft, "lr", options.lr);
+    read(*ft, "word_ngrams", options.word_ngrams);
+    read(*ft, "minn", options.minn);
+    read(*ft, "maxn", options.maxn);
+    read(*ft, "bucket", options.bucket);
+    read(*ft, "min_count", options.min_count);
+    read(*ft, "seed", options.seed);
+  }
+  if (auto q = training.find("quantized"); q != training.end() && q->is_boolean()) {
+    options.quantize = q->get<bool>();
+  }
+  read(training, "max_model_bytes", options.max_model_bytes);
+  return options;
+}
+
+core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data,
+                                            const std::string& validation,
+                                            classifier::TrainOptions options,
+                                            text::InputMode input_mode) {
+  if (data.empty()) return core::Status::InvalidArgument("no training data given");
+  std::vector<LabeledSet> sets;
+  for (const std::string& path : data) {
+    auto rows = ReadLabeledJsonl(path);
+    if (!rows) return rows.error();
+    sets.push_back({std::filesystem::path(path).filename().string(), std::move(rows).value()});
+  }
+  return TrainFromExamples(sets, validation, std::move(options), input_mode);
 }
 
 }  // namespace hamlet::app

@@ -9,6 +9,7 @@
 
 #include "classifier/fasttext_trainer.h"
 #include "core/status.h"
+#include "engine/evaluation.h"
 #include "text/normalize.h"
 
 namespace hamlet::app {
@@ -31,6 +32,27 @@ struct TrainingReport {
 // thresholds) beside it. `validation`, when not empty, is a labeled JSONL file scored with the
 // new model. Errors: those of ReadLabeledJsonl, InvalidArgument when the data lacks spam or
 // ham, TrainSupervised's and WriteModelMeta's.
+struct ModelMeta;
+
+// The fastText settings a model was trained with, as TrainFromExamples records them in its
+// sidecar (training.fasttext, quantized, max_model_bytes), so a retrained model is trained
+// like for like. Settings the sidecar lacks keep TrainOptions' defaults. input, output and
+// on_progress are left empty.
+classifier::TrainOptions TrainOptionsFromMeta(const ModelMeta& meta);
+
+// A named group of labeled comments to train on; the name and its counts are recorded in the
+// sidecar's training data (a file name for TrainFromJsonl).
+struct LabeledSet {
+  std::string name;
+  std::vector<engine::LabeledComment> rows;
+};
+
+// TrainFromJsonl with the comments already in memory, in `sets`.
+core::Result<TrainingReport> TrainFromExamples(const std::vector<LabeledSet>& sets,
+                                               const std::string& validation,
+                                               classifier::TrainOptions options,
+                                               text::InputMode input = text::InputMode::kFields);
+
 core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data,
                                             const std::string& validation,
                                             classifier::TrainOptions options,

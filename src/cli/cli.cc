@@ -14,7 +14,7 @@ struct CommandRow {
 // The command table: one row per command file.
 constexpr CommandRow kCommands[] = {
     {&RegisterKeys}, {&RegisterCheck}, {&RegisterQueue}, {&RegisterShow},
-    {&RegisterMark}, {&RegisterTrain}, {&RegisterEval},
+    {&RegisterMark}, {&RegisterTrain}, {&RegisterEval}, {&RegisterRetrain}, {&RegisterReplay},
 };
 
 }  // namespace
@@ -55,7 +55,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   CLI::App app{"hamlet: moderate, train and evaluate the hamlet comment spam filter", "hamlet"};
   app.footer(
       "Exit codes: 0 ok, 1 internal error, 2 bad usage or input, 3 not found,\n"
-      "4 unavailable (database locked or full, model missing), 70 unexpected error.\n"
+      "4 unavailable (database locked or full, model missing), 5 candidate refused (retrain),\n"
+      "70 unexpected error.\n"
       "Example: hamlet --db hamlet.db keys create --site https://blog.example.org/");
   app.require_subcommand(1);
   Context ctx;

@@ -102,20 +102,15 @@ void Run(Context& ctx, const EvalArgs& args) {
   }
 
   if (args.write_thresholds) {
-    if (!std::isfinite(sweep.threshold) || !std::isfinite(discard.threshold)) {
-      return ctx.Fail(core::Status::InvalidArgument(
-          "no threshold reaches the target false-positive rate on this data"));
-    }
+    auto thresholds = app::PickThresholds(
+        *scored, args.target_fpr,
+        "hamlet eval on " + std::to_string(all.size()) + " labeled comments");
+    if (!thresholds) return ctx.Fail(thresholds.error());
     const std::string model_path =
         ctx.model_path.empty() ? app::DefaultModelPath() : ctx.model_path;
     app::ModelMeta meta = (*services)->model_meta;
     meta.model = filter.ModelVersion();
-    app::ModelMeta::Thresholds t;
-    t.target_fpr = args.target_fpr;
-    t.spam_log_odds = sweep.threshold;
-    t.discard_log_odds = std::max(discard.threshold, sweep.threshold);
-    t.chosen_on = "hamlet eval on " + std::to_string(all.size()) + " labeled comments";
-    meta.thresholds = t;
+    meta.thresholds = *thresholds;
     if (auto s = app::WriteModelMeta(model_path, meta); !s.ok()) return ctx.Fail(s);
   }
 

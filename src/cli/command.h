@@ -15,8 +15,11 @@
 namespace hamlet::cli {
 
 // Documented exit codes (README "Exit codes"): 0 ok, 1 internal error, 2 bad usage or input,
-// 3 not found, 4 unavailable (database locked/full, model missing), 70 unexpected exception.
+// 3 not found, 4 unavailable (database locked/full, model missing), 5 candidate model refused
+// (`hamlet retrain`), 70 unexpected exception.
 int ExitCodeFor(const core::Status& status);
+// Not an error: `hamlet retrain` ran and the candidate was not good enough to install.
+constexpr int kExitRefused = 5;
 
 struct Context {
   std::string db_path = "hamlet.db";
@@ -42,6 +45,8 @@ void RegisterShow(CLI::App& app, Context& ctx);
 void RegisterMark(CLI::App& app, Context& ctx);
 void RegisterTrain(CLI::App& app, Context& ctx);
 void RegisterEval(CLI::App& app, Context& ctx);
+void RegisterRetrain(CLI::App& app, Context& ctx);
+void RegisterReplay(CLI::App& app, Context& ctx);
 
 // Runs the CLI with argv; returns the process exit code. Output goes to the given streams,
 // so tests can run commands in-process.

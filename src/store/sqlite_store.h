@@ -82,6 +82,8 @@ class SqliteStore final : public Store {
   core::Result<int64_t> AppendFeedback(const FeedbackRecord& record) override;
   // Oldest first (by id).
   core::Result<std::vector<FeedbackRecord>> ListFeedback(const std::string& decision_id) override;
+  core::Result<std::vector<LabeledFeedback>> ListLabeledFeedback(int64_t after_feedback_id,
+                                                                 int limit) override;
 
   core::Status Ping() override;
 

@@ -2,6 +2,8 @@
 // and the group-commit batch that appends decisions and feedback.
 #include <utility>
 
+#include "core/comment.h"
+
 #include "store/sqlite_store.h"
 #include "store/sqlite_store_internal.h"
 
@@ -281,7 +283,10 @@ Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const DecisionFil
   if (filter.unreviewed_only) {
     sql += " AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.decision_id = d.id)";
   }
+  if (filter.first_checks_only) sql += " AND d.recheck_reason = ''";
   if (filter.key_id) sql += " AND d.key_id IS ?3";
+  if (filter.since_ms) sql += " AND d.created_ms >= ?4";
+  if (filter.until_ms) sql += " AND d.created_ms < ?5";
   sql += " ORDER BY d.created_ms DESC, d.rowid DESC LIMIT ?1 OFFSET ?2";
 
   ReadLock lock(*this);
@@ -290,6 +295,8 @@ Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const DecisionFil
   stmt->BindInt(1, filter.limit);
   stmt->BindInt(2, filter.offset);
   if (filter.key_id) stmt->BindIdOrNull(3, *filter.key_id);
+  if (filter.since_ms) stmt->BindInt(4, *filter.since_ms);
+  if (filter.until_ms) stmt->BindInt(5, *filter.until_ms);
   auto records = ReadAll<DecisionRecord>(*stmt, internal::ReadDecision);
   if (!records) return WithContext(records.error(), "list decisions");
   return records;
@@ -373,6 +380,59 @@ Result<std::vector<FeedbackRecord>> SqliteStore::ListFeedback(const std::string&
   auto records = ReadAll<FeedbackRecord>(*stmt, internal::ReadFeedback);
   if (!records) return WithContext(records.error(), context);
   return records;
+}
+
+Result<std::vector<LabeledFeedback>> SqliteStore::ListLabeledFeedback(int64_t after_feedback_id,
+                                                                     int limit) {
+  const std::string context = "list labeled feedback";
+  if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
+  // A decision's label is its latest non-test feedback; feedback without a decision counts
+  // row by row. The max(id) subquery runs on feedback_by_decision.
+  static const std::string kPageSql =
+      internal::FeedbackSelectSql() +
+      " LEFT JOIN decisions d ON d.id = f.decision_id"
+      " WHERE f.id > ?1 AND f.is_test = 0"
+      " AND (f.decision_id IS NULL OR (d.is_test = 0 AND f.id = (SELECT max(g.id) FROM feedback g"
+      "      WHERE g.decision_id = f.decision_id AND g.is_test = 0)))"
+      " ORDER BY f.id LIMIT ?2";
+  static const std::string kDecisionSql = internal::DecisionSelectSql() + " WHERE d.id = ?1";
+  ReadLock lock(*this);
+  std::vector<FeedbackRecord> page;
+  {
+    auto stmt = lock.conn().Prepare(kPageSql);
+    if (!stmt) return WithContext(stmt.error(), context);
+    stmt->BindInt(1, after_feedback_id);
+    stmt->BindInt(2, limit);
+    auto rows = ReadAll<FeedbackRecord>(*stmt, internal::ReadFeedback);
+    if (!rows) return WithContext(rows.error(), context);
+    page = std::move(rows).value();
+  }
+  std::vector<LabeledFeedback> out;
+  out.reserve(page.size());
+  for (FeedbackRecord& f : page) {
+    LabeledFeedback labeled;
+    labeled.feedback_id = f.id;
+    labeled.decision_id = f.decision_id;
+    labeled.label = f.label;
+    labeled.created_ms = f.created_ms;
+    if (f.decision_id.empty()) {
+      labeled.comment = core::CommentFromFields(std::move(f.fields));
+    } else {
+      // Decisions are never rewritten or deleted, so reading them after the page is safe.
+      auto stmt = lock.conn().Prepare(kDecisionSql);
+      if (!stmt) return WithContext(stmt.error(), context);
+      stmt->BindText(1, f.decision_id);
+      auto decision = ReadOptional<DecisionRecord>(*stmt, internal::ReadDecision);
+      if (!decision) return WithContext(decision.error(), context);
+      if (!*decision) {
+        return Status::Internal(context + ": feedback " + std::to_string(f.id) +
+                                " names a missing decision " + f.decision_id);
+      }
+      labeled.comment = std::move((*decision)->comment);
+    }
+    out.push_back(std::move(labeled));
+  }
+  return out;
 }
 
 Status SqliteStore::Ping() {

@@ -91,12 +91,28 @@ struct DecisionCounts {
   int64_t false_positives = 0;  // spam/discard answers whose latest feedback says ham
 };
 
+// One comment with the label moderators or sites gave it, to learn from.
+struct LabeledFeedback {
+  int64_t feedback_id = 0;  // the feedback row the label comes from; pages are ordered by it
+  std::string decision_id;  // empty for feedback no decision was found for
+  std::string label;        // "spam" or "ham"
+  int64_t created_ms = 0;   // when the feedback was received
+  // The decision's stored comment, or, without a decision, core::CommentFromFields of the
+  // fields submitted with the feedback.
+  core::Comment comment;
+};
+
 struct DecisionFilter {
   // Only decisions that are spam, discard or uncertain (the moderators' queue).
   bool flagged_only = false;
   // Only decisions without any feedback yet.
   bool unreviewed_only = false;
+  // Only first checks: no decision whose comment has a recheck_reason.
+  bool first_checks_only = false;
   std::optional<int64_t> key_id;
+  // Only decisions created in [since_ms, until_ms).
+  std::optional<int64_t> since_ms;
+  std::optional<int64_t> until_ms;
   int limit = 50;
   int offset = 0;
 };
@@ -148,6 +164,13 @@ class Store {
   // Oldest first.
   virtual core::Result<std::vector<FeedbackRecord>> ListFeedback(
       const std::string& decision_id) = 0;
+  // The labels to learn from, one page at a time: for each decision its latest feedback
+  // (highest id) that is not a test, and every non-test feedback without a decision, in
+  // feedback id order, starting after `after_feedback_id`, at most `limit` rows. Feedback on a
+  // decision whose comment was a test (`is_test`) is left out. The next page starts after the
+  // last row's feedback_id; an empty page is the end. InvalidArgument for a negative limit.
+  virtual core::Result<std::vector<LabeledFeedback>> ListLabeledFeedback(int64_t after_feedback_id,
+                                                                         int limit) = 0;
 
   // Ok when the database is open and answers a query (for /healthz).
   virtual core::Status Ping() = 0;
