@@ -1,6 +1,7 @@
 // Model loading shared by Open and the hot reload.
 #include "app/model_reload.h"
 
+#include <string_view>
 #include <utility>
 
 #include "classifier/fasttext_classifier.h"
@@ -19,6 +20,13 @@ core::Status Refused(const core::Status& why, const std::string& serving) {
   }
 }
 
+// "name@1a2b3c4d" -> "1a2b3c4d": the content-hash part of a model version. The name part
+// follows the file name, which a copy or an install may change; the content may not.
+std::string_view ContentHash(std::string_view version) {
+  const size_t at = version.rfind('@');
+  return at == std::string_view::npos ? std::string_view() : version.substr(at + 1);
+}
+
 }  // namespace
 
 core::Result<LoadedModel> LoadModel(const std::string& path, const decision::Policy& policy,
@@ -30,6 +38,16 @@ core::Result<LoadedModel> LoadModel(const std::string& path, const decision::Pol
   if (!meta) return meta.error();
   LoadedModel loaded;
   loaded.meta = meta->value_or(ModelMeta{});
+  // A sidecar written for other model bytes would apply thresholds picked for another model:
+  // refuse the pair (a reload between the two renames of an install then keeps the old model,
+  // and the next reload, with both files in place, succeeds).
+  const std::string_view written_for = ContentHash(loaded.meta.model);
+  const std::string& version = (*classifier)->Version();
+  if (!written_for.empty() && written_for != ContentHash(version)) {
+    return core::Status::InvalidArgument("model metadata '" + ModelMetaPath(path) +
+                                         "' was written for model " + loaded.meta.model +
+                                         ", but '" + path + "' is " + version);
+  }
   auto snapshot = std::make_shared<engine::ModelSnapshot>();
   snapshot->classifier = std::move(*classifier);
   snapshot->input = loaded.meta.input;

@@ -58,7 +58,9 @@ core::Result<RetrainReport> Retrain(store::Store& store, const engine::Filter& c
 // Replaces `model_path` and its sidecar by `candidate_path` and its sidecar, each through a
 // temporary file and a rename in the model's directory, after keeping the previous ones as
 // MODEL.prev and MODEL.prev.json (a missing previous sidecar removes MODEL.prev.json). The
-// candidate's files are removed afterwards. The model is renamed before its sidecar. Internal
+// candidate's files are removed afterwards. The model is renamed before its sidecar; a reload
+// in between is refused (LoadModel checks that the sidecar was written for the model's bytes)
+// and the old model keeps serving until the next reload. Internal
 // when a file cannot be copied or renamed; NotFound when the candidate is missing.
 core::Status InstallModel(const std::string& candidate_path, const std::string& model_path);
 

@@ -119,6 +119,16 @@ TEST_SUITE("app/model_reload") {
       std::ofstream(file, std::ios::trunc) << R"({"version": 1, "input": "pictures"})";
       code = core::StatusCode::kInvalidArgument;
     }
+    SUBCASE("a new model beside the sidecar of the old one (an install half done)") {
+      // The shipped model's bytes, with a sidecar written for the tiny model beside them.
+      testing::InstallModelForTesting(testing::ShippedModelPath(), s.model);
+      const auto sidecar = app::ModelMetaPath(s.model);
+      app::ModelMeta tiny_meta;
+      tiny_meta.model = s.tiny_version;
+      REQUIRE(app::WriteModelMeta(s.model, tiny_meta).ok());
+      file = sidecar;
+      code = core::StatusCode::kInvalidArgument;
+    }
     auto refused = s.services->reloader->Reload();
     REQUIRE_FALSE(refused);
     CHECK(refused.error().code() == code);
