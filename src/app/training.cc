@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <utility>
+#include <vector>
 
 #include "app/labeled_jsonl.h"
 #include "app/model_meta.h"
@@ -11,13 +12,50 @@
 #include "text/normalize.h"
 
 namespace hamlet::app {
+namespace {
+
+// `rows` as a fastText training file: "__label__spam "/"__label__ham " + ModelInput.
+core::Status WriteFastTextFile(const std::vector<engine::LabeledComment>& rows,
+                               text::InputMode input_mode, std::ofstream& out) {
+  for (const engine::LabeledComment& row : rows) {
+    out << (row.is_spam ? "__label__spam " : "__label__ham ")
+        << text::ModelInput(row.comment, input_mode) << '\n';
+  }
+  return out ? core::Status::Ok() : core::Status::Internal("cannot write the training file");
+}
+
+// Runs the autotune search on `options` (whose input is written) and returns its choice.
+core::Result<classifier::TrainOptions> Autotune(const classifier::TrainOptions& options,
+                                                const std::string& validation,
+                                                text::InputMode input_mode, int seconds) {
+  auto rows = ReadLabeledJsonl(validation);
+  if (!rows) return rows.error();
+  const std::string valid_txt = options.output + ".valid.txt";
+  {
+    std::ofstream out(valid_txt, std::ios::trunc);
+    if (!out) return core::Status::InvalidArgument("cannot write '" + valid_txt + "'");
+    if (core::Status s = WriteFastTextFile(*rows, input_mode, out); !s.ok()) return s;
+  }
+  auto chosen = classifier::AutotuneSupervised(options, valid_txt, seconds);
+  std::error_code ec;
+  std::filesystem::remove(valid_txt, ec);
+  return chosen;
+}
+
+}  // namespace
 
 core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data,
                                             const std::string& validation,
                                             classifier::TrainOptions options,
-                                            text::InputMode input_mode) {
+                                            text::InputMode input_mode, int autotune_seconds) {
   if (data.empty()) return core::Status::InvalidArgument("no training data given");
   if (options.output.empty()) return core::Status::InvalidArgument("no output model path given");
+  if (autotune_seconds < 0) {
+    return core::Status::InvalidArgument("the autotune budget must be a positive number of seconds");
+  }
+  if (autotune_seconds > 0 && validation.empty()) {
+    return core::Status::InvalidArgument("autotune needs a validation file");
+  }
   TrainingReport report;
   const std::string input = options.output + ".train.txt";
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
@@ -27,12 +65,9 @@ core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data
     for (const std::string& path : data) {
       auto rows = ReadLabeledJsonl(path);
       if (!rows) return rows.error();
+      if (core::Status s = WriteFastTextFile(*rows, input_mode, out); !s.ok()) return s;
       long spam = 0, ham = 0;
-      for (const engine::LabeledComment& row : *rows) {
-        out << (row.is_spam ? "__label__spam " : "__label__ham ")
-            << text::ModelInput(row.comment, input_mode) << '\n';
-        ++(row.is_spam ? spam : ham);
-      }
+      for (const engine::LabeledComment& row : *rows) ++(row.is_spam ? spam : ham);
       report.spam += spam;
       report.ham += ham;
       files.push_back({{"file", std::filesystem::path(path).filename().string()},
@@ -43,10 +78,21 @@ core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data
   }
   report.examples = report.spam + report.ham;
   options.input = input;
-  core::Status trained = (report.spam == 0 || report.ham == 0)
-                             ? core::Status::InvalidArgument(
-                                   "the training data needs both spam and ham comments")
-                             : classifier::TrainSupervised(options);
+  core::Status trained = core::Status::Ok();
+  if (report.spam == 0 || report.ham == 0) {
+    trained = core::Status::InvalidArgument("the training data needs both spam and ham comments");
+  } else if (autotune_seconds > 0) {
+    auto chosen = Autotune(options, validation, input_mode, autotune_seconds);
+    if (chosen) {
+      options = std::move(*chosen);
+      report.autotuned = true;
+    } else {
+      trained = chosen.error();
+    }
+  }
+  if (trained.ok()) trained = classifier::TrainSupervised(options);
+  report.trained_with = options;
+  report.trained_with.on_progress = nullptr;
   std::error_code ec;
   std::filesystem::remove(input, ec);
   if (!trained.ok()) return trained;
@@ -82,10 +128,18 @@ core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data
                                  {"bucket", options.bucket},
                                  {"min_count", options.min_count},
                                  {"seed", options.seed},
-                                 {"thread", 1}}},
+                                 {"thread", 1},
+                                 {"dsub", options.dsub}}},
                    {"quantized", options.quantize},
                    {"max_model_bytes", options.max_model_bytes},
                    {"model_bytes", report.model_bytes}};
+  if (report.autotuned) {
+    // Time-budgeted: the same command can choose other parameters on another run.
+    meta.training["autotune"] = {
+        {"seconds", autotune_seconds},
+        {"metric", "f1:__label__spam"},
+        {"validation", std::filesystem::path(validation).filename().string()}};
+  }
   if (core::Status s = WriteModelMeta(options.output, meta); !s.ok()) return s;
   return report;
 }
