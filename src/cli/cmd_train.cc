@@ -71,11 +71,10 @@ void Run(Context& ctx, const TrainArgs& args) {
         << args.data.size() << " file(s)\n";
   } else {
     out << "training " << args.out << " (dim " << options.dim << ", epoch " << options.epoch
-      << ", wordNgrams " << options.word_ngrams << ", lr " << options.lr << ", char n-grams "
-      << options.minn << "-" << options.maxn << ", input " << args.input << ", seed "
-      << options.seed
-      << (options.quantize ? ", quantized" : "") << ") from " << args.data.size()
-      << " file(s)\n";
+        << ", wordNgrams " << options.word_ngrams << ", lr " << options.lr << ", char n-grams "
+        << options.minn << "-" << options.maxn << ", input " << args.input << ", seed "
+        << options.seed << (options.quantize ? ", quantized" : "") << ") from "
+        << args.data.size() << " file(s)\n";
   }
   auto report = app::TrainFromJsonl(args.data, args.validation, options, *input, autotune_seconds);
   if (!report) return ctx.Fail(report.error());
