@@ -5,6 +5,7 @@
 #include <fstream>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "app/labeled_jsonl.h"
 #include "app/model_meta.h"
@@ -12,13 +13,50 @@
 #include "text/normalize.h"
 
 namespace hamlet::app {
+namespace {
+
+// `rows` as a fastText training file: "__label__spam "/"__label__ham " + ModelInput.
+core::Status WriteFastTextFile(const std::vector<engine::LabeledComment>& rows,
+                               text::InputMode input_mode, std::ofstream& out) {
+  for (const engine::LabeledComment& row : rows) {
+    out << (row.is_spam ? "__label__spam " : "__label__ham ")
+        << text::ModelInput(row.comment, input_mode) << '\n';
+  }
+  return out ? core::Status::Ok() : core::Status::Internal("cannot write the training file");
+}
+
+// Runs the autotune search on `options` (whose input is written) and returns its choice.
+core::Result<classifier::TrainOptions> Autotune(const classifier::TrainOptions& options,
+                                                const std::string& validation,
+                                                text::InputMode input_mode, int seconds) {
+  auto rows = ReadLabeledJsonl(validation);
+  if (!rows) return rows.error();
+  const std::string valid_txt = options.output + ".valid.txt";
+  {
+    std::ofstream out(valid_txt, std::ios::trunc);
+    if (!out) return core::Status::InvalidArgument("cannot write '" + valid_txt + "'");
+    if (core::Status s = WriteFastTextFile(*rows, input_mode, out); !s.ok()) return s;
+  }
+  auto chosen = classifier::AutotuneSupervised(options, valid_txt, seconds);
+  std::error_code ec;
+  std::filesystem::remove(valid_txt, ec);
+  return chosen;
+}
+
+}  // namespace
 
 core::Result<TrainingReport> TrainFromExamples(const std::vector<LabeledSet>& sets,
                                                const std::string& validation,
                                                classifier::TrainOptions options,
-                                               text::InputMode input_mode) {
+                                               text::InputMode input_mode, int autotune_seconds) {
   if (sets.empty()) return core::Status::InvalidArgument("no training data given");
   if (options.output.empty()) return core::Status::InvalidArgument("no output model path given");
+  if (autotune_seconds < 0) {
+    return core::Status::InvalidArgument("the autotune budget must be a positive number of seconds");
+  }
+  if (autotune_seconds > 0 && validation.empty()) {
+    return core::Status::InvalidArgument("autotune needs a validation file");
+  }
   TrainingReport report;
   const std::string input = options.output + ".train.txt";
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
@@ -26,12 +64,9 @@ core::Result<TrainingReport> TrainFromExamples(const std::vector<LabeledSet>& se
     std::ofstream out(input, std::ios::trunc);
     if (!out) return core::Status::InvalidArgument("cannot write '" + input + "'");
     for (const LabeledSet& set : sets) {
+      if (core::Status s = WriteFastTextFile(set.rows, input_mode, out); !s.ok()) return s;
       long spam = 0, ham = 0;
-      for (const engine::LabeledComment& row : set.rows) {
-        out << (row.is_spam ? "__label__spam " : "__label__ham ")
-            << text::ModelInput(row.comment, input_mode) << '\n';
-        ++(row.is_spam ? spam : ham);
-      }
+      for (const engine::LabeledComment& row : set.rows) ++(row.is_spam ? spam : ham);
       report.spam += spam;
       report.ham += ham;
       files.push_back({{"file", set.name}, {"spam", spam}, {"ham", ham}});
@@ -40,10 +75,21 @@ core::Result<TrainingReport> TrainFromExamples(const std::vector<LabeledSet>& se
   }
   report.examples = report.spam + report.ham;
   options.input = input;
-  core::Status trained = (report.spam == 0 || report.ham == 0)
-                             ? core::Status::InvalidArgument(
-                                   "the training data needs both spam and ham comments")
-                             : classifier::TrainSupervised(options);
+  core::Status trained = core::Status::Ok();
+  if (report.spam == 0 || report.ham == 0) {
+    trained = core::Status::InvalidArgument("the training data needs both spam and ham comments");
+  } else if (autotune_seconds > 0) {
+    auto chosen = Autotune(options, validation, input_mode, autotune_seconds);
+    if (chosen) {
+      options = std::move(*chosen);
+      report.autotuned = true;
+    } else {
+      trained = chosen.error();
+    }
+  }
+  if (trained.ok()) trained = classifier::TrainSupervised(options);
+  report.trained_with = options;
+  report.trained_with.on_progress = nullptr;
   std::error_code ec;
   std::filesystem::remove(input, ec);
   if (!trained.ok()) return trained;
@@ -79,10 +125,18 @@ core::Result<TrainingReport> TrainFromExamples(const std::vector<LabeledSet>& se
                                  {"bucket", options.bucket},
                                  {"min_count", options.min_count},
                                  {"seed", options.seed},
-                                 {"thread", 1}}},
+                                 {"thread", 1},
+                                 {"dsub", options.dsub}}},
                    {"quantized", options.quantize},
                    {"max_model_bytes", options.max_model_bytes},
                    {"model_bytes", report.model_bytes}};
+  if (report.autotuned) {
+    // Time-budgeted: the same command can choose other parameters on another run.
+    meta.training["autotune"] = {
+        {"seconds", autotune_seconds},
+        {"metric", "f1:__label__spam"},
+        {"validation", std::filesystem::path(validation).filename().string()}};
+  }
   if (core::Status s = WriteModelMeta(options.output, meta); !s.ok()) return s;
   return report;
 }
@@ -105,6 +159,7 @@ classifier::TrainOptions TrainOptionsFromMeta(const ModelMeta& meta) {
     read(*ft, "bucket", options.bucket);
     read(*ft, "min_count", options.min_count);
     read(*ft, "seed", options.seed);
+    read(*ft, "dsub", options.dsub);
   }
   if (auto q = training.find("quantized"); q != training.end() && q->is_boolean()) {
     options.quantize = q->get<bool>();
@@ -116,7 +171,7 @@ classifier::TrainOptions TrainOptionsFromMeta(const ModelMeta& meta) {
 core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data,
                                             const std::string& validation,
                                             classifier::TrainOptions options,
-                                            text::InputMode input_mode) {
+                                            text::InputMode input_mode, int autotune_seconds) {
   if (data.empty()) return core::Status::InvalidArgument("no training data given");
   std::vector<LabeledSet> sets;
   for (const std::string& path : data) {
@@ -124,7 +179,7 @@ core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data
     if (!rows) return rows.error();
     sets.push_back({std::filesystem::path(path).filename().string(), std::move(rows).value()});
   }
-  return TrainFromExamples(sets, validation, std::move(options), input_mode);
+  return TrainFromExamples(sets, validation, std::move(options), input_mode, autotune_seconds);
 }
 
 }  // namespace hamlet::app

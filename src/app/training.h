@@ -23,15 +23,11 @@ struct TrainingReport {
     long tp = 0, fp = 0, tn = 0, fn = 0;
   };
   std::optional<Validation> validation;
+  // The options the model was trained with: autotune's choice when autotune_seconds > 0.
+  classifier::TrainOptions trained_with;
+  bool autotuned = false;
 };
 
-// Reads every file of `data` (app::ReadLabeledJsonl), writes a temporary fastText training
-// file next to options.output ("__label__spam "/"__label__ham " + text::ModelInput(c, input)),
-// trains with `options` (its input is set here) and loads the result to check it. Then writes
-// the model's sidecar (app::ModelMeta: the input mode and the training metadata, no
-// thresholds) beside it. `validation`, when not empty, is a labeled JSONL file scored with the
-// new model. Errors: those of ReadLabeledJsonl, InvalidArgument when the data lacks spam or
-// ham, TrainSupervised's and WriteModelMeta's.
 struct ModelMeta;
 
 // The fastText settings a model was trained with, as TrainFromExamples records them in its
@@ -51,11 +47,24 @@ struct LabeledSet {
 core::Result<TrainingReport> TrainFromExamples(const std::vector<LabeledSet>& sets,
                                                const std::string& validation,
                                                classifier::TrainOptions options,
-                                               text::InputMode input = text::InputMode::kFields);
+                                               text::InputMode input = text::InputMode::kFields,
+                                               int autotune_seconds = 0);
 
+// Reads every file of `data` (app::ReadLabeledJsonl), writes a temporary fastText training
+// file next to options.output ("__label__spam "/"__label__ham " + text::ModelInput(c, input)),
+// trains with `options` (its input is set here) and loads the result to check it. Then writes
+// the model's sidecar (app::ModelMeta: the input mode and the training metadata, no
+// thresholds) beside it. `validation`, when not empty, is a labeled JSONL file scored with the
+// new model. With `autotune_seconds` > 0 the fastText parameters of `options` are first
+// searched for that long (classifier::AutotuneSupervised, F1 of spam on `validation`, which is
+// then required); the chosen ones are used, reported in trained_with and recorded in the
+// sidecar. Errors: those of ReadLabeledJsonl, InvalidArgument when the data lacks spam or
+// ham, when autotune_seconds < 0 or autotune has no validation file, TrainSupervised's,
+// AutotuneSupervised's and WriteModelMeta's.
 core::Result<TrainingReport> TrainFromJsonl(const std::vector<std::string>& data,
                                             const std::string& validation,
                                             classifier::TrainOptions options,
-                                            text::InputMode input = text::InputMode::kFields);
+                                            text::InputMode input = text::InputMode::kFields,
+                                            int autotune_seconds = 0);
 
 }  // namespace hamlet::app

@@ -4,9 +4,14 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <fstream>
+#include <iostream>
+#include <memory>
+#include <streambuf>
 #include <string>
 
+#include <fasttext/autotune.h>
 #include <fasttext/fasttext.h>
 
 namespace hamlet::classifier {
@@ -82,7 +87,75 @@ core::Status Validate(const TrainOptions& o) {
   return core::Status::Ok();
 }
 
+// Autotune writes its trials and the final training's progress bar to std::cerr whatever
+// Args::verbose says; this swallows them for the lifetime of the object.
+class SilencedStderr {
+ public:
+  SilencedStderr() : saved_(std::cerr.rdbuf(&null_)) {}
+  ~SilencedStderr() { std::cerr.rdbuf(saved_); }
+  SilencedStderr(const SilencedStderr&) = delete;
+  SilencedStderr& operator=(const SilencedStderr&) = delete;
+
+ private:
+  struct NullBuffer : std::streambuf {
+    int overflow(int c) override { return traits_type::not_eof(c); }
+  };
+  NullBuffer null_;
+  std::streambuf* saved_;
+};
+
 }  // namespace
+
+core::Result<TrainOptions> AutotuneSupervised(const TrainOptions& options,
+                                              const std::string& validation, int seconds) {
+  if (seconds <= 0) {
+    return core::Status::InvalidArgument("the autotune budget must be a positive number of seconds");
+  }
+  if (core::Status s = Validate(options); !s.ok()) return s;
+  if (!std::ifstream(validation)) {
+    return core::Status::InvalidArgument("cannot read validation file '" + validation + "'");
+  }
+  try {
+    fasttext::Args args = SupervisedArgs(options);
+    args.autotuneValidationFile = validation;
+    args.autotuneMetric = "f1:__label__spam";
+    args.autotunePredictions = 1;
+    args.autotuneDuration = seconds;
+    args.autotuneModelSize = (options.quantize && options.max_model_bytes > 0)
+                                 ? std::to_string(options.max_model_bytes)
+                                 : std::string();
+    // Searching dim and bucket costs more than the budget buys: autotune tries dims up to
+    // 1000 and buckets up to 10M (GBs of memory), and every trial under a size constraint
+    // ends in an uninterruptible product quantization whose cost grows with dim.
+    args.setManual("dim");
+    args.setManual("bucket");
+    auto ft = std::make_shared<fasttext::FastText>();
+    {
+      SilencedStderr quiet;
+      fasttext::Autotune(ft).train(args);
+    }
+    // The last model trained is the best trial's; its Args hold the chosen parameters (the
+    // cutoff is left to TrainSupervised's size cap).
+    const fasttext::Args best = ft->getArgs();
+    TrainOptions chosen = options;
+    chosen.dim = best.dim;
+    chosen.epoch = best.epoch;
+    chosen.lr = best.lr;
+    chosen.word_ngrams = best.wordNgrams;
+    chosen.minn = best.minn;
+    chosen.maxn = best.maxn;
+    chosen.bucket = best.bucket;
+    if (best.dsub > 0) chosen.dsub = static_cast<size_t>(best.dsub);
+    if (chosen.word_ngrams > 1 || chosen.maxn > 0) {
+      if (chosen.bucket <= 0) chosen.bucket = options.bucket;
+    }
+    return chosen;
+  } catch (const std::exception& e) {
+    return core::Status::Internal(std::string("fastText autotune failed: ") + e.what());
+  } catch (...) {
+    return core::Status::Internal("fastText autotune failed");
+  }
+}
 
 core::Status TrainSupervised(const TrainOptions& options) {
   if (core::Status s = Validate(options); !s.ok()) return s;

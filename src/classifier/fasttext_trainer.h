@@ -48,4 +48,19 @@ struct TrainOptions {
 // a byte-identical model file.
 core::Status TrainSupervised(const TrainOptions& options);
 
+// fastText's autotune: a random search over epoch, lr, wordNgrams, character n-grams and
+// dsub for about `seconds` (dim and bucket stay as in `options`: see the .cc), each trial
+// trained on options.input (single-threaded) and scored by the F1 of __label__spam on
+// `validation` (a file in the training file's format). When options.quantize and
+// max_model_bytes > 0, only settings whose quantized model fits max_model_bytes count. A
+// trial that has started is finished, so the search can overrun the budget by one trial.
+// Returns `options` with the parameters it chose, for TrainSupervised to train the final
+// model with. Time-budgeted, so not reproducible. No progress is reported (autotune has no
+// callback). InvalidArgument for seconds <= 0, unusable options or unreadable files;
+// Internal for any fastText failure (every exception is caught). Swaps std::cerr's buffer
+// while it runs (autotune writes there whatever Args::verbose says): for the CLI, not the
+// service.
+core::Result<TrainOptions> AutotuneSupervised(const TrainOptions& options,
+                                              const std::string& validation, int seconds);
+
 }  // namespace hamlet::classifier

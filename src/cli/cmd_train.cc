@@ -25,6 +25,8 @@ struct TrainArgs {
   int maxn = -1;
   std::string input = "fields";
   bool no_quantize = false;
+  int autotune_seconds = 0;  // 0: no autotune
+  bool autotune_given = false;
 };
 
 void Run(Context& ctx, const TrainArgs& args) {
@@ -42,6 +44,15 @@ void Run(Context& ctx, const TrainArgs& args) {
     return ctx.Fail(core::Status::InvalidArgument("--input must be raw, normalized or fields"));
   }
   options.quantize = !args.no_quantize;
+  if (args.autotune_given && args.autotune_seconds <= 0) {
+    return ctx.Fail(
+        core::Status::InvalidArgument("--autotune-seconds must be a positive number of seconds"));
+  }
+  if (args.autotune_given && args.validation.empty()) {
+    return ctx.Fail(core::Status::InvalidArgument(
+        "--autotune-seconds needs --validation (autotune scores its trials on it)"));
+  }
+  const int autotune_seconds = args.autotune_given ? args.autotune_seconds : 0;
   int last_decile = -1;
   std::ostream& err = *ctx.err;
   options.on_progress = [&err, &last_decile](double progress, double loss) {
@@ -53,14 +64,26 @@ void Run(Context& ctx, const TrainArgs& args) {
     err << "\n";
   };
   auto& out = *ctx.out;
-  out << "training " << args.out << " (dim " << options.dim << ", epoch " << options.epoch
-      << ", wordNgrams " << options.word_ngrams << ", lr " << options.lr << ", char n-grams "
-      << options.minn << "-" << options.maxn << ", input " << args.input << ", seed "
-      << options.seed
-      << (options.quantize ? ", quantized" : "") << ") from " << args.data.size()
-      << " file(s)\n";
-  auto report = app::TrainFromJsonl(args.data, args.validation, options, *input);
+  if (autotune_seconds > 0) {
+    out << "autotune " << args.out << " for " << autotune_seconds
+        << " s (F1 of spam on " << args.validation << ", model size cap "
+        << options.max_model_bytes << " bytes, input " << args.input << ") from "
+        << args.data.size() << " file(s)\n";
+  } else {
+    out << "training " << args.out << " (dim " << options.dim << ", epoch " << options.epoch
+        << ", wordNgrams " << options.word_ngrams << ", lr " << options.lr << ", char n-grams "
+        << options.minn << "-" << options.maxn << ", input " << args.input << ", seed "
+        << options.seed << (options.quantize ? ", quantized" : "") << ") from "
+        << args.data.size() << " file(s)\n";
+  }
+  auto report = app::TrainFromJsonl(args.data, args.validation, options, *input, autotune_seconds);
   if (!report) return ctx.Fail(report.error());
+  if (report->autotuned) {
+    const auto& t = report->trained_with;
+    out << "autotune chose dim " << t.dim << ", epoch " << t.epoch << ", wordNgrams "
+        << t.word_ngrams << ", lr " << t.lr << ", char n-grams " << t.minn << "-" << t.maxn
+        << ", bucket " << t.bucket << ", dsub " << t.dsub << "\n";
+  }
   out << "examples " << report->examples << " (" << report->spam << " spam, " << report->ham
       << " ham)\n";
   if (report->validation) {
@@ -80,8 +103,9 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<TrainArgs>();
   auto* cmd = app.add_subcommand(
       "train",
-      "Train a fastText model from labeled JSONL (single-threaded, seeded: reproducible)\n"
-      "Example: hamlet train --data a.jsonl --data b.jsonl --out models/my.ftz");
+      "Train a fastText model from labeled JSONL (single-threaded, seeded: reproducible;\n"
+      "with --autotune-seconds the parameter search is time-budgeted, so not reproducible)\n"
+      "Example: hamlet train --data a.jsonl b.jsonl --out models/my.ftz");
   cmd->add_option("--data", args->data, "labeled JSONL file(s), the corpora's format")
       ->required();
   cmd->add_option("--out", args->out, "model file to write (.ftz; .bin with --no-quantize)")
@@ -98,6 +122,11 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
                   "what the model reads: raw (text as written), normalized (text::Normalize), "
                   "fields (normalized + field features); recorded in the model's .json")
       ->capture_default_str();
+  cmd->add_option("--autotune-seconds", args->autotune_seconds,
+                  "search fastText's parameters for N seconds (its autotune, F1 of spam on "
+                  "--validation, under the model size cap) instead of --dim/--epoch/...; "
+                  "time-budgeted, so NOT byte-reproducible")
+      ->each([args](const std::string&) { args->autotune_given = true; });
   cmd->add_flag("--no-quantize", args->no_quantize, "write the full model instead of a .ftz");
   cmd->callback([&ctx, args] { Run(ctx, *args); });
 }

@@ -12,8 +12,8 @@
 namespace hamlet::text {
 
 // Tokens for `comment`, in a fixed order, every one starting with '_' (the normalizer never
-// emits a token starting with '_' except its own _url_/_email_/_phone_/_num_ markers, so they
-// cannot collide with words). `normalized_content` is Normalize(comment.comment_content),
+// emits a token starting with '_' except its own markers, listed in normalize.h, so they
+// cannot collide with words; the markers do not count as words for _len_). `normalized_content` is Normalize(comment.comment_content),
 // passed in so it is computed once. Deterministic and thread-safe.
 //
 //   author     _author_none_ | _author_words_{1,2,3,4+}, _author_digits_, _author_caps_,

@@ -75,6 +75,58 @@ bool IsSymbol(char32_t c) {
   return cat >= UTF8PROC_CATEGORY_SM && cat <= UTF8PROC_CATEGORY_SO;
 }
 
+// Emoji and pictographs (Extended_Pictographic, from utf8proc's grapheme boundary classes),
+// regional indicators (flags) and skin-tone modifiers. Below U+2190 the pictographic ones are
+// (c), (R), !!, TM and the like: typography, kept as symbols. Zero-width joiners and variation
+// selectors never get here (default-ignorable, removed by Fold), so a ZWJ sequence is a run of
+// pictographs.
+bool IsEmoji(char32_t c) {
+  if (c < 0x2190) return false;
+  if ((c >= 0x1F1E6 && c <= 0x1F1FF) || (c >= 0x1F3FB && c <= 0x1F3FF)) return true;
+  const auto cls = utf8proc_get_property(static_cast<utf8proc_int32_t>(c))->boundclass;
+  return cls == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC || cls == UTF8PROC_BOUNDCLASS_E_BASE ||
+         cls == UTF8PROC_BOUNDCLASS_E_BASE_GAZ || cls == UTF8PROC_BOUNDCLASS_GLUE_AFTER_ZWJ ||
+         cls == UTF8PROC_BOUNDCLASS_E_ZWG || cls == UTF8PROC_BOUNDCLASS_E_MODIFIER ||
+         cls == UTF8PROC_BOUNDCLASS_REGIONAL_INDICATOR;
+}
+// What may continue an emoji run besides emoji: the keycap mark, and the joiner and variation
+// selectors should they survive folding.
+bool ContinuesEmoji(char32_t c) {
+  return IsEmoji(c) || c == 0x20E3 || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F);
+}
+
+// Cyrillic and Greek letters that look like a Latin letter once case-folded (after NFKC, so
+// capitals are already small): the common confusables of Unicode's confusables.txt that
+// spammers mix into Latin words ("vіagra", "cаsino"). Greek mu is left out: NFKC turns the
+// micro sign into it ("5µm").
+struct Confusable {
+  char32_t from;
+  char to;
+};
+constexpr Confusable kConfusables[] = {
+    // Cyrillic
+    {0x0430, 'a'}, {0x0432, 'b'}, {0x0435, 'e'}, {0x0451, 'e'}, {0x043A, 'k'}, {0x043C, 'm'},
+    {0x043D, 'h'}, {0x043E, 'o'}, {0x0440, 'p'}, {0x0441, 'c'}, {0x0442, 't'}, {0x0443, 'y'},
+    {0x0445, 'x'}, {0x0455, 's'}, {0x0456, 'i'}, {0x0457, 'i'}, {0x0458, 'j'}, {0x04BB, 'h'},
+    {0x04AF, 'y'}, {0x04CF, 'l'}, {0x0501, 'd'}, {0x051B, 'q'}, {0x051D, 'w'},
+    // Greek
+    {0x03B1, 'a'}, {0x03B2, 'b'}, {0x03B3, 'y'}, {0x03B5, 'e'}, {0x03B7, 'n'}, {0x03B9, 'i'},
+    {0x03BA, 'k'}, {0x03BD, 'v'}, {0x03BF, 'o'}, {0x03C1, 'p'}, {0x03C4, 't'}, {0x03C5, 'u'},
+    {0x03C7, 'x'}, {0x03C9, 'w'}};
+
+bool IsCyrillicOrGreek(char32_t c) {
+  return (c >= 0x0370 && c <= 0x03FF) || (c >= 0x0400 && c <= 0x052F) ||
+         (c >= 0x1F00 && c <= 0x1FFF);
+}
+
+// The Latin look-alike of `c`, or 0.
+char LatinLookalike(char32_t c) {
+  for (const Confusable& k : kConfusables) {
+    if (k.from == c) return k.to;
+  }
+  return 0;
+}
+
 void AppendUtf8(char32_t c, std::string& out) {
   if (c < 0x80) {
     out.push_back(static_cast<char>(c));
@@ -148,11 +200,23 @@ class TokenWriter {
     if (c == last_single_ && ++single_run_ > 2) return;
     if (c != last_single_) single_run_ = 1;
     if (!out_.empty()) out_.push_back(' ');
-    AppendUtf8(c, out_);
+    AppendSingle(c);
     last_single_ = c;
   }
+  // One run of emoji; like Single, the third and later runs in a row are dropped.
+  void Emoji() { Single(kEmojiMarker); }
 
  private:
+  // Stands for "_emoji_" in the repeat bookkeeping: beyond Unicode, so never in the text.
+  static constexpr char32_t kEmojiMarker = 0x110000;
+  void AppendSingle(char32_t c) {
+    if (c == kEmojiMarker) {
+      out_.append("_emoji_");
+    } else {
+      AppendUtf8(c, out_);
+    }
+  }
+
   std::string& out_;
   char32_t last_single_ = 0;
   int single_run_ = 0;
@@ -295,22 +359,82 @@ int PhoneDigits(View v) {
   return dots == 1 ? -1 : digits;
 }
 
-// Words, numbers, ! and ?, symbols; other punctuation separates words and is dropped.
-void EmitWords(View core, TokenWriter& w) {
-  std::string word;
-  bool all_digits = true;
+// A word with Latin letters and Cyrillic or Greek ones: emits "_mixed_script_" after it and,
+// when every Cyrillic/Greek letter has a Latin look-alike, the word spelled in Latin
+// ("vіagra" -> "viagra"). A word with a letter of its own script ("пpивет") stays as written.
+// Words wholly in Cyrillic or Greek never get here.
+void EmitMixedScript(View letters, TokenWriter& w) {
+  std::string latin;
   char32_t last = 0;
   int run = 0;
-  auto flush = [&]() {
-    if (!word.empty()) w.Token(all_digits ? std::string_view("_num_") : std::string_view(word));
+  for (char32_t c : letters) {
+    if (!IsWordChar(c)) continue;  // the apostrophes and separators the word skipped
+    if (IsCyrillicOrGreek(c)) {
+      const char to = LatinLookalike(c);
+      if (to == 0) {
+        latin.clear();
+        break;
+      }
+      c = static_cast<char32_t>(to);
+    }
+    if (c == last && ++run > 2) continue;
+    if (c != last) run = 1;
+    last = c;
+    AppendUtf8(c, latin);
+  }
+  if (latin.empty()) {  // keep the word as written: the caller's text, squashed the same way
+    last = 0;
+    run = 0;
+    for (char32_t c : letters) {
+      if (!IsWordChar(c) || (c == last && ++run > 2)) continue;
+      if (c != last) run = 1;
+      last = c;
+      AppendUtf8(c, latin);
+    }
+  }
+  w.Token(latin);
+  w.Token("_mixed_script_");
+}
+
+// Words, numbers, ! and ?, emoji runs, symbols; other punctuation separates words and is
+// dropped. A run of symbols and emoji (no space or word between) gives at most
+// kMaxSymbolsPerRun tokens, so decorative borders ("★☆★☆★☆...") do not flood the input.
+constexpr int kMaxSymbolsPerRun = 3;
+
+void EmitWords(View core, TokenWriter& w) {
+  std::string word;
+  bool all_digits = true, latin = false, other_script = false;
+  size_t word_start = 0;
+  char32_t last = 0;
+  int run = 0, symbols = 0;
+  auto flush = [&](size_t end) {
+    if (!word.empty()) {
+      if (latin && other_script) {
+        EmitMixedScript(core.substr(word_start, end - word_start), w);
+      } else {
+        w.Token(all_digits ? std::string_view("_num_") : std::string_view(word));
+      }
+    }
     word.clear();
     all_digits = true;
+    latin = other_script = false;
     last = 0;
     run = 0;
   };
   for (size_t i = 0; i < core.size(); ++i) {
     char32_t c = core[i];
+    if (IsEmoji(c)) {  // a run of emoji counts as one symbol
+      flush(i);
+      while (i + 1 < core.size() && ContinuesEmoji(core[i + 1])) ++i;
+      if (++symbols <= kMaxSymbolsPerRun) w.Emoji();
+      continue;
+    }
     if (IsWordChar(c)) {
+      if (word.empty()) word_start = i;
+      latin = latin || IsAsciiLower(c);
+      // Only a look-alike makes a word mixed: "5µm" (NFKC: Greek mu) stays a word.
+      other_script = other_script || (IsCyrillicOrGreek(c) && LatinLookalike(c) != 0);
+      symbols = 0;
       if (c == last && ++run > 2) continue;
       if (c != last) run = 1;
       last = c;
@@ -325,14 +449,156 @@ void EmitWords(View core, TokenWriter& w) {
         IsAsciiDigit(core[i + 1])) {
       continue;
     }
-    flush();
+    flush(i);
     if (c == '!' || c == '?') {
       w.Single(c);
+      symbols = 0;
     } else if (IsSymbol(c)) {
-      w.Single(c);
+      if (++symbols <= kMaxSymbolsPerRun) w.Single(c);
+    } else {
+      symbols = 0;
     }
   }
-  flush();
+  flush(core.size());
+}
+
+// Obfuscated host names: labels of [a-z0-9-] joined by separators that stand for a dot.
+//   strong: "[.]" "(.)" "{.}" "[dot]" "(dot)" "{dot}", with or without spaces around them;
+//   weak:   " . " and " dot " (spaces on both sides), and "," with no space ("site,com").
+// A plain "." may join labels too ("www.site(.)com"). The host counts as a URL when at least
+// one separator is strong or weak, its last label is a known TLD (kTlds), and, when every
+// separator is weak, the TLD is one of kWeakTlds (no English words such as "me", "no", "it")
+// and the host starts with "www" or the label before the TLD has 4 or more characters and a
+// letter. So "site dot com" and "www . site . com" are URLs; "the dot com bubble" (3-letter
+// label), "end. com" (a sentence's period), "yes,no" and "maybe,no" (no is not weak) are not.
+constexpr std::string_view kWeakTlds[] = {"com", "net", "org", "info", "biz", "ru", "xyz"};
+constexpr size_t kMaxHostLabels = 8;  // also bounds the look-ahead, so tokenizing stays O(n)
+
+enum class Separator { kNone, kPlain, kWeak, kStrong };
+
+bool MatchesAt(const CodePoints& text, size_t p, std::string_view s) {
+  if (p + s.size() > text.size()) return false;
+  for (size_t k = 0; k < s.size(); ++k) {
+    if (text[p + k] != static_cast<char32_t>(s[k])) return false;
+  }
+  return true;
+}
+
+// The separator starting at text[p] (just after a label); `after` is where the next label
+// would start.
+Separator ReadSeparator(const CodePoints& text, size_t p, size_t& after) {
+  const size_t n = text.size();
+  size_t q = p;
+  while (q < n && IsSpace(text[q]) && q - p < 4) ++q;
+  const bool spaced = q > p;
+  auto skip_spaces = [&](size_t r) {
+    while (r < n && IsSpace(text[r]) && r - q < 16) ++r;
+    return r;
+  };
+  for (std::string_view strong : {"[.]", "(.)", "{.}", "[dot]", "(dot)", "{dot}"}) {
+    if (MatchesAt(text, q, strong)) {
+      after = skip_spaces(q + strong.size());
+      return Separator::kStrong;
+    }
+  }
+  if (spaced) {
+    for (std::string_view weak : {".", "dot"}) {
+      if (MatchesAt(text, q, weak) && q + weak.size() < n && IsSpace(text[q + weak.size()])) {
+        after = skip_spaces(q + weak.size());
+        return Separator::kWeak;
+      }
+    }
+    return Separator::kNone;
+  }
+  after = q + 1;
+  if (q < n && text[q] == '.') return Separator::kPlain;
+  if (q < n && text[q] == ',') return Separator::kWeak;
+  return Separator::kNone;
+}
+
+// Recognizes an obfuscated host starting at text[p] (see above); on success emits the URL
+// tokens and "_obfuscated_" and sets `end` past the host and any path after it.
+bool TryObfuscatedHost(const CodePoints& text, size_t p, TokenWriter& w, size_t& end) {
+  const size_t n = text.size();
+  struct Label {
+    size_t start, size;
+  };
+  Label labels[kMaxHostLabels];
+  size_t count = 0, best = 0, best_end = 0;
+  bool strong = false, weak = false, best_strong = false, best_weak = false;
+  for (;;) {
+    size_t e = p;
+    while (e < n && (IsAsciiAlnum(text[e]) || text[e] == '-') && e - p <= 63) ++e;
+    if (e == p || e - p > 63) break;
+    labels[count++] = {p, e - p};
+    const bool boundary = e >= n || (!IsWordChar(text[e]) && text[e] != '_');
+    if (count >= 2 && boundary && (strong || weak)) {
+      bool known = false;
+      const std::string tld = Ascii(View(text.data() + p, e - p));
+      for (std::string_view t : kTlds) known = known || t == tld;
+      if (known) {
+        best = count;
+        best_end = e;
+        best_strong = strong;
+        best_weak = weak;
+      }
+    }
+    if (count == kMaxHostLabels) break;
+    size_t after = 0;
+    const Separator sep = ReadSeparator(text, e, after);
+    if (sep == Separator::kNone || after >= n || !IsAsciiAlnum(text[after])) break;
+    strong = strong || sep == Separator::kStrong;
+    weak = weak || sep == Separator::kWeak;
+    p = after;
+  }
+  if (best == 0) return false;
+  std::string host;
+  for (size_t k = 0; k < best; ++k) {
+    if (k > 0) host.push_back('.');
+    host.append(Ascii(View(text.data() + labels[k].start, labels[k].size)));
+  }
+  std::string_view tld, sld;
+  if (!ParseHost(host, /*known_tld_only=*/true, tld, sld)) return false;
+  if (!best_strong && best_weak) {
+    bool weak_tld = false;
+    for (std::string_view t : kWeakTlds) weak_tld = weak_tld || t == tld;
+    bool letter = false;
+    for (char c : sld) letter = letter || IsAsciiLower(static_cast<char32_t>(c));
+    const bool www = host.substr(0, 4) == "www.";
+    if (!weak_tld || !(www || (sld.size() >= 4 && letter))) return false;
+  }
+  EmitUrl(host, tld, sld, w);
+  w.Token("_obfuscated_");
+  end = best_end;
+  if (end < n && text[end] == '/') {
+    while (end < n && !IsSpace(text[end])) ++end;
+  }
+  return true;
+}
+
+// "@name" (not an e-mail address: nothing before the @) -> "_mention_"; "#tag" with a letter
+// in the tag -> "_hashtag_" and the tag's words. Returns the end of the name or tag, or `p`
+// when text[p] starts neither.
+size_t TryMentionOrHashtag(const CodePoints& text, size_t p, TokenWriter& w) {
+  const size_t n = text.size();
+  const char32_t sigil = text[p];
+  size_t e = p + 1;
+  bool letter = false;
+  while (e < n && (IsWordChar(text[e]) || text[e] == '_' ||
+                   (sigil == '@' && (text[e] == '.' || text[e] == '-') && e + 1 < n &&
+                    IsWordChar(text[e + 1])))) {
+    letter = letter || (IsWordChar(text[e]) && !IsAsciiDigit(text[e]));
+    ++e;
+  }
+  if (e == p + 1) return p;
+  if (sigil == '@') {
+    w.Token("_mention_");
+    return e;
+  }
+  if (!letter) return p;  // "#1" is a number, not a tag
+  w.Token("_hashtag_");
+  EmitWords(View(text.data() + p + 1, e - p - 1), w);
+  return e;
 }
 
 void Tokenize(const CodePoints& text, TokenWriter& w) {
@@ -347,8 +613,24 @@ void Tokenize(const CodePoints& text, TokenWriter& w) {
     // Leading punctuation is split off first (keeping ! and ?).
     size_t b = 0;
     while (b < chunk.size() && IsPunct(chunk[b]) && chunk[b] != '+') {
+      const bool sigil = (chunk[b] == '@' || chunk[b] == '#') && b + 1 < chunk.size() &&
+                         (IsWordChar(chunk[b + 1]) || chunk[b + 1] == '_');
+      if (sigil) break;
       if (chunk[b] == '!' || chunk[b] == '?') w.Single(chunk[b]);
       ++b;
+    }
+    // Mentions, hashtags and obfuscated hosts end where they end; the rest of the chunk (or
+    // the text after them) is tokenized from there.
+    if (b < chunk.size() && (chunk[b] == '@' || chunk[b] == '#')) {
+      if (size_t after = TryMentionOrHashtag(text, i + b, w); after > i + b) {
+        i = after;
+        continue;
+      }
+    }
+    if (size_t after = 0; b < chunk.size() && IsAsciiAlnum(chunk[b]) &&
+                          TryObfuscatedHost(text, i + b, w, after)) {
+      i = after;
+      continue;
     }
     size_t t = chunk.size();
     while (t > b && IsPunct(chunk[t - 1]) && chunk[t - 1] != ')') --t;

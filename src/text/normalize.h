@@ -10,10 +10,19 @@
 namespace hamlet::text {
 
 // Turns raw comment text into the single line of space-separated tokens the model reads:
-// Unicode NFKC + case folding, HTML entities and tags removed, URLs / e-mail addresses /
-// phone numbers replaced by stable tokens, punctuation split off, newlines and runs of
-// whitespace collapsed, nothing fastText would read as a label. Invalid UTF-8 bytes are
-// replaced, never passed through. Deterministic and thread-safe.
+// Unicode NFKC + case folding, HTML entities and tags removed, zero-width and bidi controls
+// removed, punctuation split off, newlines and runs of whitespace collapsed, characters
+// repeated 3+ times squashed to 2, nothing fastText would read as a label. Invalid UTF-8 bytes
+// are replaced, never passed through. Stable marker tokens (the only tokens starting with '_'):
+//   _url_ _tld_<tld> [_shortener_] [site name]   a URL or bare domain with a known TLD
+//   ... _obfuscated_                             the same for "site [.] com", "site dot com" ...
+//   _email_ _phone_ _num_                         e-mail address, phone number, other number
+//   _mention_                                     "@name" (the name is dropped)
+//   _hashtag_ <tag words>                         "#tag" with a letter in it
+//   _emoji_                                       one per run of emoji (ZWJ, flags, skin tones)
+//   <word> _mixed_script_                         a Latin word with Cyrillic/Greek letters in
+//                                                 it, folded to Latin when they all look Latin
+// Deterministic and thread-safe.
 std::string Normalize(std::string_view raw);
 
 // What the model reads, recorded with each model (app::ModelMeta) so that serving builds the

@@ -106,6 +106,46 @@ TEST_CASE("returns an error instead of throwing when the output cannot be writte
   CHECK(s.code() == core::StatusCode::kInternal);
 }
 
+TEST_CASE("autotune chooses parameters whose quantized model fits the size cap") {
+  testing::TempDir dir;
+  testing::WriteGeneratedExamples(dir.File("train.txt"), 400, /*jsonl=*/false);
+  testing::WriteGeneratedExamples(dir.File("valid.txt"), 100, /*jsonl=*/false, 400);
+  TrainOptions o = TinyOptions(dir.File("train.txt"), dir.File("auto.ftz"));
+  o.max_model_bytes = 1000 * 1000;
+  auto chosen = AutotuneSupervised(o, dir.File("valid.txt"), 2);
+  REQUIRE_MESSAGE(chosen.has_value(), chosen.error().ToString());
+  CHECK(chosen->dim == o.dim);  // kept: see AutotuneSupervised
+  CHECK(chosen->bucket == o.bucket);
+  CHECK(chosen->epoch > 0);
+  CHECK(chosen->lr > 0);
+  CHECK(chosen->word_ngrams >= 1);
+  CHECK(chosen->max_model_bytes == o.max_model_bytes);
+  REQUIRE(TrainSupervised(*chosen).ok());
+  CHECK(static_cast<int64_t>(std::filesystem::file_size(o.output)) <= o.max_model_bytes);
+  CHECK(FastTextClassifier::Load(o.output).has_value());
+}
+
+TEST_CASE("autotune returns InvalidArgument for a bad budget or validation file") {
+  testing::TempDir dir;
+  testing::WriteGeneratedExamples(dir.File("train.txt"), 40, /*jsonl=*/false);
+  const TrainOptions o = TinyOptions(dir.File("train.txt"), dir.File("auto.ftz"));
+  for (int seconds : {0, -3}) {
+    CAPTURE(seconds);
+    auto r = AutotuneSupervised(o, dir.File("train.txt"), seconds);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code() == core::StatusCode::kInvalidArgument);
+  }
+  auto missing = AutotuneSupervised(o, dir.File("nope.txt"), 1);
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code() == core::StatusCode::kInvalidArgument);
+  CHECK(missing.error().message().find("nope.txt") != std::string::npos);
+  auto no_input = AutotuneSupervised(TinyOptions(dir.File("none.txt"), dir.File("a.ftz")),
+                                     dir.File("train.txt"), 1);
+  REQUIRE_FALSE(no_input.has_value());
+  CHECK(no_input.error().code() == core::StatusCode::kInvalidArgument);
+  CHECK(!std::filesystem::exists(dir.File("auto.ftz")));
+}
+
 }  // TEST_SUITE
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -209,5 +210,84 @@ TEST_SUITE("cli/commands") {
     int code = cli::RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
     CHECK(code == 2);
     CHECK(err.str().find("not a valid fastText model") != std::string::npos);
+  }
+
+  TEST_CASE("train takes several data files as --data a --data b and as --data a b") {
+    testing::TempDir dir;
+    testing::WriteGeneratedExamples(dir.File("a.jsonl"), 200, /*jsonl=*/true);
+    testing::WriteGeneratedExamples(dir.File("b.jsonl"), 100, /*jsonl=*/true, 200);
+    for (const auto& form : {std::vector<std::string>{"--data", dir.File("a.jsonl"), "--data",
+                                                      dir.File("b.jsonl")},
+                             std::vector<std::string>{"--data", dir.File("a.jsonl"),
+                                                      dir.File("b.jsonl")}}) {
+      std::vector<std::string> args = {"train", "--out", dir.File("m.ftz"), "--epoch", "5",
+                                       "--dim", "8"};
+      args.insert(args.end(), form.begin(), form.end());
+      auto trained = Hamlet(dir.File("h.db"), args);
+      CAPTURE(trained.err);
+      REQUIRE(trained.code == 0);
+      CHECK(trained.out.find("from 2 file(s)") != std::string::npos);
+      CHECK(trained.out.find("examples 300 (150 spam, 150 ham)") != std::string::npos);
+      std::ifstream meta(dir.File("m.json"));
+      auto json = nlohmann::json::parse(meta);
+      CHECK(json["training"]["data"].size() == 2);
+      CHECK_FALSE(json["training"].contains("autotune"));
+    }
+  }
+
+  TEST_CASE("train --autotune-seconds writes a small model whose sidecar records the choice") {
+    testing::TempDir dir;
+    testing::WriteGeneratedExamples(dir.File("train.jsonl"), 400, /*jsonl=*/true);
+    testing::WriteGeneratedExamples(dir.File("valid.jsonl"), 100, /*jsonl=*/true, 400);
+    auto tuned = Hamlet(dir.File("h.db"), {"train", "--data", dir.File("train.jsonl"), "--out",
+                                           dir.File("auto.ftz"), "--validation",
+                                           dir.File("valid.jsonl"), "--autotune-seconds", "2",
+                                           "--dim", "8"});
+    CAPTURE(tuned.out);
+    CAPTURE(tuned.err);
+    REQUIRE(tuned.code == 0);
+    CHECK(tuned.out.find("autotune chose dim ") != std::string::npos);
+    CHECK(tuned.err.find("training: ") != std::string::npos);  // the usual progress lines
+    CHECK(std::filesystem::file_size(dir.File("auto.ftz")) <= 3u * 1000 * 1000);
+    std::ifstream meta(dir.File("auto.json"));
+    auto json = nlohmann::json::parse(meta);
+    const auto& training = json["training"];
+    CHECK(training["autotune"]["seconds"] == 2);
+    CHECK(training["autotune"]["metric"] == "f1:__label__spam");
+    CHECK(training["autotune"]["validation"] == "valid.jsonl");
+    CHECK(training["fasttext"]["dim"] == 8);  // autotune keeps dim and bucket
+    CHECK(training["fasttext"]["epoch"].get<int>() > 0);
+    CHECK(training["quantized"] == true);
+    CHECK(training["model_bytes"].get<int64_t>() <= training["max_model_bytes"].get<int64_t>());
+    // The model loads and scores.
+    testing::TempDir db_dir;
+    std::vector<std::string> argv_s = {"hamlet", "--db", db_dir.File("h.db"), "--model",
+                                       dir.File("auto.ftz"), "check", "--content",
+                                       "buy cheap pills offer2 http://shop2.example.com"};
+    std::vector<const char*> argv;
+    for (const auto& a : argv_s) argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    CHECK(cli::RunCli(static_cast<int>(argv.size()), argv.data(), out, err) == 0);
+  }
+
+  TEST_CASE("train --autotune-seconds without --validation or with N <= 0 exits 2") {
+    testing::TempDir dir;
+    testing::WriteGeneratedExamples(dir.File("train.jsonl"), 40, /*jsonl=*/true);
+    const std::vector<std::string> base = {"train", "--data", dir.File("train.jsonl"), "--out",
+                                           dir.File("m.ftz")};
+    auto no_validation = base;
+    no_validation.insert(no_validation.end(), {"--autotune-seconds", "2"});
+    auto r = Hamlet(dir.File("h.db"), no_validation);
+    CHECK(r.code == 2);
+    CHECK(r.err.find("--validation") != std::string::npos);
+    for (const char* n : {"0", "-1", "soon"}) {
+      CAPTURE(n);
+      auto bad = base;
+      bad.insert(bad.end(), {"--validation", dir.File("train.jsonl"), "--autotune-seconds", n});
+      auto b = Hamlet(dir.File("h.db"), bad);
+      CHECK(b.code == 2);
+      CHECK_FALSE(b.err.empty());
+    }
+    CHECK_FALSE(std::filesystem::exists(dir.File("m.ftz")));
   }
 }

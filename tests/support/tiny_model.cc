@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <unistd.h>
 
 #include "classifier/fasttext_trainer.h"
@@ -39,6 +40,26 @@ void WriteTinyTrainingFile(const std::string& path) {
   }
 }
 
+void WriteGeneratedExamples(const std::string& path, int examples, bool jsonl, int first) {
+  const char* spam[] = {"buy cheap pills", "casino bonus click", "free iphone giveaway",
+                        "subscribe to my channel", "earn money from home"};
+  const char* ham[] = {"thanks for the article", "i agree with the point", "the chart looks wrong",
+                       "great reporting on the vote", "this song reminds me"};
+  std::ofstream out(path);
+  for (int i = first; i < first + examples; ++i) {
+    const bool is_spam = i % 2 == 0;
+    const std::string text = std::string(is_spam ? spam[i % 5] : ham[i % 5]) +
+                             (is_spam ? " offer" : " topic") + std::to_string(i % 600) +
+                             (is_spam ? " http://shop" + std::to_string(i % 7) + ".example.com"
+                                      : " about town" + std::to_string(i % 9));
+    if (jsonl) {
+      out << R"({"label":")" << (is_spam ? "spam" : "ham") << R"(","comment_content":")" << text
+          << "\"}\n";
+    } else {
+      out << (is_spam ? "__label__spam " : "__label__ham ") << text << "\n";
+    }
+  }
+}
 
 const std::string& TinyModelPath() {
   static const std::string path = [] {

@@ -10,6 +10,12 @@ namespace hamlet::testing {
 // casinos, channels and links; ham about articles, votes and songs.
 void WriteTinyTrainingFile(const std::string& path);
 
+// Writes `examples` generated labeled comments (alternately spam and ham, over 300 distinct
+// words so that quantization has rows enough whatever the n-gram settings), as fastText lines
+// ("__label__spam ...") or, with `jsonl`, as the corpora's labeled JSONL. `first` numbers the
+// first example, so two calls with different ranges give different comments.
+void WriteGeneratedExamples(const std::string& path, int examples, bool jsonl, int first = 0);
+
 // Path of the model (trained on first call; aborts the test run if training fails).
 const std::string& TinyModelPath();
 

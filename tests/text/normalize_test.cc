@@ -120,7 +120,7 @@ TEST_CASE("replaces URLs with _url_, a TLD token and a shortener token") {
 TEST_CASE("replaces e-mail addresses, phone numbers and other numbers") {
   RunTable({
       {"email", "write to John.Doe+x@mail.example.co.uk", "write to _email_"},
-      {"at sign without a domain", "@everyone hi", "everyone hi"},
+      {"at sign without a domain is a mention", "@everyone hi", "_mention_ hi"},
       {"phone with spaces", "call 0906 170 1461 now", "call _phone_ now"},
       {"international phone", "+1 (555) 123-4567", "_phone_"},
       {"dotted phone", "555.123.4567", "_phone_"},
@@ -139,10 +139,113 @@ TEST_CASE("collapses a character repeated three or more times to two") {
       {"letters", "soooooo cooool", "soo cool"},
       {"two stay two", "good", "good"},
       {"exclamation marks", "wow!!!!!", "wow ! !"},
-      {"emoji", "\xF0\x9F\x98\x8D\xF0\x9F\x98\x8D\xF0\x9F\x98\x8D",
-       "\xF0\x9F\x98\x8D \xF0\x9F\x98\x8D"},
+      {"a run of emoji is one token", "\xF0\x9F\x98\x8D\xF0\x9F\x98\x8D\xF0\x9F\x98\x8D",
+       "_emoji_"},
+      {"white stars", "\xE2\x98\x86\xE2\x98\x86\xE2\x98\x86\xE2\x98\x86", "\xE2\x98\x86 \xE2\x98\x86"},
       {"www is still a URL", "www.example.com", "_url_ _tld_com example"},
   });
+}
+
+TEST_CASE("obfuscated host names become URL tokens plus _obfuscated_") {
+  RunTable({
+      {"spaced dots", "www . site . com", "_url_ _tld_com site _obfuscated_"},
+      {"bracketed dot", "site [.] com", "_url_ _tld_com site _obfuscated_"},
+      {"parenthesized dot, no spaces", "site(.)com", "_url_ _tld_com site _obfuscated_"},
+      {"(dot)", "site (dot) com", "_url_ _tld_com site _obfuscated_"},
+      {"[dot] and a path", "Visit CHEAP-PILLS [dot] ru/buy now!",
+       "visit _url_ _tld_ru _obfuscated_ now !"},
+      {"bare dot word", "go to site dot com today", "go to _url_ _tld_com site _obfuscated_ today"},
+      {"comma", "site,com", "_url_ _tld_com site _obfuscated_"},
+      {"mixed with a plain dot", "www.site(.)com", "_url_ _tld_com site _obfuscated_"},
+      {"a shortener", "bit[.]ly/abc", "_url_ _tld_ly _shortener_ _obfuscated_"},
+      {"punctuation after it", "(site{.}net)!!", "_url_ _tld_net site _obfuscated_ ! !"},
+      {"fullwidth letters and dots are a plain URL (NFKC)",
+       "\xEF\xBD\x97\xEF\xBD\x97\xEF\xBD\x97\xEF\xBC\x8E\xEF\xBD\x93\xEF\xBD\x89\xEF\xBD\x94"
+       "\xEF\xBD\x85\xEF\xBC\x8E\xEF\xBD\x83\xEF\xBD\x8F\xEF\xBD\x8D",  // ｗｗｗ．ｓｉｔｅ．ｃｏｍ
+       "_url_ _tld_com site"},
+      {"fullwidth TLD letter", "site.\xEF\xBD\x83om", "_url_ _tld_com site"},  // site.ｃom
+  });
+}
+
+TEST_CASE("prose with dots, commas and the word dot does not become a URL") {
+  RunTable({
+      {"the dot com bubble", "the dot com bubble", "the dot com bubble"},
+      {"a sentence ending before com", "that was the end. com", "that was the end com"},
+      {"a list with a TLD-like word", "yes,no maybe,no", "yes no maybe no"},
+      {"spaced dot between words", "one . two . three", "one two three"},
+      {"dot words", "a dot b dot c", "a dot b dot c"},
+      {"unknown TLD", "www . site . example", "ww site example"},
+      {"bracketed dot, unknown TLD", "go(.)away", "go away"},
+      {"weak separator, English-word TLD", "meet dot me", "meet dot me"},
+      {"a number", "1,000 com", "_num_ com"},
+  });
+}
+
+TEST_CASE("Latin words with Cyrillic or Greek look-alikes are folded and marked") {
+  RunTable({
+      {"Cyrillic i", "v\xD1\x96" "agra", "viagra _mixed_script_"},           // vіagra
+      {"Cyrillic a", "c\xD0\xB0sino bonus", "casino _mixed_script_ bonus"},  // cаsino
+      {"Greek omicron", "b\xCE\xBFnus", "bonus _mixed_script_"},             // bοnus
+      {"Cyrillic capitals fold first", "\xD0\xA1\xD0\x90SINO", "casino _mixed_script_"},
+      {"mostly Cyrillic, all look-alikes", "\xD1\x80\xD0\xB0\xD1\x83\xD1\x80\xD0\xB0l",
+       "paypal _mixed_script_"},                                             // раураl
+      {"a Cyrillic word with a Latin p stays Cyrillic", "\xD0\xBFp\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82",
+       "\xD0\xBFp\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 _mixed_script_"},         // пpивет
+      {"a Russian sentence is unchanged", "Привет, как дела? Всё хорошо.",
+       "привет как дела ? всё хорошо"},
+      {"a Greek sentence is unchanged", "Καλημέρα κόσμε", "καλημέρα κόσμε"},
+      {"the micro sign is not a look-alike", "5\xC2\xB5m", "5\xCE\xBCm"},
+      {"squashing still applies", "c\xD0\xB0\xD0\xB0\xD0\xB0sino", "caasino _mixed_script_"},
+  });
+}
+
+TEST_CASE("mentions and hashtags") {
+  RunTable({
+      {"mention", "@john_doe thanks", "_mention_ thanks"},
+      {"mention with a dot and punctuation", "thanks @Jane.Doe!", "thanks _mention_ !"},
+      {"an e-mail address is not a mention", "mail bob@example.com", "mail _email_"},
+      {"a lone at sign", "see you @ noon", "see you noon"},
+      {"hashtag keeps its word", "#FreeMoney now", "_hashtag_ freemoney now"},
+      {"hashtag with underscores", "#win_big", "_hashtag_ win big"},
+      {"a number sign is not a hashtag", "#1 fan", "_num_ fan"},
+      {"C sharp", "C# rocks", "c rocks"},
+      {"in brackets", "(#tag)", "_hashtag_ tag"},
+      {"tokens cannot be forged through a hashtag", "#_url_", "_hashtag_ url"},
+  });
+}
+
+TEST_CASE("a run of emoji is one _emoji_ token; decorative symbols stay few") {
+  RunTable({
+      {"run after a word", "wow\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x8E\x89 great",
+       "wow _emoji_ great"},
+      {"ZWJ family", "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7",
+       "_emoji_"},
+      {"skin tone", "ok \xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD", "ok _emoji_"},
+      {"flags", "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7\xF0\x9F\x87\xA9\xF0\x9F\x87\xAA", "_emoji_"},
+      {"variation selector", "I \xE2\x9D\xA4\xEF\xB8\x8F it", "i _emoji_ it"},
+      {"separate runs squash like other repeats",
+       "\xF0\x9F\x98\x80 \xF0\x9F\x98\x80 \xF0\x9F\x98\x80 \xF0\x9F\x98\x80", "_emoji_ _emoji_"},
+      {"check marks are pictographs", "\xE2\x9C\x94\xE2\x9C\x94\xE2\x9C\x94 done", "_emoji_ done"},
+      {"a border of symbols gives at most three tokens",  // ✦✧✦✧✦✧
+       "\xE2\x9C\xA6\xE2\x9C\xA7\xE2\x9C\xA6\xE2\x9C\xA7\xE2\x9C\xA6\xE2\x9C\xA7 best",
+       "\xE2\x9C\xA6 \xE2\x9C\xA7 \xE2\x9C\xA6 best"},
+      {"symbols and emoji mixed count together",  // ★ is a pictograph, ☆ is not
+       "\xE2\x98\x85\xE2\x98\x86\xE2\x98\x85\xE2\x98\x86\xE2\x98\x85\xE2\x98\x86 best",
+       "_emoji_ \xE2\x98\x86 _emoji_ best"},
+      {"arrows", "\xE2\x9E\xA4\xE2\x9E\xA4\xE2\x9E\xA4 click", "\xE2\x9E\xA4 \xE2\x9E\xA4 click"},
+      {"copyright stays a symbol", "\xC2\xA9 2024 acme", "\xC2\xA9 _num_ acme"},
+  });
+}
+
+TEST_CASE("is deterministic: the same input gives the same output") {
+  const std::string inputs[] = {
+      "www . site . com v\xD1\x96" "agra @bob #tag \xF0\x9F\x98\x80\xF0\x9F\x8F\xBD",
+      "call 0906 170 1461 or mail me@example.org",
+      std::string("a\0b\xFF site(.)com", 15)};
+  for (const std::string& raw : inputs) {
+    const std::string first = Normalize(raw);
+    for (int i = 0; i < 3; ++i) CHECK(Normalize(raw) == first);
+  }
 }
 
 TEST_CASE("splits punctuation off words, keeping ! and ? as tokens") {
@@ -210,13 +313,13 @@ void CheckWellFormed(const std::string& out) {
   }
 }
 
-TEST_CASE("mixed scripts: Cyrillic and Greek look-alikes stay letters, words stay whole") {
-  // "viаgrа" with Cyrillic a (U+0430), "ΡΑΥΡΑL" in Greek capitals, Latin + Arabic + CJK.
+TEST_CASE("mixed scripts: look-alikes in a Latin word are folded, other words stay whole") {
+  // "viаgrа" with Cyrillic a (U+0430), "ΡΑΥ" in Greek capitals, Latin + Arabic + CJK.
   const std::string out = Normalize(
       "vi\xD0\xB0gr\xD0\xB0 \xCE\xA1\xCE\x91\xCE\xA5 caf\xC3\xA9 "
       "\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7 \xE4\xBD\xA0\xE5\xA5\xBD");
   CheckWellFormed(out);
-  CHECK(out.find("vi\xD0\xB0gr\xD0\xB0") == 0);  // one token, not split at the script change
+  CHECK(out.find("viagra _mixed_script_ ") == 0);  // one token, not split at the script change
   CHECK(out.find("\xCF\x81\xCE\xB1\xCF\x85") != std::string::npos);  // Greek folded to lower
   CHECK(out.find("caf\xC3\xA9") != std::string::npos);
 }
@@ -232,6 +335,60 @@ TEST_CASE("zero-width characters everywhere do not split or hide words") {
   CheckWellFormed(out);
   CHECK(out == "free money");
   CHECK(Normalize(zw[0] + zw[1] + zw[2] + zw[3] + zw[4]) == "");
+}
+
+TEST_CASE("zero-width characters and bidi controls inside URLs and words are removed") {
+  RunTable({
+      {"zero-width space in a domain", "ex\xE2\x80\x8B" "ample.com", "_url_ _tld_com example"},
+      {"zero-width space in a word", "v\xE2\x80\x8Biagra", "viagra"},
+      {"zero-width space and a look-alike", "v\xE2\x80\x8B\xD1\x96" "agra", "viagra _mixed_script_"},
+      {"zero-width joiner in an obfuscated host", "site\xE2\x80\x8D(.)com",
+       "_url_ _tld_com site _obfuscated_"},
+      {"right-to-left override", "cheap\xE2\x80\xAEpills\xE2\x80\xAC", "cheappills"},
+      {"isolates around a URL", "\xE2\x81\xA6" "example.com\xE2\x81\xA9", "_url_ _tld_com example"},
+  });
+}
+
+TEST_CASE("100 KB of emoji, URLs, obfuscated hosts or dot words gives bounded, well-formed output") {
+  auto repeat = [](const std::string& piece) {
+    std::string s;
+    while (s.size() < 100 * 1024) s += piece;
+    return s;
+  };
+  const std::string emoji = repeat("\xF0\x9F\x98\x80\xF0\x9F\x8F\xBD");
+  const std::string spaced_emoji = repeat("\xF0\x9F\x98\x80 ");
+  const std::string urls = repeat("http://spam.example.com/x ");
+  const std::string obfuscated = repeat("site [.] com ");
+  const std::string dots = repeat("a dot ");
+  const std::string brackets = repeat("a[.]");
+  const std::string mentions = repeat("@a#b");
+  const std::string stars = repeat("\xE2\x98\x85\xE2\x98\x86");
+  // Sizes, not contents: a failure must not print 100 KB.
+  CHECK(Normalize(emoji) == "_emoji_");
+  CHECK(Normalize(spaced_emoji) == "_emoji_ _emoji_");
+  CHECK(Normalize(stars).size() < 32);
+  for (const std::string* raw : {&urls, &obfuscated, &dots, &brackets, &mentions}) {
+    const std::string out = Normalize(*raw);
+    CheckWellFormed(out);
+    CHECK(out.size() <= 6 * raw->size());  // linear: a few marker tokens per input token
+  }
+}
+
+TEST_CASE("invalid UTF-8 and NUL bytes in every position come out well formed") {
+  const std::string base =
+      "site(.)com @bob #tag \xF0\x9F\x98\x80 v\xD1\x96" "agra www . x . com 0906 170 1461";
+  for (const std::string& bad : {std::string("\xFF"), std::string("\x80"), std::string("\xE2\x82"),
+                                std::string(1, '\0')}) {
+    for (size_t i = 0; i <= base.size(); ++i) {
+      std::string inserted = base;
+      inserted.insert(i, bad);
+      std::string replaced = base;
+      if (i < base.size()) replaced.replace(i, 1, bad);
+      CAPTURE(i);
+      CheckWellFormed(Normalize(inserted));
+      CheckWellFormed(Normalize(replaced));
+    }
+  }
 }
 
 TEST_CASE("invalid UTF-8 of every kind comes out as valid UTF-8") {
