@@ -40,7 +40,7 @@ std::string LastLine(const std::string& s) {
 }  // namespace
 
 TEST_SUITE("cli/commands") {
-  TEST_CASE("keys create prints the key last; keys list and revoke work") {
+  TEST_CASE("keys create prints the key last, keys list and revoke work") {
     testing::TempDir dir;
     const auto db = dir.File("h.db");
     auto created = Hamlet(db, {"keys", "create", "--site", "http://blog.example/"});
@@ -61,7 +61,7 @@ TEST_SUITE("cli/commands") {
     CHECK(missing.err.find("not found") != std::string::npos);
   }
 
-  TEST_CASE("keys create --admin makes an admin key; keys list shows every key's role") {
+  TEST_CASE("keys create --admin makes an admin key, keys list shows every key's role") {
     testing::TempDir dir;
     const auto db = dir.File("h.db");
     REQUIRE(Hamlet(db, {"keys", "create", "--site", "http://blog.example/"}).code == 0);
@@ -95,7 +95,7 @@ TEST_SUITE("cli/commands") {
     CHECK(Hamlet(db, {"keys", "create", "--admin", "--site", "ops"}).code == 2);
   }
 
-  TEST_CASE("bad usage exits 2 with a message; --help exits 0") {
+  TEST_CASE("bad usage exits 2 with a message, --help exits 0") {
     testing::TempDir dir;
     auto bad = Hamlet(dir.File("h.db"), {"keys", "create", "--site", "not-a-url"});
     CHECK(bad.code == 2);
@@ -107,7 +107,7 @@ TEST_SUITE("cli/commands") {
     CHECK(help.out.find("Example") != std::string::npos);
   }
 
-  TEST_CASE("check with a key records the decision; queue, show and mark see it") {
+  TEST_CASE("check with a key records the decision, queue, show and mark see it") {
     testing::TempDir dir;
     const auto db = dir.File("h.db");
     const auto key = LastLine(Hamlet(db, {"keys", "create", "--site", "http://blog.example/"}).out);
@@ -137,7 +137,7 @@ TEST_SUITE("cli/commands") {
     CHECK(Hamlet(db, {"mark-spam", "ffff"}).code == 3);
   }
 
-  TEST_CASE("check without a key only scores; a wrong key is refused") {
+  TEST_CASE("check without a key only scores, a wrong key is refused") {
     testing::TempDir dir;
     const auto db = dir.File("h.db");
     auto scored = Hamlet(db, {"check", "--content", "thanks for the clear article", "--json"});

@@ -104,7 +104,7 @@ TEST_SUITE("e2e/akismet_account") {
     CHECK(r->body == "invalid");
   }
 
-  TEST_CASE("a guid-less submit-spam links to its check; a recheck links, uncounted") {
+  TEST_CASE("a guid-less submit-spam links to its check, a recheck links, uncounted") {
     HamletdProcess d;
     auto first = Post(d, "/1.1/comment-check", FormCheck(d.key(), "1700000000001"));
     auto twin = Post(d, "/1.1/comment-check", FormCheck(d.key(), "1700000000002"));

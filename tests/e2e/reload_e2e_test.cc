@@ -124,7 +124,7 @@ std::string InstallTinyAndReload(const Served& s) {
 }  // namespace
 
 TEST_SUITE("e2e/reload") {
-  TEST_CASE("SIGHUP reloads the replaced model file; checks and stored decisions record it") {
+  TEST_CASE("SIGHUP reloads the replaced model file, checks and stored decisions record it") {
     Served s;
     auto before = s.Check(s.d.key());
     REQUIRE(before);
@@ -227,7 +227,7 @@ TEST_SUITE("e2e/reload") {
     CHECK(site_verify->body == "valid");
   }
 
-  TEST_CASE("a corrupt model file is refused with an error; the old version keeps answering") {
+  TEST_CASE("a corrupt model file is refused with an error, the old version keeps answering") {
     Served s;
     CorruptModelForTesting(s.model);
 

@@ -9,7 +9,7 @@
 namespace hamlet::http {
 
 TEST_SUITE("http/akismet_account_codec") {
-  TEST_CASE("account calls take `key` first and need no blog; 1.2 calls take query fields") {
+  TEST_CASE("account calls take `key` first and need no blog, 1.2 calls take query fields") {
     auto r = DecodeAkismet(AkismetCall::kGetSubscription,
                            "key=222222222222&blog=http%3A%2F%2F127.0.0.1%3A8000&api_key=111111111111", "");
     REQUIRE(r);

@@ -214,7 +214,7 @@ TEST_CASE("mentions and hashtags") {
   });
 }
 
-TEST_CASE("a run of emoji is one _emoji_ token; decorative symbols stay few") {
+TEST_CASE("a run of emoji is one _emoji_ token, decorative symbols stay few") {
   RunTable({
       {"run after a word", "wow\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x8E\x89 great",
        "wow _emoji_ great"},
