@@ -1,11 +1,16 @@
 // Learning from moderators end to end: hamletd answers checks with a weak model, sites report
 // spam and ham over HTTP, `hamlet retrain` (a real process) trains, compares and installs or
-// refuses a candidate, and `hamlet replay` lists the verdicts the new model changes.
+// refuses a candidate, `hamlet replay` lists the verdicts the new model changes, and SIGHUP
+// puts the installed model in service without a restart.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <map>
 #include <sstream>
 
@@ -46,6 +51,14 @@ std::string AkismetFields(const HamletdProcess& d, const std::string& content, b
          (is_test ? "&is_test=1" : "");
 }
 
+// GET /v1's "model": the version in force ("" when the service does not answer).
+std::string ModelInService(const HamletdProcess& d) {
+  httplib::Client c(d.host(), d.port());
+  auto r = c.Get("/v1");
+  if (!r || r->status != 200) return "";
+  return json::parse(r->body).value("model", "");
+}
+
 // Trains MODEL with `hamlet train` as a real process (small settings, recorded in its .json).
 void TrainModel(const std::string& data, const std::string& model) {
   const CommandResult r = RunCommand({HamletBinary(), "--db", ":memory:", "train", "--data", data,
@@ -71,7 +84,8 @@ std::vector<long> TableRow(const std::string& out, const std::string& name) {
 }  // namespace
 
 TEST_SUITE("e2e/retrain") {
-  TEST_CASE("feedback over HTTP retrains and installs a better model, replay shows the flips") {
+  TEST_CASE("feedback over HTTP retrains and installs a better model, replay shows the flips, "
+            "SIGHUP puts it in service") {
     TempDir models;
     const std::string base = models.File("base.jsonl");
     WriteLabeledJsonl(base, SeparableComments(120));
@@ -86,7 +100,11 @@ TEST_SUITE("e2e/retrain") {
     HamletdProcess d(options);
     // Spam and ham the weak model gets wrong, reported by the site with their true labels.
     std::map<std::string, std::string> reported;  // guid -> label
+    std::string reported_spam;                     // the text of one reported spam
+    const std::string weak_version = ModelInService(d);
+    REQUIRE_FALSE(weak_version.empty());
     for (const GeneratedComment& c : SeparableComments(6, 200)) {
+      if (c.is_spam) reported_spam = c.content;
       const std::string fields = AkismetFields(d, c.content, false);
       auto r = Post(d, "/1.1/comment-check", fields);
       REQUIRE(r);
@@ -134,6 +152,24 @@ TEST_SUITE("e2e/retrain") {
     }
     CHECK(flipped_as_reported >= 1);
     CHECK(j["summary"]["candidate_right"].get<long>() >= 1);
+
+    // Until told, the service keeps the model it loaded; SIGHUP reloads the installed one.
+    CHECK(ModelInService(d) == weak_version);
+    const std::string installed = meta["model"];
+    CHECK(installed != weak_version);
+    REQUIRE(::kill(d.pid(), SIGHUP) == 0);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline && ModelInService(d) != installed) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll interval
+    }
+    REQUIRE(ModelInService(d) == installed);
+    // The reported spam, sent again as a new comment: judged and recorded by the new model.
+    REQUIRE_FALSE(reported_spam.empty());
+    auto again = Post(d, "/1.1/comment-check", AkismetFields(d, reported_spam + " again", false));
+    REQUIRE(again);
+    REQUIRE(again->status == 200);
+    CHECK(again->body == "true");
+    CHECK(json::parse(d.ShowJson(again->get_header_value("X-akismet-guid")))["model"] == installed);
   }
 
   TEST_CASE("a candidate poisoned by bad feedback is refused and the model stays") {
