@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "support/cli_run.h"
 #include "support/labeled_data.h"
 #include "support/temp_dir.h"
 
@@ -17,19 +18,10 @@ using namespace hamlet;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Run Hamlet(const std::string& db, const std::string& model, std::vector<std::string> args) {
-  args.insert(args.begin(), {"hamlet", "--db", db, "--model", model});
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  int code = cli::RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
+testing::CliRun Hamlet(const std::string& db, const std::string& model,
+                       std::vector<std::string> args) {
+  args.insert(args.begin(), {"--db", db, "--model", model});
+  return testing::RunHamletCli(args);
 }
 
 std::string ReadFile(const std::string& path) {

@@ -1,0 +1,17 @@
+#include "support/cli_run.h"
+
+#include <sstream>
+
+#include "cli/command.h"
+
+namespace hamlet::testing {
+
+CliRun RunHamletCli(const std::vector<std::string>& args) {
+  std::vector<const char*> argv = {"hamlet"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  const int code = cli::RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+}  // namespace hamlet::testing
