@@ -1,7 +1,6 @@
 // Table-driven tests of the one text normalizer.
 #include "text/normalize.h"
 
-#include <chrono>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -271,24 +270,6 @@ TEST_CASE("never lets __label__ through, so fastText cannot read a label") {
   }
 }
 
-TEST_CASE("is fast enough for the request path") {
-  std::string comment =
-      "Hey guys!!! Check out my new channel https://bit.ly/abc123 and www.example.com, "
-      "it's sooooo cool \xF0\x9F\x98\x8D call 0906 170 1461 or mail me@example.org. "
-      "<b>FREE</b> &amp; easy money, 1000 subscribers in 2 days, don't miss it!!! "
-      "Caf\xC3\xA9 \xEF\xBD\x86\xEF\xBD\x92\xEF\xBD\x85\xEF\xBD\x85 stuff and more words here.";
-  REQUIRE(comment.size() > 250);
-  constexpr int kRuns = 2000;
-  size_t total = 0;
-  auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < kRuns; ++i) total += Normalize(comment).size();
-  auto us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-                .count() / kRuns;
-  CHECK(total > 0);
-  MESSAGE("Normalize: " << us << " us per " << comment.size() << "-byte comment");
-  CHECK(us < 200);  // generous: sanitizer and debug builds; a release build is ~10x faster
-}
-
 }  // TEST_SUITE
 
 TEST_SUITE("text/normalize_hostile") {
@@ -414,7 +395,7 @@ TEST_CASE("invalid UTF-8 of every kind comes out as valid UTF-8") {
   }
 }
 
-TEST_CASE("a 100 KB comment is normalized quickly and stays well formed") {
+TEST_CASE("a 100 KB comment stays well formed") {
   std::string big;
   const std::string piece =
       "Buy ch\xD0\xB5" "ap p\xE2\x80\x8Bills at http://pills.example.com/x?a=1 or call "
@@ -422,17 +403,14 @@ TEST_CASE("a 100 KB comment is normalized quickly and stays well formed") {
   while (big.size() < 100 * 1024) big += piece;
   std::string repeated(100 * 1024, 'a');
   std::string unclosed = "<a href=\"" + std::string(100 * 1024, 'x');
+  // Speed is measured by scripts/bench-predict.sh, not here.
   for (const std::string* raw : {&big, &repeated, &unclosed}) {
-    const auto start = std::chrono::steady_clock::now();
     const std::string out = Normalize(*raw);
     core::Comment c;
     c.comment_content = *raw;
     const std::string input = ModelInput(c);
-    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                              start).count();
     CheckWellFormed(out);
     CheckWellFormed(input);
-    CHECK(ms < 2000);  // generous for sanitizer builds; a release build takes a few ms
   }
   CHECK(Normalize(repeated) == "aa");
 }
