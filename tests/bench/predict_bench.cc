@@ -4,7 +4,8 @@
 //   input       text::ModelInput: normalize + field features, the line the model reads
 //   score       engine::Filter::Score: model input, predict, checks and decision
 // Each comment is timed over --repeat runs; the figures are the median and p99 over comments,
-// in microseconds. Run by scripts/bench-predict.sh.
+// in microseconds. Then text::Normalize on hostile 50 KB and 100 KB inputs: the time ratio of
+// the two sizes is about 2 for linear work and 4 for quadratic. Run by scripts/bench-predict.sh.
 //
 //   hamlet_bench_predict --data FILE.jsonl [--data ...] [--repeat N] MODEL [MODEL ...]
 #include <algorithm>
@@ -41,6 +42,45 @@ Figures Time(const std::vector<hamlet::engine::LabeledComment>& rows, int repeat
   }
   std::sort(us.begin(), us.end());
   return {us[us.size() / 2], us[std::min(us.size() - 1, us.size() * 99 / 100)]};
+}
+
+// Milliseconds for one Normalize of `raw`, the best of three runs.
+double NormalizeMs(const std::string& raw, size_t& sink) {
+  double best = 1e300;
+  for (int run = 0; run < 3; ++run) {
+    const auto start = Clock::now();
+    sink += hamlet::text::Normalize(raw).size();
+    best = std::min(best, std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+  return best;
+}
+
+void HostileTable(size_t& sink) {
+  struct Hostile {
+    const char* name;
+    std::string piece;  // repeated up to the size
+  };
+  const Hostile inputs[] = {
+      {"ordinary words", "thanks for the clear write-up, it helped me a lot "},
+      {"one long word", "a"},
+      {"@a@a... (mentions, no space)", "@a"},
+      {"#a#a... (hashtags, no space)", "#a"},
+      {"a[.]com[.]... (obfuscated hosts)", "a[.]com[.]"},
+      {"emoji run", "\xF0\x9F\x98\x80\xE2\x9C\x94"},
+      {"URLs without spaces", "http://a.example/x"},
+      {"invalid UTF-8", "\xC3\x28\xFF\xE2\x82"},
+  };
+  std::printf("\ntext::Normalize on hostile input (best of 3 runs)\n\n");
+  std::printf("| input | 50 KB: ms | 100 KB: ms | ratio |\n|---|---|---|---|\n");
+  for (const Hostile& h : inputs) {
+    double ms[2];
+    for (int k = 0; k < 2; ++k) {
+      std::string raw;
+      while (raw.size() < size_t{50} * 1024 * (k + 1)) raw += h.piece;
+      ms[k] = NormalizeMs(raw, sink);
+    }
+    std::printf("| %s | %.2f | %.2f | %.1f |\n", h.name, ms[0], ms[1], ms[1] / ms[0]);
+  }
 }
 
 int Usage() {
@@ -116,6 +156,7 @@ int main(int argc, char** argv) {
                 filter.ModelVersion().c_str(), n.median_us, n.p99_us, in.median_us, in.p99_us,
                 s.median_us, s.p99_us);
   }
+  HostileTable(sink);
   std::fprintf(stderr, "(checksum %zu)\n", sink);
   return 0;
 }
