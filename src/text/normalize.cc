@@ -604,11 +604,18 @@ size_t TryMentionOrHashtag(const CodePoints& text, size_t p, TokenWriter& w) {
 void Tokenize(const CodePoints& text, TokenWriter& w) {
   const size_t n = text.size();
   size_t i = 0;
+  // The end of the whitespace-free run `i` is in. Kept across passes: a mention, hashtag or
+  // obfuscated host resumes inside the same run, and rescanning it each time would make a long
+  // run like "@a@a@a..." quadratic.
+  size_t run_end = 0;
   while (i < n) {
     while (i < n && IsSpace(text[i])) ++i;
     if (i >= n) break;
-    size_t e = i;
-    while (e < n && !IsSpace(text[e])) ++e;
+    if (i >= run_end) {
+      run_end = i;
+      while (run_end < n && !IsSpace(text[run_end])) ++run_end;
+    }
+    const size_t e = run_end;
     View chunk(text.data() + i, e - i);
     // Leading punctuation is split off first (keeping ! and ?).
     size_t b = 0;
