@@ -85,6 +85,25 @@ ModelMeta::Thresholds StrictestThresholds(const std::vector<engine::Scored>& sco
   return t;
 }
 
+// The same file, whatever the spelling ("m.ftz", "./m.ftz", a path through a symlink).
+bool SameFile(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
+// A candidate written over the model in service, or over its sidecar ("m.bin" beside
+// "m.ftz" shares "m.json"), would destroy the model a refusal is meant to keep.
+core::Status CheckCandidatePath(const std::string& candidate_path, const std::string& model_path) {
+  if (SameFile(candidate_path, model_path) ||
+      SameFile(ModelMetaPath(candidate_path), ModelMetaPath(model_path))) {
+    return core::Status::InvalidArgument(
+        "the candidate '" + candidate_path + "' would overwrite the model in service '" +
+        model_path + "' or its sidecar '" + ModelMetaPath(model_path) +
+        "': write it elsewhere (--out)");
+  }
+  return core::Status::Ok();
+}
+
 }  // namespace
 
 std::string CandidatePath(const std::string& model_path) {
@@ -133,6 +152,9 @@ core::Result<RetrainReport> Retrain(store::Store& store, const engine::Filter& c
   // Like for like: the current model's settings and input, only the data differs.
   report.candidate_path =
       options.candidate_out.empty() ? CandidatePath(options.current_model) : options.candidate_out;
+  if (core::Status s = CheckCandidatePath(report.candidate_path, options.current_model); !s.ok()) {
+    return s;
+  }
   classifier::TrainOptions train = TrainOptionsFromMeta(current_meta);
   train.output = report.candidate_path;
   std::vector<LabeledSet> sets;
@@ -184,31 +206,47 @@ core::Status InstallModel(const std::string& candidate_path, const std::string& 
   if (!fs::exists(candidate_path, ec)) {
     return core::Status::NotFound("candidate model '" + candidate_path + "' does not exist");
   }
+  if (core::Status s = CheckCandidatePath(candidate_path, model_path); !s.ok()) return s;
   const std::string meta_path = ModelMetaPath(model_path);
   const std::string prev_meta = model_path + ".prev.json";
   if (fs::exists(model_path, ec)) {
     if (core::Status s = CopyThroughTemp(model_path, model_path + ".prev"); !s.ok()) return s;
   }
-  if (fs::exists(meta_path, ec)) {
+  const bool had_meta = fs::exists(meta_path, ec);
+  if (had_meta) {
     if (core::Status s = CopyThroughTemp(meta_path, prev_meta); !s.ok()) return s;
   } else {
     fs::remove(prev_meta, ec);  // a stale one would pair the wrong thresholds with .prev
   }
 
-  // The sidecar names the model as the service will report it: the version is the file's
-  // stem plus a hash of its bytes, and only the stem changes here.
   auto candidate_meta = ReadModelMeta(candidate_path);
   if (!candidate_meta) return candidate_meta.error();
-  if (core::Status s = CopyThroughTemp(candidate_path, model_path); !s.ok()) return s;
-  if (*candidate_meta) {
+  if (!*candidate_meta) {
+    // No thresholds to install: the model, then the old sidecar goes (until then the old
+    // sidecar names other model bytes, so a reload in between is refused).
+    if (core::Status s = CopyThroughTemp(candidate_path, model_path); !s.ok()) return s;
+    fs::remove(meta_path, ec);
+  } else {
+    // The sidecar first: it names the candidate's bytes, so a reload between the two steps
+    // finds the old model beside a sidecar written for another one and is refused (LoadModel),
+    // and the old model keeps serving. The version is the file's stem plus a hash of its
+    // bytes; only the stem changes here.
     ModelMeta meta = **candidate_meta;
     const auto at = meta.model.find('@');
     if (at != std::string::npos) {
       meta.model = fs::path(model_path).stem().string() + meta.model.substr(at);
     }
     if (core::Status s = WriteModelMeta(model_path, meta); !s.ok()) return s;
-  } else {
-    fs::remove(meta_path, ec);
+    if (core::Status s = CopyThroughTemp(candidate_path, model_path); !s.ok()) {
+      // Put the old pair back, so the service can still start and reload.
+      std::error_code ignored;
+      if (had_meta) {
+        (void)CopyThroughTemp(prev_meta, meta_path);
+      } else {
+        fs::remove(meta_path, ignored);
+      }
+      return s;
+    }
   }
   fs::remove(candidate_path, ec);
   fs::remove(ModelMetaPath(candidate_path), ec);

@@ -50,18 +50,21 @@ std::string CandidatePath(const std::string& model_path);
 // model's settings and input mode (TrainOptionsFromMeta, TrainFromExamples), picks its
 // thresholds on the tune part for the current model's target FPR (default 1%), writes them in
 // the candidate's sidecar, and evaluates `current` and the candidate on the test part.
-// Installs nothing. Errors: InvalidArgument for unreadable or missing base files, no examples
-// at all, a part without spam or ham (named), or a bad holdout; the store's and the trainer's.
+// Installs nothing. Errors: InvalidArgument for a candidate path that is the current model or
+// shares its sidecar, unreadable or missing base files, no examples at all, a part without
+// spam or ham (named), or a bad holdout; the store's and the trainer's.
 core::Result<RetrainReport> Retrain(store::Store& store, const engine::Filter& current,
                                     const ModelMeta& current_meta, const RetrainOptions& options);
 
 // Replaces `model_path` and its sidecar by `candidate_path` and its sidecar, each through a
 // temporary file and a rename in the model's directory, after keeping the previous ones as
 // MODEL.prev and MODEL.prev.json (a missing previous sidecar removes MODEL.prev.json). The
-// candidate's files are removed afterwards. The model is renamed before its sidecar; a reload
-// in between is refused (LoadModel checks that the sidecar was written for the model's bytes)
-// and the old model keeps serving until the next reload. Internal
-// when a file cannot be copied or renamed; NotFound when the candidate is missing.
+// sidecar is written before the model: a reload in between is refused (LoadModel checks that
+// the sidecar was written for the model's bytes) and the old model keeps serving. When the
+// model cannot be replaced, the previous sidecar is put back. The candidate's files are
+// removed afterwards. InvalidArgument when the candidate is the model (or shares its
+// sidecar), NotFound when the candidate is missing, Internal when a file cannot be copied or
+// renamed.
 core::Status InstallModel(const std::string& candidate_path, const std::string& model_path);
 
 }  // namespace hamlet::app

@@ -57,7 +57,11 @@ core::Status TrainSupervised(const TrainOptions& options);
 // Returns `options` with the parameters it chose, for TrainSupervised to train the final
 // model with. Time-budgeted, so not reproducible. No progress is reported (autotune has no
 // callback). InvalidArgument for seconds <= 0, unusable options or unreadable files;
-// Internal for any fastText failure (every exception is caught). Swaps std::cerr's buffer
+// Internal for a fastText failure that reaches us. Not every one does: fastText 0.9.2's
+// autotune catches only NaN, out-of-memory and time-out errors inside its trial loop, and any
+// other exception there (an empty vocabulary from a large min_count, say) leaves its timer
+// thread running and ends the process. With min_count 1 on a file that has words, as the CLI
+// trains, none of those arises. Swaps std::cerr's buffer
 // while it runs (autotune writes there whatever Args::verbose says): for the CLI, not the
 // service.
 core::Result<TrainOptions> AutotuneSupervised(const TrainOptions& options,

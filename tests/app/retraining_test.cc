@@ -8,7 +8,10 @@
 #include <sstream>
 
 #include "app/training.h"
+#include "app/wiring.h"
+#include "support/labeled_data.h"
 #include "support/temp_dir.h"
+#include "support/tiny_model.h"
 
 using namespace hamlet;
 
@@ -86,5 +89,63 @@ TEST_SUITE("app/retraining") {
     auto nowhere = app::InstallModel(dir.File("c.ftz"), dir.File("no-dir/m.ftz"));
     CHECK(nowhere.code() == core::StatusCode::kInternal);
     CHECK(std::filesystem::exists(dir.File("c.ftz")));  // the candidate is kept
+  }
+
+  TEST_CASE("install refuses a candidate that is the model or shares its sidecar") {
+    testing::TempDir dir;
+    const auto model = dir.File("m.ftz");
+    WriteFile(model, "model in service");
+    WriteFile(dir.File("m.json"), R"({"version": 1, "model": "m@11111111"})");
+    for (const std::string& candidate : {model, dir.File("./m.ftz"), dir.File("m.bin")}) {
+      WriteFile(dir.File("m.bin"), "candidate");
+      auto refused = app::InstallModel(candidate, model);
+      CHECK(refused.code() == core::StatusCode::kInvalidArgument);
+      CHECK(refused.message().find("would overwrite the model in service") != std::string::npos);
+      CHECK(ReadFile(model) == "model in service");
+      CHECK(ReadFile(dir.File("m.json")).find("m@11111111") != std::string::npos);
+      CHECK_FALSE(std::filesystem::exists(model + ".prev"));
+    }
+  }
+
+  TEST_CASE("a model that cannot be replaced puts the previous sidecar back") {
+    testing::TempDir dir;
+    const auto model = dir.File("m.ftz");
+    WriteFile(model, "old model");
+    WriteFile(dir.File("m.json"), R"({"version": 1, "model": "m@11111111"})");
+    // A candidate that cannot be copied (a directory), with a readable sidecar beside it.
+    const auto candidate = dir.File("c.ftz");
+    std::filesystem::create_directory(candidate);
+    app::ModelMeta meta;
+    meta.model = "c@22222222";
+    REQUIRE(app::WriteModelMeta(candidate, meta).ok());
+
+    auto failed = app::InstallModel(candidate, model);
+    CHECK(failed.code() == core::StatusCode::kInternal);
+    CHECK(ReadFile(model) == "old model");
+    // The old pair is intact, so the service can still start and reload.
+    CHECK(ReadFile(dir.File("m.json")).find("m@11111111") != std::string::npos);
+  }
+
+  TEST_CASE("retrain refuses an output path that is the model in service") {
+    testing::TempDir dir;
+    const auto base = dir.File("base.jsonl");
+    testing::WriteLabeledJsonl(base, testing::SeparableComments(120));
+    const auto model = dir.File("current.ftz");
+    std::filesystem::copy_file(testing::TinyModelPath(), model);
+    const std::string before = ReadFile(model);
+    app::Options options;
+    options.db_path = ":memory:";
+    options.model_path = model;
+    auto services = app::Open(options);
+    REQUIRE_MESSAGE(services, services.error().ToString());
+    app::RetrainOptions retrain;
+    retrain.base = {base};
+    retrain.current_model = model;
+    retrain.candidate_out = model;
+    auto refused = app::Retrain(*(*services)->store, *(*services)->filter,
+                                (*services)->model_meta, retrain);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code() == core::StatusCode::kInvalidArgument);
+    CHECK(ReadFile(model) == before);
   }
 }
