@@ -250,7 +250,8 @@ def ship(work, target, name, train_meta, out_meta, card, bench, log, configs):
     L = ["# hamlet-default model card\n",
          f"`models/hamlet-default.ftz`: {size:,} bytes, SHA-256 `{digest}` (model id "
          f"`hamlet-default@{digest[:8]}`), with `models/hamlet-default.json` beside it. Built "
-         f"{datetime.date.today().isoformat()} by `scripts/eval-cross-site.sh --ship {name}` "
+         f"{datetime.date.today().isoformat()} by `scripts/eval-cross-site.sh "
+         f"{'--nested ' if NESTED else ''}--ship {name}` "
          "(`scripts/train-default-model.sh`); every table below is written by that script.\n",
          "A supervised fastText classifier (labels `__label__spam`, `__label__ham`) over "
          f"`text::ModelInput(comment, {meta['input']})`: the normalized comment text"
