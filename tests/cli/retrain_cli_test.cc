@@ -159,7 +159,8 @@ TEST_SUITE("cli/retrain") {
     CHECK(j["changes"].empty());
     CHECK(j["summary"]["scanned"] == 0);
     auto missing_model = Hamlet(s.db, s.dir.File("none.ftz"), {"replay"});
-    CHECK(missing_model.code != 0);
+    CHECK(missing_model.code == 3);  // a missing model file is "not found"
+    CHECK(missing_model.err.find("none.ftz") != std::string::npos);
   }
 
   TEST_CASE("replay output is terminal-safe") {
