@@ -11,6 +11,7 @@
 #include "cli/command.h"
 #include "support/cli_run.h"
 #include "support/temp_dir.h"
+#include "support/text_lines.h"
 #include "support/tiny_model.h"
 
 using namespace hamlet;
@@ -22,12 +23,6 @@ testing::CliRun Hamlet(const std::string& db, std::vector<std::string> args) {
   return testing::RunHamletCli(args);
 }
 
-std::string LastLine(const std::string& s) {
-  auto end = s.find_last_not_of('\n');
-  auto start = s.rfind('\n', end);
-  return s.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
-}
-
 }  // namespace
 
 TEST_SUITE("cli/commands") {
@@ -36,7 +31,7 @@ TEST_SUITE("cli/commands") {
     const auto db = dir.File("h.db");
     auto created = Hamlet(db, {"keys", "create", "--site", "http://blog.example/"});
     REQUIRE(created.code == 0);
-    const auto key = LastLine(created.out);
+    const auto key = testing::LastLine(created.out);
     CHECK(key.size() == 12);
     auto listed = Hamlet(db, {"keys", "list", "--json"});
     REQUIRE(listed.code == 0);
@@ -59,7 +54,7 @@ TEST_SUITE("cli/commands") {
     auto admin = Hamlet(db, {"keys", "create", "--admin"});
     REQUIRE(admin.code == 0);
     CHECK(admin.out.find("admin key") != std::string::npos);
-    const auto key = LastLine(admin.out);
+    const auto key = testing::LastLine(admin.out);
     CHECK(key.size() == 12);
     REQUIRE(Hamlet(db, {"keys", "create", "--admin", "--site", "https://ops.example/"}).code == 0);
 
@@ -101,7 +96,8 @@ TEST_SUITE("cli/commands") {
   TEST_CASE("check with a key records the decision, queue, show and mark see it") {
     testing::TempDir dir;
     const auto db = dir.File("h.db");
-    const auto key = LastLine(Hamlet(db, {"keys", "create", "--site", "http://blog.example/"}).out);
+    const auto key =
+        testing::LastLine(Hamlet(db, {"keys", "create", "--site", "http://blog.example/"}).out);
     auto checked = Hamlet(db, {"check", "--key", key, "--author", "viagra-test-123", "--content",
                                "cheap pills \x1b[31mnow", "--json"});
     REQUIRE(checked.code == 0);

@@ -7,13 +7,13 @@
 #include <atomic>
 #include <chrono>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "support/hamletd_process.h"
 #include "support/model_files.h"
+#include "support/text_lines.h"
 #include "support/tiny_model.h"
 
 namespace hamlet::testing {
@@ -25,15 +25,6 @@ using Clock = std::chrono::steady_clock;
 // A bound on waiting for hamletd, so a broken build fails instead of hanging; never a
 // measurement.
 constexpr auto kPatience = std::chrono::seconds(15);
-
-std::string LastLine(const std::string& text) {
-  std::string last, line;
-  std::istringstream lines(text);
-  while (std::getline(lines, line)) {
-    if (!line.empty()) last = line;
-  }
-  return last;
-}
 
 // The shipped model at a path of the test's own, and hamletd serving it from there.
 struct Served {
