@@ -10,6 +10,7 @@
 
 #include "cli/command.h"
 #include "support/cli_run.h"
+#include "support/model_files.h"
 #include "support/temp_dir.h"
 #include "support/text_lines.h"
 #include "support/tiny_model.h"
@@ -155,6 +156,27 @@ TEST_SUITE("cli/commands") {
     CHECK(m["tp"].get<int>() >= 1);  // the test hook at least
     auto missing = Hamlet(dir.File("unused.db"), {"eval", "--data", dir.File("nope.jsonl")});
     CHECK(missing.code == 3);
+  }
+
+  TEST_CASE("eval --write-thresholds writes them in the sidecar of the model it loaded") {
+    testing::TempDir dir;
+    const auto model = dir.File("copy.ftz");
+    testing::InstallModelForTesting(testing::TinyModelPath(), model);
+    const auto data = dir.File("labeled.jsonl");
+    {
+      std::ofstream out(data);
+      out << R"({"label":"spam","comment_content":"buy cheap pills online now"})" << "\n"
+          << R"({"label":"spam","comment_content":"cheap pills casino prize click"})" << "\n"
+          << R"({"label":"ham","comment_content":"thanks for the clear article"})" << "\n"
+          << R"({"label":"ham","comment_content":"great reporting on the council vote"})" << "\n";
+    }
+    auto run = Hamlet(dir.File("unused.db"),
+                      {"eval", "--data", data, "--model", model, "--write-thresholds"});
+    REQUIRE_MESSAGE(run.code == 0, run.err);
+    CHECK(run.out.find("wrote thresholds to " + dir.File("copy.json")) != std::string::npos);
+    std::ifstream meta(dir.File("copy.json"));
+    REQUIRE(meta);
+    CHECK(nlohmann::json::parse(meta)["thresholds"].is_object());
   }
 
   TEST_CASE("eval --scores writes one line per comment, in input order, with its log-odds") {
