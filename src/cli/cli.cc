@@ -54,8 +54,8 @@ core::Result<app::Services*> Context::Services(bool need_model) {
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app{"hamlet: moderate, train and evaluate the hamlet comment spam filter", "hamlet"};
   app.footer(
-      "Exit codes: 0 ok, 1 internal error, 2 bad usage or input, 3 not found,\n"
-      "4 unavailable (database locked or full, model missing), 5 candidate refused (retrain),\n"
+      "Exit codes: 0 ok, 1 internal error, 2 bad usage or input, 3 not found (model file too),\n"
+      "4 unavailable (database locked or full), 5 candidate refused (retrain),\n"
       "70 unexpected error.\n"
       "Example: hamlet --db hamlet.db keys create --site https://blog.example.org/");
   app.require_subcommand(1);

@@ -78,6 +78,8 @@ void Run(Context& ctx, const EvalArgs& args) {
   auto services = ctx.Services(true);
   if (!services) return ctx.Fail(services.error());
   const engine::Filter& filter = *(*services)->filter;
+  // The file the services loaded: --write-thresholds writes beside exactly that one.
+  const std::string& model_path = (*services)->reloader->model_path();
   auto scored = engine::ScoreAll(filter, all);
   if (!scored) return ctx.Fail(scored.error());
   if (!args.scores_path.empty()) {
@@ -106,8 +108,6 @@ void Run(Context& ctx, const EvalArgs& args) {
         *scored, args.target_fpr,
         "hamlet eval on " + std::to_string(all.size()) + " labeled comments");
     if (!thresholds) return ctx.Fail(thresholds.error());
-    const std::string model_path =
-        ctx.model_path.empty() ? app::DefaultModelPath() : ctx.model_path;
     app::ModelMeta meta = (*services)->model_meta;
     meta.model = filter.ModelVersion();
     meta.thresholds = *thresholds;
@@ -155,9 +155,7 @@ void Run(Context& ctx, const EvalArgs& args) {
     }
   }
   if (args.write_thresholds) {
-    out << "wrote thresholds to "
-        << app::ModelMetaPath(ctx.model_path.empty() ? app::DefaultModelPath() : ctx.model_path)
-        << "\n";
+    out << "wrote thresholds to " << app::ModelMetaPath(model_path) << "\n";
   }
 }
 

@@ -76,7 +76,8 @@ void Run(Context& ctx, const RetrainArgs& args) {
   if (!services) return ctx.Fail(services.error());
   app::RetrainOptions options;
   options.base = args.data;
-  options.current_model = ctx.model_path.empty() ? app::DefaultModelPath() : ctx.model_path;
+  // The file the services loaded and evaluate with: the candidate installs over exactly it.
+  options.current_model = (*services)->reloader->model_path();
   options.candidate_out = args.out;
   options.holdout_percent = args.holdout_percent;
   *ctx.err << "training a candidate for " << options.current_model << " ...\n";

@@ -15,7 +15,7 @@
 namespace hamlet::cli {
 
 // Documented exit codes (README "Exit codes"): 0 ok, 1 internal error, 2 bad usage or input,
-// 3 not found, 4 unavailable (database locked/full, model missing), 5 candidate model refused
+// 3 not found (a missing model file too), 4 unavailable (database locked/full), 5 candidate refused
 // (`hamlet retrain`), 70 unexpected exception.
 int ExitCodeFor(const core::Status& status);
 // Not an error: `hamlet retrain` ran and the candidate was not good enough to install.

@@ -19,4 +19,6 @@ std::optional<Verdict> ParseVerdict(std::string_view name) {
   return std::nullopt;
 }
 
+bool IsSpamVerdict(Verdict v) { return v != Verdict::kHam; }
+
 }  // namespace hamlet::core

@@ -15,6 +15,8 @@ enum class Verdict { kHam, kSpam, kDiscard };
 std::string_view VerdictName(Verdict v);
 // Inverse of VerdictName; nullopt for anything else.
 std::optional<Verdict> ParseVerdict(std::string_view name);
+// True when `v` says spam: spam or discard (discard is spam too blatant to show a moderator).
+bool IsSpamVerdict(Verdict v);
 
 // One named contribution to a verdict (rspamd's "symbol"): the check, its effect on the
 // log-odds, and a short text a moderator can read.

@@ -6,6 +6,8 @@
 #include <limits>
 #include <utility>
 
+#include "core/decision.h"
+
 namespace hamlet::engine {
 namespace {
 
@@ -130,7 +132,7 @@ core::Result<Metrics> Evaluate(const Filter& filter, const std::vector<LabeledCo
   for (const auto& item : data) {
     auto decision = filter.Score(item.comment);
     if (!decision) return decision.error();
-    const bool flagged = decision->verdict != core::Verdict::kHam;
+    const bool flagged = core::IsSpamVerdict(decision->verdict);
     if (item.is_spam) {
       flagged ? ++tp : ++fn;
     } else {

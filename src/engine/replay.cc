@@ -6,8 +6,6 @@
 
 namespace hamlet::engine {
 
-bool IsSpamVerdict(core::Verdict verdict) { return verdict != core::Verdict::kHam; }
-
 core::Result<ReplayReport> Replay(store::Store& store, const Filter& candidate,
                                   const ReplayOptions& options) {
   if (options.limit < 0 || options.page_size <= 0) {
@@ -33,8 +31,8 @@ core::Result<ReplayReport> Replay(store::Store& store, const Filter& candidate,
       if (replayed->verdict == stored.decision.verdict) continue;
       ReplaySummary& s = report.summary;
       ++s.changed;
-      const bool was_spam = IsSpamVerdict(stored.decision.verdict);
-      const bool is_spam = IsSpamVerdict(replayed->verdict);
+      const bool was_spam = core::IsSpamVerdict(stored.decision.verdict);
+      const bool is_spam = core::IsSpamVerdict(replayed->verdict);
       if (!was_spam && is_spam) ++s.ham_to_spam;
       if (was_spam && !is_spam) ++s.spam_to_ham;
       if (stored.feedback_label) {

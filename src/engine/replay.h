@@ -39,9 +39,6 @@ struct ReplayReport {
   ReplaySummary summary;
 };
 
-// True when `verdict` says spam (spam or discard).
-bool IsSpamVerdict(core::Verdict verdict);
-
 // Re-scores first checks (rechecks are skipped) newest first within the window, tests
 // included, and keeps those whose verdict differs. Errors: the store's and the filter's.
 core::Result<ReplayReport> Replay(store::Store& store, const Filter& candidate,

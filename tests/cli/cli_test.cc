@@ -10,7 +10,9 @@
 
 #include "cli/command.h"
 #include "support/cli_run.h"
+#include "support/model_files.h"
 #include "support/temp_dir.h"
+#include "support/text_lines.h"
 #include "support/tiny_model.h"
 
 using namespace hamlet;
@@ -22,12 +24,6 @@ testing::CliRun Hamlet(const std::string& db, std::vector<std::string> args) {
   return testing::RunHamletCli(args);
 }
 
-std::string LastLine(const std::string& s) {
-  auto end = s.find_last_not_of('\n');
-  auto start = s.rfind('\n', end);
-  return s.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
-}
-
 }  // namespace
 
 TEST_SUITE("cli/commands") {
@@ -36,7 +32,7 @@ TEST_SUITE("cli/commands") {
     const auto db = dir.File("h.db");
     auto created = Hamlet(db, {"keys", "create", "--site", "http://blog.example/"});
     REQUIRE(created.code == 0);
-    const auto key = LastLine(created.out);
+    const auto key = testing::LastLine(created.out);
     CHECK(key.size() == 12);
     auto listed = Hamlet(db, {"keys", "list", "--json"});
     REQUIRE(listed.code == 0);
@@ -59,7 +55,7 @@ TEST_SUITE("cli/commands") {
     auto admin = Hamlet(db, {"keys", "create", "--admin"});
     REQUIRE(admin.code == 0);
     CHECK(admin.out.find("admin key") != std::string::npos);
-    const auto key = LastLine(admin.out);
+    const auto key = testing::LastLine(admin.out);
     CHECK(key.size() == 12);
     REQUIRE(Hamlet(db, {"keys", "create", "--admin", "--site", "https://ops.example/"}).code == 0);
 
@@ -101,7 +97,8 @@ TEST_SUITE("cli/commands") {
   TEST_CASE("check with a key records the decision, queue, show and mark see it") {
     testing::TempDir dir;
     const auto db = dir.File("h.db");
-    const auto key = LastLine(Hamlet(db, {"keys", "create", "--site", "http://blog.example/"}).out);
+    const auto key =
+        testing::LastLine(Hamlet(db, {"keys", "create", "--site", "http://blog.example/"}).out);
     auto checked = Hamlet(db, {"check", "--key", key, "--author", "viagra-test-123", "--content",
                                "cheap pills \x1b[31mnow", "--json"});
     REQUIRE(checked.code == 0);
@@ -159,6 +156,27 @@ TEST_SUITE("cli/commands") {
     CHECK(m["tp"].get<int>() >= 1);  // the test hook at least
     auto missing = Hamlet(dir.File("unused.db"), {"eval", "--data", dir.File("nope.jsonl")});
     CHECK(missing.code == 3);
+  }
+
+  TEST_CASE("eval --write-thresholds writes them in the sidecar of the model it loaded") {
+    testing::TempDir dir;
+    const auto model = dir.File("copy.ftz");
+    testing::InstallModelForTesting(testing::TinyModelPath(), model);
+    const auto data = dir.File("labeled.jsonl");
+    {
+      std::ofstream out(data);
+      out << R"({"label":"spam","comment_content":"buy cheap pills online now"})" << "\n"
+          << R"({"label":"spam","comment_content":"cheap pills casino prize click"})" << "\n"
+          << R"({"label":"ham","comment_content":"thanks for the clear article"})" << "\n"
+          << R"({"label":"ham","comment_content":"great reporting on the council vote"})" << "\n";
+    }
+    auto run = Hamlet(dir.File("unused.db"),
+                      {"eval", "--data", data, "--model", model, "--write-thresholds"});
+    REQUIRE_MESSAGE(run.code == 0, run.err);
+    CHECK(run.out.find("wrote thresholds to " + dir.File("copy.json")) != std::string::npos);
+    std::ifstream meta(dir.File("copy.json"));
+    REQUIRE(meta);
+    CHECK(nlohmann::json::parse(meta)["thresholds"].is_object());
   }
 
   TEST_CASE("eval --scores writes one line per comment, in input order, with its log-odds") {

@@ -4,15 +4,15 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "support/cli_run.h"
+#include "support/files.h"
 #include "support/labeled_data.h"
 #include "support/temp_dir.h"
+#include "support/text_lines.h"
 
 using namespace hamlet;
 
@@ -22,20 +22,6 @@ testing::CliRun Hamlet(const std::string& db, const std::string& model,
                        std::vector<std::string> args) {
   args.insert(args.begin(), {"--db", db, "--model", model});
   return testing::RunHamletCli(args);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string LastLine(const std::string& s) {
-  auto end = s.find_last_not_of('\n');
-  auto start = s.rfind('\n', end);
-  start = start == std::string::npos ? 0 : start + 1;
-  return s.substr(start, end - start + 1);
 }
 
 // A temp dir with base.jsonl (separable), a wrong current model m.bin (trained on inverted
@@ -56,7 +42,7 @@ struct Setup {
     REQUIRE_MESSAGE(trained.code == 0, trained.err);
     auto created = Hamlet(db, model, {"keys", "create", "--site", "http://blog.example/"});
     REQUIRE(created.code == 0);
-    key = LastLine(created.out);
+    key = testing::LastLine(created.out);
   }
 
   std::string Check(const std::string& content) {
@@ -74,7 +60,7 @@ TEST_SUITE("cli/retrain") {
     const std::string spam_text = testing::SeparableComments(1, 200)[0].content;
     const std::string spam_id = s.Check(spam_text);
     REQUIRE(Hamlet(s.db, s.model, {"mark-spam", spam_id}).code == 0);
-    const std::string before = ReadFile(s.model);
+    const std::string before = testing::ReadFile(s.model);
 
     auto run = Hamlet(s.db, s.model, {"retrain", "--data", s.base});
     REQUIRE_MESSAGE(run.code == 0, (run.out + run.err));
@@ -82,11 +68,11 @@ TEST_SUITE("cli/retrain") {
     CHECK(run.out.find("feedback") != std::string::npos);
     CHECK(run.out.find("installed") != std::string::npos);
     CHECK(run.out.find("/v1/admin/reload") != std::string::npos);
-    CHECK(ReadFile(s.model) != before);
-    CHECK(ReadFile(s.model + ".prev") == before);
+    CHECK(testing::ReadFile(s.model) != before);
+    CHECK(testing::ReadFile(s.model + ".prev") == before);
     CHECK(std::filesystem::exists(s.model + ".prev.json"));
     CHECK_FALSE(std::filesystem::exists(s.dir.File("m.candidate.bin")));
-    const auto meta = nlohmann::json::parse(ReadFile(s.dir.File("m.json")));
+    const auto meta = nlohmann::json::parse(testing::ReadFile(s.dir.File("m.json")));
     CHECK(meta["thresholds"]["spam_log_odds"].is_number());
     CHECK(meta["model"].get<std::string>().rfind("m@", 0) == 0);
     CHECK(meta["training"]["fasttext"]["dim"] == 8);  // like for like
@@ -109,15 +95,16 @@ TEST_SUITE("cli/retrain") {
 
   TEST_CASE("retrain --dry-run compares and installs nothing, --out names the candidate") {
     Setup s;
-    const std::string before = ReadFile(s.model);
+    const std::string before = testing::ReadFile(s.model);
     const std::string out = s.dir.File("cand.bin");
     auto run = Hamlet(s.db, s.model, {"retrain", "--data", s.base, "--dry-run", "--out", out});
     REQUIRE_MESSAGE(run.code == 0, (run.out + run.err));
     CHECK(run.out.find("dry run: would install") != std::string::npos);
-    CHECK(ReadFile(s.model) == before);
+    CHECK(testing::ReadFile(s.model) == before);
     CHECK_FALSE(std::filesystem::exists(s.model + ".prev"));
     CHECK(std::filesystem::exists(out));
-    CHECK(nlohmann::json::parse(ReadFile(s.dir.File("cand.json")))["thresholds"].is_object());
+    const auto candidate_meta = nlohmann::json::parse(testing::ReadFile(s.dir.File("cand.json")));
+    CHECK(candidate_meta["thresholds"].is_object());
   }
 
   TEST_CASE("retrain: bad input exits 2 and says what is wrong, a broken store exits 4") {
@@ -159,7 +146,8 @@ TEST_SUITE("cli/retrain") {
     CHECK(j["changes"].empty());
     CHECK(j["summary"]["scanned"] == 0);
     auto missing_model = Hamlet(s.db, s.dir.File("none.ftz"), {"replay"});
-    CHECK(missing_model.code != 0);
+    CHECK(missing_model.code == 3);  // a missing model file is "not found"
+    CHECK(missing_model.err.find("none.ftz") != std::string::npos);
   }
 
   TEST_CASE("replay output is terminal-safe") {

@@ -7,13 +7,13 @@
 #include <atomic>
 #include <chrono>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "support/hamletd_process.h"
 #include "support/model_files.h"
+#include "support/text_lines.h"
 #include "support/tiny_model.h"
 
 namespace hamlet::testing {
@@ -25,15 +25,6 @@ using Clock = std::chrono::steady_clock;
 // A bound on waiting for hamletd, so a broken build fails instead of hanging; never a
 // measurement.
 constexpr auto kPatience = std::chrono::seconds(15);
-
-std::string LastLine(const std::string& text) {
-  std::string last, line;
-  std::istringstream lines(text);
-  while (std::getline(lines, line)) {
-    if (!line.empty()) last = line;
-  }
-  return last;
-}
 
 // The shipped model at a path of the test's own, and hamletd serving it from there.
 struct Served {
@@ -225,6 +216,73 @@ TEST_SUITE("e2e/reload") {
                               "application/x-www-form-urlencoded");
     REQUIRE(site_verify);
     CHECK(site_verify->body == "valid");
+  }
+
+  TEST_CASE("POST /v1/admin/reload: a revoked admin key is 401 and reloads nothing") {
+    Served s;
+    InstallModelForTesting(TinyModelPath(), s.model);
+    const CommandResult revoked = s.d.Hamlet({"keys", "revoke", s.admin_key});
+    REQUIRE_MESSAGE(revoked.exit_code == 0, revoked.err);
+
+    auto r = s.Reload("Bearer " + s.admin_key);
+    REQUIRE(r);
+    CHECK(r->status == 401);
+    const json body = json::parse(r->body);
+    CHECK(body["error"]["code"] == "unauthenticated");
+    CHECK(std::string(body["error"]["message"]).find("revoked") != std::string::npos);
+    CHECK(s.Model() == s.shipped_version);
+    CHECK(s.Index()["reloads"] == 0);
+  }
+
+  TEST_CASE("an admin key's reports are refused: Akismet invalid as a wrong key, /v1 403") {
+    Served s;
+    const std::string fields =
+        "&blog=http%3A%2F%2Fexample.test%2F&user_ip=203.0.113.9&comment_content=hello+there";
+    httplib::Client c(s.d.host(), s.d.port());
+    auto check = c.Post("/1.1/comment-check", "api_key=" + s.d.key() + fields,
+                        "application/x-www-form-urlencoded");
+    REQUIRE(check);
+    const std::string guid = check->get_header_value("X-akismet-guid");
+    REQUIRE(guid.size() == 32);
+
+    for (const char* path : {"/1.1/submit-spam", "/1.1/submit-ham"}) {
+      CAPTURE(path);
+      auto admin = c.Post(path, "api_key=" + s.admin_key + fields,
+                          "application/x-www-form-urlencoded");
+      auto wrong = c.Post(path, "api_key=0123456789ab" + fields,
+                          "application/x-www-form-urlencoded");
+      REQUIRE(admin);
+      REQUIRE(wrong);
+      CHECK(admin->status == 200);
+      CHECK(admin->body == "invalid");
+      // The same answer as for a wrong key: the role of a key is not told to Akismet clients.
+      CHECK(admin->status == wrong->status);
+      CHECK(admin->body == wrong->body);
+      CHECK(admin->get_header_value("X-akismet-debug-help") ==
+            wrong->get_header_value("X-akismet-debug-help"));
+      CHECK_FALSE(admin->get_header_value("X-akismet-debug-help").empty());
+    }
+
+    auto feedback = c.Post("/v1/feedback", {{"Authorization", "Bearer " + s.admin_key}},
+                           R"({"id": ")" + guid + R"(", "label": "spam"})", "application/json");
+    REQUIRE(feedback);
+    CHECK(feedback->status == 403);
+    CHECK(feedback->get_header_value("Content-Type") == "application/json");
+    CHECK(json::parse(feedback->body)["error"]["code"] == "permission_denied");
+    auto in_body = c.Post("/v1/feedback",
+                          R"({"api_key": ")" + s.admin_key + R"(", "id": ")" + guid +
+                              R"(", "label": "ham"})",
+                          "application/json");
+    REQUIRE(in_body);
+    CHECK(in_body->status == 403);
+    CHECK(json::parse(in_body->body)["error"]["code"] == "permission_denied");
+
+    // None of them was stored as a moderator's label.
+    const std::string shown = s.d.ShowJson(guid);
+    REQUIRE_FALSE(shown.empty());
+    const json history = json::parse(shown).at("history");
+    CHECK(history.is_array());
+    CHECK(history.empty());
   }
 
   TEST_CASE("a corrupt model file is refused with an error, the old version keeps answering") {

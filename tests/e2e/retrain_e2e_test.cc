@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 #include <map>
 #include <sstream>
@@ -18,6 +17,7 @@
 
 #include "cli/command.h"
 #include "engine/retraining.h"
+#include "support/files.h"
 #include "support/hamletd_process.h"
 #include "support/labeled_data.h"
 #include "text/normalize.h"
@@ -28,13 +28,6 @@ namespace {
 using nlohmann::json;
 
 constexpr char kForm[] = "application/x-www-form-urlencoded";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string FormEncode(const std::string& s) { return httplib::detail::encode_query_param(s); }
 

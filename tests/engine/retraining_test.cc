@@ -3,7 +3,7 @@
 
 #include <doctest/doctest.h>
 
-#include <set>
+#include <cstdlib>
 #include <string>
 
 #include "text/normalize.h"
@@ -71,27 +71,59 @@ TEST_SUITE("engine/retraining") {
     CHECK(pills.labeled.comment.comment_content == "CHEAP pills");
   }
 
-  TEST_CASE("the split is deterministic, disjoint and close to the held-out share") {
-    // A known value, so the split never moves between builds or machines.
+  TEST_CASE("the split is pinned for known texts, keeps the held-out share, and only grows") {
+    // Known values, so the split never moves between builds or machines: a changed hash or
+    // bucket rule moves some of these texts and fails here.
     CHECK(engine::StableTextHash("") == 14695981039346656037ull);
     CHECK(engine::StableTextHash("a") == 0xaf63dc4c8601ec8cull);
+    const struct {
+      const char* text;
+      engine::Split at_20;
+      engine::Split at_50;
+    } kPinned[] = {
+        {"great article", engine::Split::kTrain, engine::Split::kTrain},
+        {"hello", engine::Split::kTrain, engine::Split::kTrain},
+        {"click here", engine::Split::kTune, engine::Split::kTune},
+        {"visit my site", engine::Split::kTune, engine::Split::kTune},
+        {"buy cheap pills", engine::Split::kTest, engine::Split::kTest},
+        {"interesting idea", engine::Split::kTest, engine::Split::kTest},
+        {"thanks for sharing", engine::Split::kTrain, engine::Split::kTune},
+        {"cheap viagra", engine::Split::kTrain, engine::Split::kTest},
+    };
+    for (const auto& pinned : kPinned) {
+      CAPTURE(pinned.text);
+      CHECK(engine::SplitOf(pinned.text, 20) == pinned.at_20);
+      CHECK(engine::SplitOf(pinned.text, 50) == pinned.at_50);
+    }
+
+    // Shares on many texts, within a tolerance of several standard deviations (n = 4000).
+    constexpr int kTexts = 4000;
+    const int kPercents[] = {0, 10, 20, 40, 50, 100};
     int train = 0, tune = 0, test = 0;
-    for (int i = 0; i < 4000; ++i) {
+    for (int i = 0; i < kTexts; ++i) {
       const std::string text = "comment number " + std::to_string(i);
       const engine::Split split = engine::SplitOf(text, 20);
-      CHECK(split == engine::SplitOf(text, 20));
       ++(split == engine::Split::kTrain ? train : split == engine::Split::kTune ? tune : test);
-      // A bigger hold-out only moves texts out of train, never between tune and test.
-      const engine::Split wider = engine::SplitOf(text, 40);
-      if (split != engine::Split::kTrain) CHECK(wider == split);
+      // Widening the hold-out only moves texts out of train: a held-out text stays held out,
+      // on the same side (tune or test), at every bigger share.
+      CAPTURE(text);
+      engine::Split narrower = engine::SplitOf(text, kPercents[0]);
+      for (int percent : kPercents) {
+        CAPTURE(percent);
+        const engine::Split wider = engine::SplitOf(text, percent);
+        if (narrower != engine::Split::kTrain) CHECK(wider == narrower);
+        narrower = wider;
+      }
     }
-    CHECK(train > 3000);
-    CHECK(train < 3400);
-    CHECK(tune > 300);
-    CHECK(test > 300);
+    CHECK(train + tune + test == kTexts);
+    CHECK(std::abs(train - kTexts * 8 / 10) < 160);  // sd about 25
+    CHECK(std::abs(tune - kTexts / 10) < 100);       // sd about 19
+    CHECK(std::abs(test - kTexts / 10) < 100);
     CHECK(engine::SplitOf("anything", 0) == engine::Split::kTrain);
     CHECK(engine::SplitOf("anything", 100) != engine::Split::kTrain);
+    CHECK(engine::SplitName(engine::Split::kTrain) == "train");
     CHECK(engine::SplitName(engine::Split::kTune) == "tune");
+    CHECK(engine::SplitName(engine::Split::kTest) == "test");
   }
 
   TEST_CASE("install only when the false-positive rate is no higher and F1 no lower") {

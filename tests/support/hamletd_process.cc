@@ -11,27 +11,20 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include "support/files.h"
 #include "support/model_files.h"
+#include "support/text_lines.h"
 #include "support/tiny_model.h"
 
 namespace hamlet::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A port that was free a moment ago (bind to 0, read it back, close).
 int FreeLoopbackPort() {
@@ -108,12 +101,7 @@ HamletdProcess::HamletdProcess(Options options) {
   if (options.create_key) {
     const CommandResult made = Hamlet({"keys", "create", "--site", "http://example.test/"});
     REQUIRE_MESSAGE(made.exit_code == 0, "hamlet keys create failed: " << made.err);
-    std::string last, line;
-    std::istringstream lines(made.out);
-    while (std::getline(lines, line)) {
-      if (!line.empty()) last = line;
-    }
-    key_ = last;
+    key_ = LastLine(made.out);
     REQUIRE_MESSAGE(key_.size() == 12, "unexpected key line: '" << key_ << "'");
   }
   std::string why;
