@@ -5,24 +5,18 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "app/training.h"
 #include "app/wiring.h"
+#include "support/files.h"
 #include "support/labeled_data.h"
 #include "support/temp_dir.h"
 #include "support/tiny_model.h"
 
 using namespace hamlet;
+using hamlet::testing::ReadFile;
 
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
