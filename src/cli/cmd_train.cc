@@ -1,4 +1,5 @@
 // `hamlet train`: labeled JSONL in, a quantized fastText model out.
+#include <cstdint>
 #include <cstdio>
 #include <iomanip>
 #include <memory>
@@ -25,6 +26,7 @@ struct TrainArgs {
   int maxn = -1;
   std::string input = "fields";
   bool no_quantize = false;
+  int64_t max_model_bytes = -1;  // -1: the trainer's default cap
   int autotune_seconds = 0;  // 0: no autotune
   bool autotune_given = false;
 };
@@ -44,6 +46,7 @@ void Run(Context& ctx, const TrainArgs& args) {
     return ctx.Fail(core::Status::InvalidArgument("--input must be raw, normalized or fields"));
   }
   options.quantize = !args.no_quantize;
+  if (args.max_model_bytes >= 0) options.max_model_bytes = args.max_model_bytes;
   if (args.autotune_given && args.autotune_seconds <= 0) {
     return ctx.Fail(
         core::Status::InvalidArgument("--autotune-seconds must be a positive number of seconds"));
@@ -122,6 +125,10 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
                   "what the model reads: raw (text as written), normalized (text::Normalize), "
                   "fields (normalized + field features); recorded in the model's .json")
       ->capture_default_str();
+  cmd->add_option("--max-model-bytes", args->max_model_bytes,
+                  "size cap of the quantized model: the rows kept are halved until it fits "
+                  "(default 3000000; 0: no cap); autotune searches under it too")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   cmd->add_option("--autotune-seconds", args->autotune_seconds,
                   "search fastText's parameters for N seconds (its autotune, F1 of spam on "
                   "--validation, under the model size cap) instead of --dim/--epoch/...; "

@@ -251,13 +251,13 @@ TEST_SUITE("cli/commands") {
     auto tuned = Hamlet(dir.File("h.db"), {"train", "--data", dir.File("train.jsonl"), "--out",
                                            dir.File("auto.ftz"), "--validation",
                                            dir.File("valid.jsonl"), "--autotune-seconds", "2",
-                                           "--dim", "8"});
+                                           "--dim", "8", "--max-model-bytes", "300000"});
     CAPTURE(tuned.out);
     CAPTURE(tuned.err);
     REQUIRE(tuned.code == 0);
     CHECK(tuned.out.find("autotune chose dim ") != std::string::npos);
     CHECK(tuned.err.find("training: ") != std::string::npos);  // the usual progress lines
-    CHECK(std::filesystem::file_size(dir.File("auto.ftz")) <= 3u * 1000 * 1000);
+    CHECK(std::filesystem::file_size(dir.File("auto.ftz")) <= 300u * 1000);
     std::ifstream meta(dir.File("auto.json"));
     auto json = nlohmann::json::parse(meta);
     const auto& training = json["training"];
@@ -267,6 +267,7 @@ TEST_SUITE("cli/commands") {
     CHECK(training["fasttext"]["dim"] == 8);  // autotune keeps dim and bucket
     CHECK(training["fasttext"]["epoch"].get<int>() > 0);
     CHECK(training["quantized"] == true);
+    CHECK(training["max_model_bytes"] == 300000);  // --max-model-bytes
     CHECK(training["model_bytes"].get<int64_t>() <= training["max_model_bytes"].get<int64_t>());
     // The model loads and scores.
     testing::TempDir db_dir;
@@ -289,6 +290,12 @@ TEST_SUITE("cli/commands") {
     auto r = Hamlet(dir.File("h.db"), no_validation);
     CHECK(r.code == 2);
     CHECK(r.err.find("--validation") != std::string::npos);
+    for (const char* n : {"-1", "many"}) {
+      CAPTURE(n);
+      auto bad = base;
+      bad.insert(bad.end(), {"--max-model-bytes", n});
+      CHECK(Hamlet(dir.File("h.db"), bad).code == 2);
+    }
     for (const char* n : {"0", "-1", "soon"}) {
       CAPTURE(n);
       auto bad = base;
