@@ -33,7 +33,7 @@ core::Decision Decide(const core::Prediction& prediction,
   }
 
   if (forcing != nullptr) {
-    const bool spam = *forcing->forced != core::Verdict::kHam;
+    const bool spam = core::IsSpamVerdict(*forcing->forced);
     d.verdict = *forcing->forced;
     d.score = spam ? 0.999 : 0.001;
     d.log_odds = spam ? HUGE_VAL : -HUGE_VAL;

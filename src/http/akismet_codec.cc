@@ -146,7 +146,7 @@ AkismetAnswer VerifyKeyAnswer(bool valid) {
 AkismetAnswer CheckAnswer(const engine::CheckOutcome& outcome) {
   AkismetAnswer answer;
   const core::Verdict verdict = outcome.decision.verdict;
-  answer.body = verdict == core::Verdict::kHam ? "false" : "true";
+  answer.body = core::IsSpamVerdict(verdict) ? "true" : "false";
   answer.headers.emplace_back("X-akismet-guid", outcome.id);
   if (verdict == core::Verdict::kDiscard) {
     answer.headers.emplace_back("X-akismet-pro-tip", "discard");
