@@ -25,7 +25,8 @@ def load(work, name, outer, suffix=""):
 
 
 def held_out_scores(work, name, outer):
-    """(is_spam, log_odds) of every comment of the held-out video, from `hamlet eval --scores`
+    """(is_spam, log_odds) of every comment of the held-out video (or "unseen": the unseen-sites
+    set), from `hamlet eval --scores`
     (a verdict settled by a check alone has log_odds null: infinitely sure)."""
     with open(os.path.join(work, "evals", f"{name}--{outer}.scores"), encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
@@ -98,15 +99,12 @@ def unseen(work, name, rows):
     _, discard_t = ship_thresholds(rows)
     with open(UNSEEN, encoding="utf-8") as f:
         sites = [json.loads(line).get("site", "?") for line in f if line.strip()]
-    with open(os.path.join(work, "evals", f"{name}--unseen.scores"), encoding="utf-8") as f:
-        scores = [json.loads(line) for line in f if line.strip()]
     spam_t = result["threshold"]
     per_site = {}
     discarded_ham = 0
-    for site, row in zip(sites, scores, strict=True):
-        x = float("inf") if row["log_odds"] is None else row["log_odds"]
+    for site, (spam, x) in zip(sites, held_out_scores(work, name, "unseen"), strict=True):
         c = per_site.setdefault(site, {"ham": 0, "fp": 0, "spam": 0, "tp": 0})
-        if row["label"] == "spam":
+        if spam:
             c["spam"] += 1
             c["tp"] += x >= spam_t
         else:
