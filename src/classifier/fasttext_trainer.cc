@@ -1,6 +1,10 @@
 // Supervised fastText training with explicit arguments, single-threaded and seeded.
 #include "classifier/fasttext_trainer.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -10,6 +14,10 @@
 #include <memory>
 #include <streambuf>
 #include <string>
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fasttext/autotune.h>
 #include <fasttext/fasttext.h>
@@ -106,6 +114,49 @@ class SilencedStderr {
 
 }  // namespace
 
+namespace {
+
+// What the autotune child sends back: the chosen parameters, as text on one line.
+struct Chosen {
+  int dim = 0, epoch = 0, word_ngrams = 0, minn = 0, maxn = 0, bucket = 0;
+  double lr = 0;
+};
+
+// Runs fastText's search in this process and returns its choice, or an error message.
+// Called in the forked child only.
+std::string SearchInChild(const TrainOptions& options, const std::string& validation,
+                          int seconds, Chosen& chosen) {
+  try {
+    fasttext::Args args = SupervisedArgs(options);
+    args.autotuneValidationFile = validation;
+    args.autotuneMetric = "f1:__label__spam";
+    args.autotunePredictions = 1;
+    args.autotuneDuration = seconds;
+    // Trials are scored unquantized (no autotune size constraint: each trial would end in an
+    // uninterruptible product quantization); TrainSupervised then quantizes the chosen
+    // settings under max_model_bytes, like any other model.
+    // Searching dim and bucket costs more than the budget buys: autotune tries dims up to
+    // 1000 and buckets up to 10M (GBs of memory). Fixed, they also bound each trial's size.
+    args.setManual("dim");
+    args.setManual("bucket");
+    auto ft = std::make_shared<fasttext::FastText>();
+    {
+      SilencedStderr quiet;
+      fasttext::Autotune(ft).train(args);
+    }
+    // The last model trained is the best trial's; its Args hold the chosen parameters.
+    const fasttext::Args best = ft->getArgs();
+    chosen = {best.dim, best.epoch, best.wordNgrams, best.minn, best.maxn, best.bucket, best.lr};
+    return "";
+  } catch (const std::exception& e) {
+    return std::string("fastText autotune failed: ") + e.what();
+  } catch (...) {
+    return "fastText autotune failed";
+  }
+}
+
+}  // namespace
+
 core::Result<TrainOptions> AutotuneSupervised(const TrainOptions& options,
                                               const std::string& validation, int seconds) {
   if (seconds <= 0) {
@@ -115,46 +166,83 @@ core::Result<TrainOptions> AutotuneSupervised(const TrainOptions& options,
   if (!std::ifstream(validation)) {
     return core::Status::InvalidArgument("cannot read validation file '" + validation + "'");
   }
-  try {
-    fasttext::Args args = SupervisedArgs(options);
-    args.autotuneValidationFile = validation;
-    args.autotuneMetric = "f1:__label__spam";
-    args.autotunePredictions = 1;
-    args.autotuneDuration = seconds;
-    args.autotuneModelSize = (options.quantize && options.max_model_bytes > 0)
-                                 ? std::to_string(options.max_model_bytes)
-                                 : std::string();
-    // Searching dim and bucket costs more than the budget buys: autotune tries dims up to
-    // 1000 and buckets up to 10M (GBs of memory), and every trial under a size constraint
-    // ends in an uninterruptible product quantization whose cost grows with dim.
-    args.setManual("dim");
-    args.setManual("bucket");
-    auto ft = std::make_shared<fasttext::FastText>();
-    {
-      SilencedStderr quiet;
-      fasttext::Autotune(ft).train(args);
-    }
-    // The last model trained is the best trial's; its Args hold the chosen parameters (the
-    // cutoff is left to TrainSupervised's size cap).
-    const fasttext::Args best = ft->getArgs();
-    TrainOptions chosen = options;
-    chosen.dim = best.dim;
-    chosen.epoch = best.epoch;
-    chosen.lr = best.lr;
-    chosen.word_ngrams = best.wordNgrams;
-    chosen.minn = best.minn;
-    chosen.maxn = best.maxn;
-    chosen.bucket = best.bucket;
-    if (best.dsub > 0) chosen.dsub = static_cast<size_t>(best.dsub);
-    if (chosen.word_ngrams > 1 || chosen.maxn > 0) {
-      if (chosen.bucket <= 0) chosen.bucket = options.bucket;
-    }
-    return chosen;
-  } catch (const std::exception& e) {
-    return core::Status::Internal(std::string("fastText autotune failed: ") + e.what());
-  } catch (...) {
-    return core::Status::Internal("fastText autotune failed");
+  // fastText 0.9.2's search was seen to go on training long after its budget (its timer had
+  // stopped, its trial loop had not), and nothing in its API stops it. So it runs in a child
+  // process that is killed at a hard deadline.
+  const int deadline_s = 3 * seconds + 30;
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) return core::Status::Internal("autotune: cannot create a pipe");
+  std::fflush(nullptr);
+  const pid_t child = ::fork();
+  if (child < 0) {
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    return core::Status::Internal("autotune: cannot fork");
   }
+  if (child == 0) {
+    ::close(pipe_fds[0]);
+    Chosen chosen;
+    const std::string error = SearchInChild(options, validation, seconds, chosen);
+    char line[512];
+    const int n = error.empty()
+                      ? std::snprintf(line, sizeof line, "ok %d %d %d %d %d %d %.17g\n", chosen.dim,
+                                      chosen.epoch, chosen.word_ngrams, chosen.minn, chosen.maxn,
+                                      chosen.bucket, chosen.lr)
+                      : std::snprintf(line, sizeof line, "error %s\n", error.c_str());
+    if (n > 0) (void)!::write(pipe_fds[1], line, std::min<size_t>(n, sizeof line - 1));
+    ::_exit(0);  // no destructors or atexit handlers of the parent's objects
+  }
+  ::close(pipe_fds[1]);
+  std::string reply;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(deadline_s);
+  bool timed_out = false;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          give_up - std::chrono::steady_clock::now()).count();
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{pipe_fds[0], POLLIN, 0};
+    const int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 1000)));
+    if (ready < 0 && errno != EINTR) break;
+    if (ready <= 0) continue;
+    char buf[512];
+    const ssize_t got = ::read(pipe_fds[0], buf, sizeof buf);
+    if (got <= 0) break;  // the child closed its end: done
+    reply.append(buf, static_cast<size_t>(got));
+  }
+  ::close(pipe_fds[0]);
+  if (timed_out) ::kill(child, SIGKILL);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    return core::Status::Internal(
+        "fastText's autotune did not finish within " + std::to_string(deadline_s) +
+        " s of a " + std::to_string(seconds) +
+        " s budget and was stopped (a fastText 0.9.2 fault); train without --autotune-seconds");
+  }
+  if (reply.rfind("error ", 0) == 0) {
+    return core::Status::Internal(reply.substr(6, reply.find_last_not_of('\n') - 5));
+  }
+  Chosen c;
+  if (std::sscanf(reply.c_str(), "ok %d %d %d %d %d %d %lg", &c.dim, &c.epoch, &c.word_ngrams,
+                  &c.minn, &c.maxn, &c.bucket, &c.lr) != 7) {
+    return core::Status::Internal("fastText autotune ended without a result");
+  }
+  TrainOptions chosen = options;
+  chosen.dim = c.dim;
+  chosen.epoch = c.epoch;
+  chosen.lr = c.lr;
+  chosen.word_ngrams = c.word_ngrams;
+  chosen.minn = c.minn;
+  chosen.maxn = c.maxn;
+  chosen.bucket = c.bucket;
+  if ((chosen.word_ngrams > 1 || chosen.maxn > 0) && chosen.bucket <= 0) {
+    chosen.bucket = options.bucket;
+  }
+  return chosen;
 }
 
 core::Status TrainSupervised(const TrainOptions& options) {

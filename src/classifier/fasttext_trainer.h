@@ -48,22 +48,20 @@ struct TrainOptions {
 // a byte-identical model file.
 core::Status TrainSupervised(const TrainOptions& options);
 
-// fastText's autotune: a random search over epoch, lr, wordNgrams, character n-grams and
-// dsub for about `seconds` (dim and bucket stay as in `options`: see the .cc), each trial
-// trained on options.input (single-threaded) and scored by the F1 of __label__spam on
-// `validation` (a file in the training file's format). When options.quantize and
-// max_model_bytes > 0, only settings whose quantized model fits max_model_bytes count. A
-// trial that has started is finished, so the search can overrun the budget by one trial.
+// fastText's autotune: a random search over epoch, lr, wordNgrams and character n-grams for
+// about `seconds` (dim, bucket and the quantization settings stay as in `options`: see the
+// .cc), each trial trained on options.input (single-threaded), unquantized, and scored by the
+// F1 of __label__spam on `validation` (a file in the training file's format). TrainSupervised
+// then quantizes the chosen settings under max_model_bytes. A trial that has started is
+// finished, so the search can overrun the budget by one trial.
 // Returns `options` with the parameters it chose, for TrainSupervised to train the final
 // model with. Time-budgeted, so not reproducible. No progress is reported (autotune has no
-// callback). InvalidArgument for seconds <= 0, unusable options or unreadable files;
-// Internal for a fastText failure that reaches us. Not every one does: fastText 0.9.2's
-// autotune catches only NaN, out-of-memory and time-out errors inside its trial loop, and any
-// other exception there (an empty vocabulary from a large min_count, say) leaves its timer
-// thread running and ends the process. With min_count 1 on a file that has words, as the CLI
-// trains, none of those arises. Swaps std::cerr's buffer
-// while it runs (autotune writes there whatever Args::verbose says): for the CLI, not the
-// service.
+// callback). The search runs in a forked child process, killed at 3 x seconds + 30 s: fastText
+// 0.9.2's search sometimes goes on training after its budget (about one run in four here),
+// and its API cannot stop it. InvalidArgument for seconds <= 0, unusable options or
+// unreadable files; Internal for a fastText failure, a child that dies, or one stopped at the
+// deadline ("did not finish within N s"). Silences the child's std::cerr (autotune writes
+// there whatever Args::verbose says). For the CLI, not the service (it forks).
 core::Result<TrainOptions> AutotuneSupervised(const TrainOptions& options,
                                               const std::string& validation, int seconds);
 
