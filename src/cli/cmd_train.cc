@@ -127,7 +127,7 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->add_option("--max-model-bytes", args->max_model_bytes,
                   "size cap of the quantized model: the rows kept are halved until it fits "
-                  "(default 3000000; 0: no cap); autotune searches under it too")
+                  "(default 3000000; 0: no cap); an autotuned model is quantized under it too")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   cmd->add_option("--autotune-seconds", args->autotune_seconds,
                   "search fastText's parameters for N seconds (its autotune, F1 of spam on "
