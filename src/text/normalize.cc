@@ -2,12 +2,12 @@
 // replaces URLs, e-mail addresses, phone numbers and numbers by stable tokens.
 #include "text/normalize.h"
 
+#include <utf8proc.h>
+
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-
-#include <utf8proc.h>
 
 #include "text/features.h"
 #include "text/markup.h"
@@ -25,18 +25,18 @@ constexpr int kFoldOptions = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPA
                              UTF8PROC_CASEFOLD | UTF8PROC_IGNORE | UTF8PROC_LUMP;
 
 constexpr std::string_view kTlds[] = {
-    "com", "net", "org", "info", "biz", "edu", "gov", "mil", "int", "io",   "co",   "me",
-    "tv",  "us",  "uk",  "ru",   "cn",  "de",  "fr",  "it",  "nl",  "pl",   "br",   "in",
-    "jp",  "au",  "ca",  "es",   "eu",  "ly",  "gl",  "gd",  "be",  "to",   "cc",   "ws",
-    "xyz", "top", "site", "online", "club", "shop", "store", "app", "dev", "blog", "live",
-    "link", "click", "win", "vip", "pro", "mobi", "name", "tk", "ml", "ga", "cf", "gq", "pw",
-    "su",  "ua",  "kr",  "ch",   "se",  "no",  "dk",  "fi",  "at",  "cz",   "gr",   "pt",
-    "ro",  "hu",  "ar",  "mx",   "tr",  "id",  "my",  "ph",  "vn",  "sg",   "hk",   "nz"};
+    "com",   "net", "org",  "info",   "biz",  "edu",  "gov",   "mil", "int", "io",   "co",   "me",
+    "tv",    "us",  "uk",   "ru",     "cn",   "de",   "fr",    "it",  "nl",  "pl",   "br",   "in",
+    "jp",    "au",  "ca",   "es",     "eu",   "ly",   "gl",    "gd",  "be",  "to",   "cc",   "ws",
+    "xyz",   "top", "site", "online", "club", "shop", "store", "app", "dev", "blog", "live", "link",
+    "click", "win", "vip",  "pro",    "mobi", "name", "tk",    "ml",  "ga",  "cf",   "gq",   "pw",
+    "su",    "ua",  "kr",   "ch",     "se",   "no",   "dk",    "fi",  "at",  "cz",   "gr",   "pt",
+    "ro",    "hu",  "ar",   "mx",     "tr",   "id",   "my",    "ph",  "vn",  "sg",   "hk",   "nz"};
 
 constexpr std::string_view kShorteners[] = {
-    "bit.ly", "bitly.com", "tinyurl.com", "goo.gl", "t.co",     "ow.ly",  "is.gd",   "buff.ly",
-    "tiny.cc", "rebrand.ly", "cutt.ly", "shorturl.at", "rb.gy", "adf.ly", "bc.vc",   "v.gd",
-    "t.ly",   "lnkd.in", "shorte.st", "ouo.io",  "soo.gd",   "x.co"};
+    "bit.ly",  "bitly.com",  "tinyurl.com", "goo.gl",      "t.co",   "ow.ly",  "is.gd", "buff.ly",
+    "tiny.cc", "rebrand.ly", "cutt.ly",     "shorturl.at", "rb.gy",  "adf.ly", "bc.vc", "v.gd",
+    "t.ly",    "lnkd.in",    "shorte.st",   "ouo.io",      "soo.gd", "x.co"};
 
 bool IsAsciiDigit(char32_t c) { return c >= '0' && c <= '9'; }
 bool IsAsciiLower(char32_t c) { return c >= 'a' && c <= 'z'; }
@@ -105,14 +105,44 @@ struct Confusable {
 };
 constexpr Confusable kConfusables[] = {
     // Cyrillic
-    {0x0430, 'a'}, {0x0432, 'b'}, {0x0435, 'e'}, {0x0451, 'e'}, {0x043A, 'k'}, {0x043C, 'm'},
-    {0x043D, 'h'}, {0x043E, 'o'}, {0x0440, 'p'}, {0x0441, 'c'}, {0x0442, 't'}, {0x0443, 'y'},
-    {0x0445, 'x'}, {0x0455, 's'}, {0x0456, 'i'}, {0x0457, 'i'}, {0x0458, 'j'}, {0x04BB, 'h'},
-    {0x04AF, 'y'}, {0x04CF, 'l'}, {0x0501, 'd'}, {0x051B, 'q'}, {0x051D, 'w'},
+    {0x0430, 'a'},
+    {0x0432, 'b'},
+    {0x0435, 'e'},
+    {0x0451, 'e'},
+    {0x043A, 'k'},
+    {0x043C, 'm'},
+    {0x043D, 'h'},
+    {0x043E, 'o'},
+    {0x0440, 'p'},
+    {0x0441, 'c'},
+    {0x0442, 't'},
+    {0x0443, 'y'},
+    {0x0445, 'x'},
+    {0x0455, 's'},
+    {0x0456, 'i'},
+    {0x0457, 'i'},
+    {0x0458, 'j'},
+    {0x04BB, 'h'},
+    {0x04AF, 'y'},
+    {0x04CF, 'l'},
+    {0x0501, 'd'},
+    {0x051B, 'q'},
+    {0x051D, 'w'},
     // Greek
-    {0x03B1, 'a'}, {0x03B2, 'b'}, {0x03B3, 'y'}, {0x03B5, 'e'}, {0x03B7, 'n'}, {0x03B9, 'i'},
-    {0x03BA, 'k'}, {0x03BD, 'v'}, {0x03BF, 'o'}, {0x03C1, 'p'}, {0x03C4, 't'}, {0x03C5, 'u'},
-    {0x03C7, 'x'}, {0x03C9, 'w'}};
+    {0x03B1, 'a'},
+    {0x03B2, 'b'},
+    {0x03B3, 'y'},
+    {0x03B5, 'e'},
+    {0x03B7, 'n'},
+    {0x03B9, 'i'},
+    {0x03BA, 'k'},
+    {0x03BD, 'v'},
+    {0x03BF, 'o'},
+    {0x03C1, 'p'},
+    {0x03C4, 't'},
+    {0x03C5, 'u'},
+    {0x03C7, 'x'},
+    {0x03C9, 'w'}};
 
 bool IsCyrillicOrGreek(char32_t c) {
   return (c >= 0x0370 && c <= 0x03FF) || (c >= 0x0400 && c <= 0x052F) ||
@@ -189,12 +219,19 @@ CodePoints Fold(const std::string& s) {
 // Tokens are written space-separated into one line.
 class TokenWriter {
  public:
-  explicit TokenWriter(std::string& out) : out_(out) {}
+  explicit TokenWriter(TextAnalysis& analysis) : out_(analysis.normalized), analysis_(analysis) {}
   void Token(std::string_view t) {
     if (!out_.empty()) out_.push_back(' ');
     out_.append(t);
     last_single_ = 0;
   }
+  // A word token (not a marker): counted for TextAnalysis::words.
+  void Word(std::string_view t) {
+    Token(t);
+    ++analysis_.words;
+  }
+  // What the tokens stand for, recorded beside them.
+  TextAnalysis& analysis() { return analysis_; }
   // A one-character token (!, ?, a symbol); the third and later repeats are dropped.
   void Single(char32_t c) {
     if (c == last_single_ && ++single_run_ > 2) return;
@@ -204,7 +241,10 @@ class TokenWriter {
     last_single_ = c;
   }
   // One run of emoji; like Single, the third and later runs in a row are dropped.
-  void Emoji() { Single(kEmojiMarker); }
+  void Emoji() {
+    ++analysis_.emoji;
+    Single(kEmojiMarker);
+  }
 
  private:
   // Stands for "_emoji_" in the repeat bookkeeping: beyond Unicode, so never in the text.
@@ -218,6 +258,7 @@ class TokenWriter {
   }
 
   std::string& out_;
+  TextAnalysis& analysis_;
   char32_t last_single_ = 0;
   int single_run_ = 0;
 };
@@ -270,13 +311,18 @@ bool ParseHost(std::string_view host, bool known_tld_only, std::string_view& tld
   return true;
 }
 
-void EmitUrl(std::string_view host, std::string_view tld, std::string_view sld,
+void EmitUrl(std::string_view host, std::string_view tld, std::string_view sld, bool obfuscated,
              TokenWriter& w) {
   w.Token("_url_");
   w.Token(std::string("_tld_").append(tld));
+  Link& link = w.analysis().links.emplace_back();
+  link.host = std::string(host);
+  link.tld = std::string(tld);
+  link.obfuscated = obfuscated;
   if (host.substr(0, 4) == "www.") host.remove_prefix(4);
   for (std::string_view s : kShorteners) {
     if (host == s) {
+      link.shortener = true;
       w.Token("_shortener_");
       return;
     }
@@ -317,11 +363,12 @@ bool TryUrl(View core, TokenWriter& w) {
   if (size_t colon = host.find(':'); colon != std::string::npos) host.resize(colon);
   std::string_view tld, sld;
   if (ParseHost(host, !explicit_url, tld, sld)) {
-    EmitUrl(host, tld, sld, w);
+    EmitUrl(host, tld, sld, /*obfuscated=*/false, w);
     return true;
   }
   if (explicit_url) {  // a malformed link is still a link
     w.Token("_url_");
+    w.analysis().links.emplace_back();
     return true;
   }
   return false;
@@ -340,6 +387,7 @@ bool TryEmail(View core, TokenWriter& w) {
   std::string_view tld, sld;
   if (!ParseHost(host, /*known_tld_only=*/false, tld, sld)) return false;
   w.Token("_email_");
+  w.analysis().emails.push_back(Ascii(core.substr(0, at)) + "@" + host);
   return true;
 }
 
@@ -392,8 +440,9 @@ void EmitMixedScript(View letters, TokenWriter& w) {
       AppendUtf8(c, latin);
     }
   }
-  w.Token(latin);
+  w.Word(latin);
   w.Token("_mixed_script_");
+  w.analysis().mixed_script = true;
 }
 
 // Words, numbers, ! and ?, emoji runs, symbols; other punctuation separates words and is
@@ -412,7 +461,11 @@ void EmitWords(View core, TokenWriter& w) {
       if (latin && other_script) {
         EmitMixedScript(core.substr(word_start, end - word_start), w);
       } else {
-        w.Token(all_digits ? std::string_view("_num_") : std::string_view(word));
+        if (all_digits) {
+          w.Token("_num_");
+        } else {
+          w.Word(word);
+        }
       }
     }
     word.clear();
@@ -567,7 +620,7 @@ bool TryObfuscatedHost(const CodePoints& text, size_t p, TokenWriter& w, size_t&
     const bool www = host.substr(0, 4) == "www.";
     if (!weak_tld || !(www || (sld.size() >= 4 && letter))) return false;
   }
-  EmitUrl(host, tld, sld, w);
+  EmitUrl(host, tld, sld, /*obfuscated=*/true, w);
   w.Token("_obfuscated_");
   end = best_end;
   if (end < n && text[end] == '/') {
@@ -593,10 +646,12 @@ size_t TryMentionOrHashtag(const CodePoints& text, size_t p, TokenWriter& w) {
   if (e == p + 1) return p;
   if (sigil == '@') {
     w.Token("_mention_");
+    ++w.analysis().mentions;
     return e;
   }
   if (!letter) return p;  // "#1" is a number, not a tag
   w.Token("_hashtag_");
+  ++w.analysis().hashtags;
   EmitWords(View(text.data() + p + 1, e - p - 1), w);
   return e;
 }
@@ -634,8 +689,8 @@ void Tokenize(const CodePoints& text, TokenWriter& w) {
         continue;
       }
     }
-    if (size_t after = 0; b < chunk.size() && IsAsciiAlnum(chunk[b]) &&
-                          TryObfuscatedHost(text, i + b, w, after)) {
+    if (size_t after = 0;
+        b < chunk.size() && IsAsciiAlnum(chunk[b]) && TryObfuscatedHost(text, i + b, w, after)) {
       i = after;
       continue;
     }
@@ -672,6 +727,12 @@ void Tokenize(const CodePoints& text, TokenWriter& w) {
                      (separated || core[0] == '0' || core[0] == '+' || digits >= 10);
         if (phone) {
           w.Token("_phone_");
+          // The number as dialled: its digits, with a leading '+' kept.
+          std::string dialled = core[0] == '+' ? "+" : "";
+          for (size_t k = i + b; k < j; ++k) {
+            if (IsAsciiDigit(text[k])) dialled.push_back(static_cast<char>(text[k]));
+          }
+          w.analysis().phones.push_back(std::move(dialled));
           next = j;
           handled = true;
         } else {
@@ -692,17 +753,20 @@ void Tokenize(const CodePoints& text, TokenWriter& w) {
 
 }  // namespace
 
-std::string Normalize(std::string_view raw) {
+TextAnalysis Analyze(std::string_view raw) {
   CodePoints folded = Fold(internal::DecodeMarkup(raw));
-  std::string out;
-  out.reserve(raw.size() + 16);
-  TokenWriter writer(out);
+  TextAnalysis analysis;
+  analysis.normalized.reserve(raw.size() + 16);
+  TokenWriter writer(analysis);
   Tokenize(folded, writer);
   // Underscores never survive tokenizing, so no input can spell "__label__"; keep the
   // guarantee explicit all the same.
+  std::string& out = analysis.normalized;
   for (size_t p; (p = out.find("__label__")) != std::string::npos;) out.erase(p, 9);
-  return out;
+  return analysis;
 }
+
+std::string Normalize(std::string_view raw) { return Analyze(raw).normalized; }
 
 std::string_view InputModeName(InputMode mode) {
   switch (mode) {
@@ -724,6 +788,11 @@ std::optional<InputMode> ParseInputMode(std::string_view name) {
 }
 
 std::string ModelInput(const core::Comment& comment, InputMode mode) {
+  if (mode == InputMode::kRaw) return ModelInput(comment, TextAnalysis{}, mode);
+  return ModelInput(comment, Analyze(comment.comment_content), mode);
+}
+
+std::string ModelInput(const core::Comment& comment, const TextAnalysis& analysis, InputMode mode) {
   if (mode == InputMode::kRaw) {
     // What fastText's CLI would read: whitespace (newlines included) collapsed, nothing else.
     std::string input;
@@ -739,7 +808,7 @@ std::string ModelInput(const core::Comment& comment, InputMode mode) {
     for (size_t p; (p = input.find("__label__")) != std::string::npos;) input.erase(p, 9);
     return input;
   }
-  std::string input = Normalize(comment.comment_content);
+  std::string input = analysis.normalized;
   if (mode == InputMode::kNormalized) return input;
   for (const std::string& token : FieldFeatures(comment, input)) {
     if (!input.empty()) input.push_back(' ');

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/comment.h"
 
@@ -25,6 +26,31 @@ namespace hamlet::text {
 // Deterministic and thread-safe.
 std::string Normalize(std::string_view raw);
 
+// A link the normalizer recognized (an explicit URL, a bare domain or an obfuscated host).
+struct Link {
+  std::string host;         // lower-case, as written ("www.example.com"); "" for a malformed URL
+  std::string tld;          // "com"; "" for a malformed URL
+  bool shortener = false;   // a known URL shortener (bit.ly, t.co, ...)
+  bool obfuscated = false;  // written to dodge filters: "site [.] com", "site dot com"
+};
+
+// Normalize's output with what its marker tokens stood for, from the same single pass, so
+// the checks (signals) see exactly the links, addresses and numbers the model saw.
+struct TextAnalysis {
+  std::string normalized;           // == Normalize(raw)
+  std::vector<Link> links;          // in text order, one per _url_ token
+  std::vector<std::string> emails;  // lower-case addresses, one per _email_ token
+  std::vector<std::string> phones;  // digits as dialled ('+' kept), one per _phone_ token
+  int words = 0;                    // word tokens: not markers, numbers, symbols, ! or ?
+  int mentions = 0;                 // _mention_ tokens
+  int hashtags = 0;                 // _hashtag_ tokens
+  int emoji = 0;                    // runs of emoji, including those dropped as repeats
+  bool mixed_script = false;        // some word mixed Latin with Cyrillic/Greek look-alikes
+};
+
+// Normalize, keeping the entities behind the markers. Deterministic and thread-safe.
+TextAnalysis Analyze(std::string_view raw);
+
 // What the model reads, recorded with each model (app::ModelMeta) so that serving builds the
 // input exactly as training did.
 enum class InputMode {
@@ -39,5 +65,8 @@ std::optional<InputMode> ParseInputMode(std::string_view name);
 // The model input for a whole comment, one line without labels. Training, eval and serving
 // all call this, with the mode the model was trained with.
 std::string ModelInput(const core::Comment& comment, InputMode mode = InputMode::kFields);
+// The same from an Analyze(comment.comment_content) the caller already has (the service
+// analyzes once for the model and the checks). `analysis` is unused in kRaw mode.
+std::string ModelInput(const core::Comment& comment, const TextAnalysis& analysis, InputMode mode);
 
 }  // namespace hamlet::text
