@@ -5,11 +5,11 @@
 
 #include <vector>
 
-#include "core/comment.h"
 #include "core/signal_hit.h"
+#include "signals/check_input.h"
 
 namespace hamlet::signals {
 
-void CheckHoneypot(const core::Comment& comment, std::vector<core::SignalHit>& hits);
+void CheckHoneypot(const CheckInput& input, std::vector<core::SignalHit>& hits);
 
 }  // namespace hamlet::signals

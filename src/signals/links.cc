@@ -33,7 +33,8 @@ int CountLinks(std::string_view text) {
   return n;
 }
 
-void CheckLinks(const core::Comment& c, std::vector<core::SignalHit>& hits) {
+void CheckLinks(const CheckInput& input, std::vector<core::SignalHit>& hits) {
+  const core::Comment& c = input.comment;
   const int links = CountLinks(c.comment_content);
   // One link is ordinary (a source, a reference); each one past two adds evidence.
   if (links >= 3) {

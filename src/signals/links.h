@@ -4,14 +4,14 @@
 #include <string_view>
 #include <vector>
 
-#include "core/comment.h"
 #include "core/signal_hit.h"
+#include "signals/check_input.h"
 
 namespace hamlet::signals {
 
 // Number of http(s):// or www. links in `text`.
 [[nodiscard]] int CountLinks(std::string_view text);
 
-void CheckLinks(const core::Comment& comment, std::vector<core::SignalHit>& hits);
+void CheckLinks(const CheckInput& input, std::vector<core::SignalHit>& hits);
 
 }  // namespace hamlet::signals

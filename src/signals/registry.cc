@@ -9,17 +9,42 @@
 namespace hamlet::signals {
 namespace {
 
-using CheckFn = void (*)(const core::Comment&, std::vector<core::SignalHit>&);
-
 // Test hooks come first: a forcing hit earlier in the table wins (see decision::Decide).
-constexpr std::array<CheckFn, 3> kChecks = {&CheckTestHooks, &CheckHoneypot, &CheckLinks};
+constexpr std::array<CheckRow, 3> kChecks = {{
+    {"akismet", &CheckTestHooks, "Akismet's test hooks (viagra-test-123, administrator role)"},
+    {"honeypot", &CheckHoneypot, "a hidden form field only bots fill in"},
+    {"links", &CheckLinks, "links in the text: count, density, shorteners, anchors"},
+}};
 
 }  // namespace
 
-std::vector<core::SignalHit> RunChecks(const core::Comment& comment) {
+std::span<const CheckRow> CheckTable() { return kChecks; }
+
+std::vector<core::SignalHit> RunChecks(const CheckInput& input) {
   std::vector<core::SignalHit> hits;
-  for (CheckFn check : kChecks) check(comment, hits);
+  for (const CheckRow& row : kChecks) {
+    if (input.settings.WeightOf(row.family) == 0.0) continue;
+    const size_t first = hits.size();
+    row.run(input, hits);
+    for (size_t i = first; i < hits.size();) {
+      const double weight = input.settings.WeightOf(hits[i].check);
+      if (weight == 0.0) {
+        hits.erase(hits.begin() + static_cast<std::ptrdiff_t>(i));
+        continue;
+      }
+      hits[i].contribution *= weight;
+      ++i;
+    }
+  }
   return hits;
+}
+
+std::vector<core::SignalHit> RunChecks(const core::Comment& comment) {
+  const text::TextAnalysis text = text::Analyze(comment.comment_content);
+  const History history;
+  const Lists lists;
+  const CheckSettings settings;
+  return RunChecks(CheckInput{comment, text, history, lists, settings, 0});
 }
 
 }  // namespace hamlet::signals

@@ -23,14 +23,15 @@ bool HasRole(std::string_view roles, std::string_view wanted) {
 
 }  // namespace
 
-void CheckTestHooks(const core::Comment& c, std::vector<core::SignalHit>& hits) {
+void CheckTestHooks(const CheckInput& input, std::vector<core::SignalHit>& hits) {
+  const core::Comment& c = input.comment;
   if (HasRole(c.user_role, "administrator")) {
-    hits.push_back({"akismet.test_ham", 0.0, "user_role administrator is always ham",
-                    core::Verdict::kHam});
+    hits.push_back(
+        {"akismet.test_ham", 0.0, "user_role administrator is always ham", core::Verdict::kHam});
   }
   if (c.comment_author == "viagra-test-123") {
-    hits.push_back({"akismet.test_spam", 0.0, "author viagra-test-123 is always spam",
-                    core::Verdict::kSpam});
+    hits.push_back(
+        {"akismet.test_spam", 0.0, "author viagra-test-123 is always spam", core::Verdict::kSpam});
   } else if (c.comment_author_email == "akismet-guaranteed-spam@example.com") {
     hits.push_back({"akismet.test_spam", 0.0,
                     "e-mail akismet-guaranteed-spam@example.com is always spam",

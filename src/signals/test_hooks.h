@@ -5,11 +5,11 @@
 
 #include <vector>
 
-#include "core/comment.h"
 #include "core/signal_hit.h"
+#include "signals/check_input.h"
 
 namespace hamlet::signals {
 
-void CheckTestHooks(const core::Comment& comment, std::vector<core::SignalHit>& hits);
+void CheckTestHooks(const CheckInput& input, std::vector<core::SignalHit>& hits);
 
 }  // namespace hamlet::signals
