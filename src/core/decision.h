@@ -28,12 +28,15 @@ struct Reason {
 
 struct Decision {
   Verdict verdict = Verdict::kHam;
-  double score = 0.0;      // P(spam) after all checks, 0..1
+  double score = 0.0;  // P(spam) after all checks, 0..1
   // The summed log-odds behind `score` (model plus checks), which, unlike the score, neither
   // saturates nor ties at the top: thresholds are picked on it. +/-infinity when a forcing
   // check settled the verdict.
   double log_odds = 0.0;
   bool uncertain = false;  // ham or spam, but close enough to the threshold for a human look
+  // What a yes/no client (Akismet's comment-check) is told: spam for spam and discard, except
+  // that an uncertain decision gets the site's uncertain answer (decision::Policy).
+  bool answer_spam = false;
   std::vector<Reason> reasons;
 };
 

@@ -17,8 +17,8 @@ std::string Describe(const core::Prediction& p) {
 
 }  // namespace
 
-core::Decision Decide(const core::Prediction& prediction,
-                      const std::vector<core::SignalHit>& hits, const Policy& policy) {
+core::Decision Decide(const core::Prediction& prediction, const std::vector<core::SignalHit>& hits,
+                      const Policy& policy) {
   core::Decision d;
   const double model_part = policy.model_weight * prediction.margin;
   d.reasons.push_back({"model", model_part, Describe(prediction)});
@@ -38,6 +38,7 @@ core::Decision Decide(const core::Prediction& prediction,
     d.score = spam ? 0.999 : 0.001;
     d.log_odds = spam ? HUGE_VAL : -HUGE_VAL;
     d.uncertain = false;
+    d.answer_spam = spam;
     return d;
   }
 
@@ -52,10 +53,10 @@ core::Decision Decide(const core::Prediction& prediction,
   }
   // In log-odds, so the band means the same at a 0.5 threshold as at a 0.9965 one; the
   // discard tier is blatant by definition and never uncertain.
-  const double threshold_log_odds =
-      std::log(policy.spam_threshold / (1.0 - policy.spam_threshold));
+  const double threshold_log_odds = std::log(policy.spam_threshold / (1.0 - policy.spam_threshold));
   d.uncertain = d.verdict != core::Verdict::kDiscard &&
                 std::fabs(log_odds - threshold_log_odds) < policy.uncertain_band;
+  d.answer_spam = d.uncertain ? policy.uncertain_answer_spam : core::IsSpamVerdict(d.verdict);
   return d;
 }
 

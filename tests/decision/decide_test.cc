@@ -1,8 +1,8 @@
+#include "decision/decide.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
-
-#include "decision/decide.h"
 
 using namespace hamlet;
 
@@ -55,17 +55,43 @@ TEST_SUITE("decision/decide") {
     CHECK_FALSE(s.uncertain);
   }
 
-  TEST_CASE("the uncertain band is in log-odds around the threshold, and discard is never uncertain") {
+  TEST_CASE(
+      "the uncertain band is in log-odds around the threshold, and discard is never uncertain") {
     decision::Policy policy;
     policy.spam_threshold = 1.0 / (1.0 + std::exp(-5.0));  // log-odds 5
     policy.discard_threshold = 1.0 / (1.0 + std::exp(-9.0));
-    CHECK(decision::Decide(Margin(4.0), {}, policy).uncertain);    // ham, just below
-    CHECK(decision::Decide(Margin(6.0), {}, policy).uncertain);    // spam, just above
+    CHECK(decision::Decide(Margin(4.0), {}, policy).uncertain);  // ham, just below
+    CHECK(decision::Decide(Margin(6.0), {}, policy).uncertain);  // spam, just above
     CHECK_FALSE(decision::Decide(Margin(0.0), {}, policy).uncertain);
     CHECK_FALSE(decision::Decide(Margin(7.0), {}, policy).uncertain);
     auto blatant = decision::Decide(Margin(9.5), {}, policy);
     CHECK(blatant.verdict == core::Verdict::kDiscard);
     CHECK_FALSE(blatant.uncertain);
+  }
+
+  TEST_CASE("the yes/no answer follows the verdict, except for uncertain decisions") {
+    decision::Policy policy;  // spam at P 0.5 (log-odds 0), band 1.5
+    struct Row {
+      double margin;
+      bool uncertain_answer_spam;
+      bool answer;
+    };
+    const Row rows[] = {
+        {-6.0, false, false}, {-6.0, true, false},  // clear ham: no, whatever the setting
+        {-0.5, false, false}, {-0.5, true, true},   // uncertain ham: the site's answer
+        {0.5, false, false},  {0.5, true, true},    // uncertain spam: the site's answer
+        {3.0, false, true},   {3.0, true, true},    // clear spam and discard: yes
+        {8.0, false, true},
+    };
+    for (const auto& row : rows) {
+      CAPTURE(row.margin);
+      CAPTURE(row.uncertain_answer_spam);
+      policy.uncertain_answer_spam = row.uncertain_answer_spam;
+      CHECK(decision::Decide(Margin(row.margin), {}, policy).answer_spam == row.answer);
+    }
+    const std::vector<core::SignalHit> forced = {
+        {"akismet.test_spam", 0.0, "test", core::Verdict::kSpam}};
+    CHECK(decision::Decide(Margin(-9.0), forced, decision::Policy{}).answer_spam);
   }
 
   TEST_CASE("the first forcing hit in table order wins") {
