@@ -91,10 +91,23 @@ ALTER TABLE site_keys ADD COLUMN role TEXT NOT NULL DEFAULT 'site'
   CHECK (role IN ('site', 'admin'));
 )sql";
 
+// Version 4: per-site settings (thresholds, check weights, the uncertain answer, webhooks) as
+// name/value rows; site_url '' holds the defaults for every site.
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE site_settings (
+  site_url   TEXT NOT NULL,
+  name       TEXT NOT NULL CHECK (length(name) > 0),
+  value      TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (site_url, name)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, site_keys, decisions, feedback", kV1},
     {2, "decisions.recheck_of links a recheck to the earlier decision; per-key time index", kV2},
     {3, "site_keys.role: site (the default, all existing keys) or admin", kV3},
+    {4, "site_settings: per-site settings as name/value rows ('' = every site)", kV4},
 };
 
 }  // namespace

@@ -72,8 +72,9 @@ class SqliteStore final : public Store {
   core::Result<std::optional<DecisionRecord>> FindDecisionByMatchKey(
       int64_t key_id, const std::string& match_key) override;
   // InvalidArgument when limit is negative.
-  core::Result<std::vector<DecisionRecord>> FindDecisionsByMatchKey(
-      int64_t key_id, const std::string& match_key, int limit) override;
+  core::Result<std::vector<DecisionRecord>> FindDecisionsByMatchKey(int64_t key_id,
+                                                                    const std::string& match_key,
+                                                                    int limit) override;
   core::Result<std::vector<DecisionCounts>> CountDecisions(int64_t key_id, int64_t from_ms,
                                                            int64_t to_ms) override;
 
@@ -84,6 +85,10 @@ class SqliteStore final : public Store {
   core::Result<std::vector<FeedbackRecord>> ListFeedback(const std::string& decision_id) override;
   core::Result<std::vector<LabeledFeedback>> ListLabeledFeedback(int64_t after_feedback_id,
                                                                  int limit) override;
+
+  core::Result<std::vector<SiteSetting>> ListSiteSettings() override;
+  core::Status PutSiteSetting(const SiteSetting& setting) override;
+  core::Status DeleteSiteSetting(const std::string& site_url, const std::string& name) override;
 
   core::Status Ping() override;
 

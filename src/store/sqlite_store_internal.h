@@ -14,6 +14,7 @@
 #include "core/comment.h"
 #include "core/decision.h"
 #include "core/status.h"
+#include "store/sqlite_store.h"
 #include "store/store.h"
 
 struct sqlite3;
@@ -128,3 +129,20 @@ const std::string& SiteKeySelectSql();  // "SELECT ... FROM site_keys k"
 core::Result<SiteKey> ReadSiteKey(const Statement& stmt);
 
 }  // namespace hamlet::store::internal
+
+namespace hamlet::store {
+
+// The connection reads go to, locked for the lifetime of this object.
+class SqliteStore::ReadLock {
+ public:
+  explicit ReadLock(SqliteStore& store)
+      : lock_(store.reader_ ? store.read_mu_ : store.write_mu_),
+        conn_(store.reader_ ? *store.reader_ : *store.writer_) {}
+  internal::Connection& conn() { return conn_; }
+
+ private:
+  std::unique_lock<std::mutex> lock_;
+  internal::Connection& conn_;
+};
+
+}  // namespace hamlet::store

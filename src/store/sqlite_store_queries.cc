@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "core/comment.h"
-
 #include "store/sqlite_store.h"
 #include "store/sqlite_store_internal.h"
 
@@ -26,19 +25,6 @@ struct SqliteStore::Write : PendingWrite {
   std::string Describe() const {
     return decision != nullptr ? "store decision " + decision->id : "store feedback";
   }
-};
-
-// The connection reads go to, locked for the lifetime of this object.
-class SqliteStore::ReadLock {
- public:
-  explicit ReadLock(SqliteStore& store)
-      : lock_(store.reader_ ? store.read_mu_ : store.write_mu_),
-        conn_(store.reader_ ? *store.reader_ : *store.writer_) {}
-  Connection& conn() { return conn_; }
-
- private:
-  std::unique_lock<std::mutex> lock_;
-  Connection& conn_;
 };
 
 namespace {
@@ -333,7 +319,7 @@ Result<std::vector<DecisionRecord>> SqliteStore::FindDecisionsByMatchKey(
 }
 
 Result<std::vector<DecisionCounts>> SqliteStore::CountDecisions(int64_t key_id, int64_t from_ms,
-                                                               int64_t to_ms) {
+                                                                int64_t to_ms) {
   // One row per decision (month, blog, first check or recheck, verdict, latest feedback label),
   // then summed per (month, blog). Comparisons are 0/1 in SQLite; a missing label gives NULL,
   // which sum() skips, hence coalesce.
@@ -383,7 +369,7 @@ Result<std::vector<FeedbackRecord>> SqliteStore::ListFeedback(const std::string&
 }
 
 Result<std::vector<LabeledFeedback>> SqliteStore::ListLabeledFeedback(int64_t after_feedback_id,
-                                                                     int limit) {
+                                                                      int limit) {
   const std::string context = "list labeled feedback";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
   // A decision's label is its latest non-test feedback; feedback without a decision counts

@@ -82,8 +82,8 @@ struct FeedbackRecord {
 // Counts of one key's decisions in one UTC month for one submitted `blog` URL (for Akismet's
 // get-stats, usage-limit and key-sites). Rechecks count in api_calls only.
 struct DecisionCounts {
-  std::string month;  // "YYYY-MM", UTC
-  std::string blog;   // the `blog` field as submitted ("" when absent)
+  std::string month;            // "YYYY-MM", UTC
+  std::string blog;             // the `blog` field as submitted ("" when absent)
   int64_t api_calls = 0;        // every check, rechecks included
   int64_t spam = 0;             // first checks answered spam or discard
   int64_t ham = 0;              // first checks answered ham
@@ -100,6 +100,15 @@ struct LabeledFeedback {
   // The decision's stored comment, or, without a decision, core::CommentFromFields of the
   // fields submitted with the feedback.
   core::Comment comment;
+};
+
+// One per-site setting (engine::SiteProfile parses them). site_url "" holds the defaults for
+// every site; a site's own row for the same name overrides it.
+struct SiteSetting {
+  std::string site_url;
+  std::string name;   // e.g. "spam_threshold", "weight.links", "webhook_url"
+  std::string value;  // text as given; validated by the engine before it is stored
+  int64_t updated_ms = 0;
 };
 
 struct DecisionFilter {
@@ -171,6 +180,14 @@ class Store {
   // last row's feedback_id; an empty page is the end. InvalidArgument for a negative limit.
   virtual core::Result<std::vector<LabeledFeedback>> ListLabeledFeedback(int64_t after_feedback_id,
                                                                          int limit) = 0;
+
+  // --- per-site settings
+  // Every setting of every site (and the defaults, site_url ""), ordered by site, then name.
+  virtual core::Result<std::vector<SiteSetting>> ListSiteSettings() = 0;
+  // Creates or replaces the setting (site_url, name).
+  virtual core::Status PutSiteSetting(const SiteSetting& setting) = 0;
+  // NotFound when the site has no such setting.
+  virtual core::Status DeleteSiteSetting(const std::string& site_url, const std::string& name) = 0;
 
   // Ok when the database is open and answers a query (for /healthz).
   virtual core::Status Ping() = 0;
