@@ -50,14 +50,20 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
   auto store = store::OpenSqliteStore(options.db_path);
   if (!store) return store.error();
   services->store = std::move(*store);
+  services->sites = std::make_unique<engine::SiteDirectory>(*services->store, services->clock);
+  if (core::Status s = services->sites->Refresh(); !s.ok()) return s;
+  services->lists = std::make_unique<engine::ListDirectory>();
 
   if (options.load_model) {
     const std::string path = options.model_path.empty() ? DefaultModelPath() : options.model_path;
     auto loaded = LoadModel(path, options.policy, options.use_model_thresholds);
     if (!loaded) return loaded.error();
     services->model_meta = std::move(loaded->meta);
+    engine::FilterContext context;
+    context.sites = services->sites.get();
+    context.lists = services->lists.get();
     services->filter = std::make_unique<engine::Filter>(std::move(loaded->snapshot),
-                                                        *services->store, services->clock);
+                                                        *services->store, services->clock, context);
     services->reloader = std::make_unique<ModelReloader>(
         *services->filter, services->clock, path, options.policy, options.use_model_thresholds);
   }

@@ -13,7 +13,9 @@
 #include "engine/feedback.h"
 #include "engine/filter.h"
 #include "engine/key_service.h"
+#include "engine/list_directory.h"
 #include "engine/moderation.h"
+#include "engine/site_directory.h"
 #include "engine/usage.h"
 #include "store/store.h"
 
@@ -33,6 +35,10 @@ struct Options {
 struct Services {
   core::SystemClock clock;
   std::unique_ptr<store::Store> store;
+  // Per-site settings, cached from the store (`hamlet sites`).
+  std::unique_ptr<engine::SiteDirectory> sites;
+  // The lists the checks read.
+  std::unique_ptr<engine::ListDirectory> lists;
   // Serves the model snapshot (classifier, input mode, policy); null when !load_model.
   std::unique_ptr<engine::Filter> filter;
   // Reloads the model from the path Open loaded it from; null when !load_model.

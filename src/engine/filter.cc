@@ -21,11 +21,21 @@ std::shared_ptr<const ModelSnapshot> BorrowedSnapshot(const classifier::Classifi
                                                       decision::Policy policy,
                                                       text::InputMode input) {
   auto snapshot = std::make_shared<ModelSnapshot>();
-  snapshot->classifier = std::shared_ptr<const classifier::Classifier>(std::shared_ptr<void>(),
-                                                                       &classifier);
+  snapshot->classifier =
+      std::shared_ptr<const classifier::Classifier>(std::shared_ptr<void>(), &classifier);
   snapshot->input = input;
   snapshot->policy = policy;
   return snapshot;
+}
+
+const SiteProfile& DefaultProfile() {
+  static const SiteProfile kDefault;
+  return kDefault;
+}
+
+const std::shared_ptr<const signals::Lists>& NoLists() {
+  static const auto kEmpty = std::make_shared<const signals::Lists>();
+  return kEmpty;
 }
 
 }  // namespace
@@ -35,18 +45,43 @@ Filter::Filter(const classifier::Classifier& classifier, store::Store& store,
     : Filter(BorrowedSnapshot(classifier, policy, input), store, clock) {}
 
 Filter::Filter(std::shared_ptr<const ModelSnapshot> model, store::Store& store,
-               const core::Clock& clock)
-    : model_(std::move(model)), store_(store), clock_(clock) {}
+               const core::Clock& clock, FilterContext context)
+    : model_(std::move(model)), context_(context), store_(store), clock_(clock) {}
 
-core::Result<core::Decision> Filter::ScoreWith(const ModelSnapshot& model,
-                                               const core::Comment& comment) {
-  auto prediction = model.classifier->Predict(text::ModelInput(comment, model.input));
+core::Result<core::Decision> Filter::Judge(const ModelSnapshot& model, const SiteProfile& profile,
+                                           const Sighting& sighting, SignalMemory* memory) const {
+  const core::Comment& comment = *sighting.comment;
+  auto prediction =
+      model.classifier->Predict(text::ModelInput(comment, *sighting.text, model.input));
   if (!prediction) return prediction.error();
-  return decision::Decide(*prediction, signals::RunChecks(comment), model.policy);
+  auto policy = profile.Apply(model.policy);
+  if (!policy) return policy.error();
+  const signals::History history =
+      memory != nullptr ? memory->Recall(sighting) : signals::History{};
+  const std::shared_ptr<const signals::Lists> lists =
+      context_.lists != nullptr ? context_.lists->Current() : NoLists();
+  const signals::CheckInput input{comment, *sighting.text, history,
+                                  *lists,  profile.checks, sighting.at_ms};
+  return decision::Decide(*prediction, signals::RunChecks(input), *policy);
 }
 
-core::Result<core::Decision> Filter::Score(const core::Comment& comment) const {
-  return ScoreWith(*model_.Current(), comment);
+core::Result<core::Decision> Filter::Score(const core::Comment& comment,
+                                           const ScoreOptions& options) const {
+  const text::TextAnalysis text = text::Analyze(comment.comment_content);
+  Sighting sighting;
+  sighting.comment = &comment;
+  sighting.text = &text;
+  sighting.at_ms = options.now_ms != 0 ? options.now_ms : clock_.NowMillis();
+  std::shared_ptr<const SiteProfile> defaults;
+  const SiteProfile* profile = options.profile;
+  if (profile == nullptr && context_.sites != nullptr) {
+    defaults = context_.sites->For("");
+    profile = defaults.get();
+  }
+  if (profile == nullptr) profile = &DefaultProfile();
+  auto decision = Judge(*model_.Current(), *profile, sighting, options.memory);
+  if (decision && options.memory != nullptr) options.memory->Record(sighting, *decision);
+  return decision;
 }
 
 core::Result<CheckOutcome> Filter::Check(const core::Comment& comment, const store::SiteKey& key,
@@ -54,16 +89,20 @@ core::Result<CheckOutcome> Filter::Check(const core::Comment& comment, const sto
   const auto started = std::chrono::steady_clock::now();
   // One snapshot for the whole check: the verdict and the recorded version are the same model's.
   const std::shared_ptr<const ModelSnapshot> model = model_.Current();
-  auto decision = ScoreWith(*model, comment);
-  if (!decision) return decision.error();
   auto id = RandomHex(16);
   if (!id) return id.error();
+  const text::TextAnalysis text = text::Analyze(comment.comment_content);
+  Sighting sighting{*id, key.site_url, &comment, &text, clock_.NowMillis()};
+  std::shared_ptr<const SiteProfile> site;
+  if (context_.sites != nullptr) site = context_.sites->For(key.site_url);
+  auto decision = Judge(*model, site ? *site : DefaultProfile(), sighting, context_.memory);
+  if (!decision) return decision.error();
 
   store::DecisionRecord record;
   record.id = *id;
   record.key_id = key.id;
   record.site_url = key.site_url;
-  record.created_ms = clock_.NowMillis();
+  record.created_ms = sighting.at_ms;
   record.channel = std::string(channel);
   record.comment = comment;
   record.decision = *decision;
@@ -78,10 +117,11 @@ core::Result<CheckOutcome> Filter::Check(const core::Comment& comment, const sto
   }
   // Time to judge; the commit that follows is measured by the store's own metrics.
   record.latency_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-          .count();
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 
   if (auto status = store_.AppendDecision(record); !status.ok()) return status;
+  // Only a stored decision is remembered: reputation must be rebuildable from the store.
+  if (context_.memory != nullptr) context_.memory->Record(sighting, record.decision);
   return CheckOutcome{std::move(record.id), std::move(record.decision), record.model_version};
 }
 

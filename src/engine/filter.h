@@ -1,5 +1,6 @@
 // Filter: the one pipeline every front door uses (HTTP Akismet, HTTP native, CLI):
-// normalize -> classify -> signals -> decide -> log durably -> answer.
+// analyze text -> classify -> recall history -> checks -> decide (with the site's settings)
+// -> log durably -> remember -> answer.
 //
 // Thread-safety: Check, Score, ModelVersion, Model and ReplaceModel may be called
 // concurrently. Each check reads the model snapshot (engine::ModelHolder) once and is judged
@@ -16,11 +17,33 @@
 #include "core/decision.h"
 #include "core/status.h"
 #include "decision/policy.h"
+#include "engine/list_directory.h"
 #include "engine/model_holder.h"
+#include "engine/signal_memory.h"
+#include "engine/site_directory.h"
 #include "store/store.h"
 #include "text/normalize.h"
 
 namespace hamlet::engine {
+
+// The Filter's optional collaborators; each may be null (then: default settings for every
+// site, nothing remembered, no lists). They must outlive the Filter.
+struct FilterContext {
+  const SiteDirectory* sites = nullptr;
+  SignalMemory* memory = nullptr;
+  const ListDirectory* lists = nullptr;
+};
+
+// How Score judges a comment that is not stored (evaluation, dry runs, replay).
+struct ScoreOptions {
+  // The site's settings; null: the defaults (or, with a SiteDirectory, its defaults row).
+  const SiteProfile* profile = nullptr;
+  // Memory to recall from and record into, e.g. a fresh one replaying a corpus in time
+  // order; null: nothing remembered. Overrides the Filter's own memory, which Score never
+  // touches.
+  SignalMemory* memory = nullptr;
+  int64_t now_ms = 0;  // the comment's arrival time for timing and memory; 0: the clock's now
+};
 
 struct CheckOutcome {
   std::string id;  // the decision's guid (32 lowercase hex)
@@ -36,8 +59,8 @@ class Filter {
          const core::Clock& clock, text::InputMode input = text::InputMode::kFields);
   // Serves `model` until ReplaceModel. `store` and `clock` must outlive the Filter.
   // REQUIRES: `model` and its classifier are not null.
-  Filter(std::shared_ptr<const ModelSnapshot> model, store::Store& store,
-         const core::Clock& clock);
+  Filter(std::shared_ptr<const ModelSnapshot> model, store::Store& store, const core::Clock& clock,
+         FilterContext context = {});
 
   // Judges `comment` for the site of `key`, stores the decision (durably, before returning)
   // and returns it. A check with recheck_reason is linked to the first decision on the same
@@ -48,7 +71,8 @@ class Filter {
                                    std::string_view channel) const;
 
   // The same judgement without storing anything (evaluation, dry runs).
-  core::Result<core::Decision> Score(const core::Comment& comment) const;
+  core::Result<core::Decision> Score(const core::Comment& comment,
+                                     const ScoreOptions& options = {}) const;
 
   // The version of the model in force (a copy: the model may be replaced meanwhile).
   std::string ModelVersion() const { return model_.Current()->version(); }
@@ -62,10 +86,13 @@ class Filter {
   }
 
  private:
-  static core::Result<core::Decision> ScoreWith(const ModelSnapshot& model,
-                                                const core::Comment& comment);
+  // The whole judgement of `comment` by `model` with `profile`'s settings; recalls from
+  // `memory` when it is not null (the caller records the decision into it).
+  core::Result<core::Decision> Judge(const ModelSnapshot& model, const SiteProfile& profile,
+                                     const Sighting& sighting, SignalMemory* memory) const;
 
   ModelHolder model_;
+  FilterContext context_;
   store::Store& store_;
   const core::Clock& clock_;
 };
