@@ -13,21 +13,26 @@ struct CommandRow {
 
 // The command table: one row per command file.
 constexpr CommandRow kCommands[] = {
-    {&RegisterKeys}, {&RegisterCheck}, {&RegisterQueue}, {&RegisterShow},
-    {&RegisterMark}, {&RegisterTrain}, {&RegisterEval}, {&RegisterRetrain}, {&RegisterReplay},
+    {&RegisterKeys},  {&RegisterCheck}, {&RegisterQueue},   {&RegisterShow},   {&RegisterMark},
+    {&RegisterTrain}, {&RegisterEval},  {&RegisterRetrain}, {&RegisterReplay}, {&RegisterSites},
 };
 
 }  // namespace
 
 int ExitCodeFor(const core::Status& status) {
   switch (status.code()) {
-    case core::StatusCode::kOk: return 0;
+    case core::StatusCode::kOk:
+      return 0;
     case core::StatusCode::kInvalidArgument:
     case core::StatusCode::kUnauthenticated:
-    case core::StatusCode::kPermissionDenied: return 2;
-    case core::StatusCode::kNotFound: return 3;
-    case core::StatusCode::kUnavailable: return 4;
-    case core::StatusCode::kInternal: return 1;
+    case core::StatusCode::kPermissionDenied:
+      return 2;
+    case core::StatusCode::kNotFound:
+      return 3;
+    case core::StatusCode::kUnavailable:
+      return 4;
+    case core::StatusCode::kInternal:
+      return 1;
   }
   return 1;
 }

@@ -3,11 +3,10 @@
 // --db/--model options, so `hamlet --help` works without a database.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "app/wiring.h"
 #include "core/status.h"
@@ -47,6 +46,7 @@ void RegisterTrain(CLI::App& app, Context& ctx);
 void RegisterEval(CLI::App& app, Context& ctx);
 void RegisterRetrain(CLI::App& app, Context& ctx);
 void RegisterReplay(CLI::App& app, Context& ctx);
+void RegisterSites(CLI::App& app, Context& ctx);
 
 // Runs the CLI with argv; returns the process exit code. Output goes to the given streams,
 // so tests can run commands in-process.
