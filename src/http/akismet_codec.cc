@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -143,14 +144,33 @@ AkismetAnswer VerifyKeyAnswer(bool valid) {
   return Invalid(kHelpBadKey);
 }
 
+std::string ReasonsHeader(const core::Decision& decision) {
+  std::string out;
+  for (const core::Reason& r : decision.reasons) {
+    if (!out.empty()) out += ", ";
+    out += r.check;
+    if (std::isfinite(r.contribution)) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "=%+.2f", r.contribution);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 AkismetAnswer CheckAnswer(const engine::CheckOutcome& outcome) {
   AkismetAnswer answer;
-  const core::Verdict verdict = outcome.decision.verdict;
-  answer.body = core::IsSpamVerdict(verdict) ? "true" : "false";
+  const core::Decision& decision = outcome.decision;
+  answer.body = decision.answer_spam ? "true" : "false";
   answer.headers.emplace_back("X-akismet-guid", outcome.id);
-  if (verdict == core::Verdict::kDiscard) {
+  if (decision.verdict == core::Verdict::kDiscard) {
     answer.headers.emplace_back("X-akismet-pro-tip", "discard");
   }
+  // Ours, beside Akismet's: clients ignore headers they do not know.
+  std::string verdict(core::VerdictName(decision.verdict));
+  if (decision.uncertain) verdict += "; uncertain";
+  answer.headers.emplace_back("X-hamlet-verdict", std::move(verdict));
+  answer.headers.emplace_back("X-hamlet-reasons", ReasonsHeader(decision));
   return answer;
 }
 
@@ -182,29 +202,26 @@ AkismetAnswer StatsAnswer(const engine::StatsReport& report) {
 }
 
 AkismetAnswer UsageLimitAnswer(const engine::UsageReport& report) {
-  return Json({{"limit", "none"},
-               {"usage", report.usage},
-               {"percentage", "0.00"},
-               {"throttled", false}});
+  return Json(
+      {{"limit", "none"}, {"usage", report.usage}, {"percentage", "0.00"}, {"throttled", false}});
 }
 
 AkismetAnswer KeySitesAnswer(const engine::KeySitesReport& report, std::string_view format) {
   if (format == "csv") {
     AkismetAnswer answer;
     answer.content_type = "text/csv; charset=utf-8";
-    answer.body = "Active sites during " + report.month +
-                  " (limit:" + std::to_string(report.limit) +
-                  ", offset: " + std::to_string(report.offset) +
-                  ", total: " + std::to_string(report.total) + ")\n"
-                  "Site,Total API Calls,Spam,Ham,Missed Spam,False Positives,Is Revoked\n";
+    answer.body =
+        "Active sites during " + report.month + " (limit:" + std::to_string(report.limit) +
+        ", offset: " + std::to_string(report.offset) + ", total: " + std::to_string(report.total) +
+        ")\n"
+        "Site,Total API Calls,Spam,Ham,Missed Spam,False Positives,Is Revoked\n";
     for (const engine::SiteActivity& s : report.sites) {
       char counts[160];
-      std::snprintf(counts, sizeof counts, ",%lld,%lld,%lld,%lld,%lld,%s\n",
-                    static_cast<long long>(s.stats.api_calls),
-                    static_cast<long long>(s.stats.spam), static_cast<long long>(s.stats.ham),
-                    static_cast<long long>(s.stats.missed_spam),
-                    static_cast<long long>(s.stats.false_positives),
-                    report.revoked ? "true" : "false");
+      std::snprintf(
+          counts, sizeof counts, ",%lld,%lld,%lld,%lld,%lld,%s\n",
+          static_cast<long long>(s.stats.api_calls), static_cast<long long>(s.stats.spam),
+          static_cast<long long>(s.stats.ham), static_cast<long long>(s.stats.missed_spam),
+          static_cast<long long>(s.stats.false_positives), report.revoked ? "true" : "false");
       answer.body += CsvField(s.site);
       answer.body += counts;
     }
@@ -247,23 +264,26 @@ AkismetAnswer ErrorAnswer(const core::Status& status, std::string_view request_i
       break;
     // A key of another role (an admin key) is, to Akismet clients, just not a valid key.
     case core::StatusCode::kUnauthenticated:
-    case core::StatusCode::kPermissionDenied: return Invalid(kHelpBadKey);
-    case core::StatusCode::kInvalidArgument: return Invalid(status.message());
+    case core::StatusCode::kPermissionDenied:
+      return Invalid(kHelpBadKey);
+    case core::StatusCode::kInvalidArgument:
+      return Invalid(status.message());
     case core::StatusCode::kUnavailable:
-      return AkismetAnswer{
-          HttpStatusFor(status.code()),
-          "unavailable",
-          {{"Retry-After", "30"},
-           {"X-akismet-debug-help", "The service is temporarily unavailable; retry later "
-                                    "(request " + std::string(request_id) + ")"}}};
+      return AkismetAnswer{HttpStatusFor(status.code()),
+                           "unavailable",
+                           {{"Retry-After", "30"},
+                            {"X-akismet-debug-help",
+                             "The service is temporarily unavailable; retry later "
+                             "(request " +
+                                 std::string(request_id) + ")"}}};
   }
   const core::StatusCode code =
       status.code() == core::StatusCode::kOk ? core::StatusCode::kInternal : status.code();
   return AkismetAnswer{
       HttpStatusFor(code),
       "error",
-      {{"X-akismet-debug-help",
-        "Server error: " + std::string(ErrorCodeName(code)) + " (request " + std::string(request_id) + ")"}}};
+      {{"X-akismet-debug-help", "Server error: " + std::string(ErrorCodeName(code)) + " (request " +
+                                    std::string(request_id) + ")"}}};
 }
 
 AkismetAnswer TransportErrorAnswer(int http_status, std::string_view help) {

@@ -76,9 +76,14 @@ std::optional<AkismetAnswer> CheckRequired(AkismetCall call, const AkismetReques
 
 // verify-key: 200 `valid`, or 200 `invalid` + debug-help.
 AkismetAnswer VerifyKeyAnswer(bool valid);
-// comment-check: `true` (spam, discard) / `false` (ham), X-akismet-guid always,
-// X-akismet-pro-tip: discard only for discard. Never a debug-help header.
+// comment-check: `true` / `false` as core::Decision::answer_spam says (spam and discard are
+// true, ham false, an uncertain decision the site's uncertain answer), X-akismet-guid always,
+// X-akismet-pro-tip: discard only for discard. Never a debug-help header. Ours beside them:
+// X-hamlet-verdict ("spam", "ham; uncertain", ...) and X-hamlet-reasons (ReasonsHeader).
 AkismetAnswer CheckAnswer(const engine::CheckOutcome& outcome);
+// The decision's reasons as short codes in decision order: "model=+4.21, links.count=+1.50";
+// a forcing check's infinite contribution is left out ("akismet.test_spam").
+std::string ReasonsHeader(const core::Decision& decision);
 // submit-spam / submit-ham: the Thanks sentence.
 AkismetAnswer SubmitAnswer();
 // GET /1.1/test: `connected` (the plugin's connectivity check).

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 namespace hamlet::http {
 namespace {
 
@@ -107,18 +109,42 @@ TEST_SUITE("http/akismet_codec") {
   TEST_CASE("comment-check answers: guid always, pro-tip only on discard, no debug-help") {
     engine::CheckOutcome outcome;
     outcome.id = "0123456789abcdef0123456789abcdef";
-    for (auto [verdict, body, discard] :
-         {std::tuple{core::Verdict::kHam, "false", false},
-          std::tuple{core::Verdict::kSpam, "true", false},
-          std::tuple{core::Verdict::kDiscard, "true", true}}) {
+    for (auto [verdict, body, discard] : {std::tuple{core::Verdict::kHam, "false", false},
+                                          std::tuple{core::Verdict::kSpam, "true", false},
+                                          std::tuple{core::Verdict::kDiscard, "true", true}}) {
       outcome.decision.verdict = verdict;
+      outcome.decision.answer_spam = core::IsSpamVerdict(verdict);
       const AkismetAnswer a = CheckAnswer(outcome);
       CHECK(a.status == 200);
       CHECK(a.body == body);
       CHECK(HeaderOf(a, "X-akismet-guid") == outcome.id);
       CHECK((HeaderOf(a, "X-akismet-pro-tip") == "discard") == discard);
       CHECK(HeaderOf(a, "X-akismet-debug-help").empty());
+      CHECK(HeaderOf(a, "X-hamlet-verdict") == core::VerdictName(verdict));
     }
+  }
+
+  TEST_CASE("an uncertain decision is answered as the decision's answer says, and marked so") {
+    engine::CheckOutcome outcome;
+    outcome.id = "0123456789abcdef0123456789abcdef";
+    outcome.decision.verdict = core::Verdict::kSpam;
+    outcome.decision.uncertain = true;
+    outcome.decision.answer_spam = false;  // the default uncertain answer: held in hamlet
+    AkismetAnswer a = CheckAnswer(outcome);
+    CHECK(a.body == "false");
+    CHECK(HeaderOf(a, "X-hamlet-verdict") == "spam; uncertain");
+    CHECK(HeaderOf(a, "X-akismet-pro-tip").empty());
+    outcome.decision.answer_spam = true;  // a site that sends uncertain comments to spam
+    CHECK(CheckAnswer(outcome).body == "true");
+  }
+
+  TEST_CASE("X-hamlet-reasons lists every reason with its signed contribution") {
+    core::Decision d;
+    d.reasons = {{"model", 4.2049, "text model"},
+                 {"links.count", -1.5, "3 links"},
+                 {"akismet.test_spam", HUGE_VAL, "forced"}};
+    CHECK(ReasonsHeader(d) == "model=+4.20, links.count=-1.50, akismet.test_spam");
+    CHECK(ReasonsHeader(core::Decision{}).empty());
   }
 
   TEST_CASE("literal bodies for verify-key and submits") {
