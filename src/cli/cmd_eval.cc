@@ -1,5 +1,6 @@
 // `hamlet eval`: the service's decision pipeline over labeled JSONL, with metrics, a threshold
 // sweep on the decision's log-odds, and operating thresholds written beside the model.
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -9,6 +10,7 @@
 #include "app/model_meta.h"
 #include "cli/command.h"
 #include "cli/format.h"
+#include "engine/site_profile.h"
 
 namespace hamlet::cli {
 namespace {
@@ -21,14 +23,82 @@ struct EvalArgs {
   std::optional<double> threshold;
   bool write_thresholds = false;
   std::string scores_path;
+  std::vector<std::string> without;  // check families switched off
+  bool ablation = false;
 };
+
+// The families of --without, switched off in a profile of their own. InvalidArgument for a
+// name that is no check family.
+core::Result<engine::SiteProfile> ProfileWithout(const std::vector<std::string>& families) {
+  engine::SiteProfile profile;
+  for (const std::string& family : families) {
+    if (family.find('.') != std::string::npos) {
+      return core::Status::InvalidArgument("--without takes check families, not '" + family + "'");
+    }
+    if (auto s = engine::ValidateSiteSetting("weight." + family, "0"); !s.ok()) return s;
+    profile.checks.weights[family] = 0.0;
+  }
+  return profile;
+}
+
+// One row of the ablation table: the metrics with `family` switched off ("" = every check on).
+struct AblationRow {
+  std::string family;
+  engine::Metrics m;
+};
+
+core::Result<std::vector<AblationRow>> Ablate(const engine::Filter& filter,
+                                              const std::vector<engine::LabeledComment>& all,
+                                              const std::vector<std::string>& without,
+                                              double threshold) {
+  std::vector<AblationRow> rows;
+  std::vector<std::string> families = {""};
+  for (std::string_view family : engine::CheckFamilies()) families.emplace_back(family);
+  for (const std::string& family : families) {
+    std::vector<std::string> off = without;
+    if (!family.empty()) {
+      if (std::find(off.begin(), off.end(), family) != off.end()) continue;
+      off.push_back(family);
+    }
+    auto profile = ProfileWithout(off);
+    if (!profile) return profile.error();
+    engine::ScoreOptions options;
+    options.profile = &*profile;
+    auto scored = engine::ScoreAll(filter, all, options);
+    if (!scored) return scored.error();
+    rows.push_back({family, engine::MetricsAt(*scored, threshold)});
+  }
+  return rows;
+}
+
+void PrintAblation(std::ostream& out, const std::vector<AblationRow>& rows, double threshold) {
+  out << "ablation at log-odds >= " << threshold << " (each row: that check family switched off)\n"
+      << std::left << std::setw(18) << "  checks" << std::right << std::setw(9) << "FPR"
+      << std::setw(9) << "recall" << std::setw(9) << "F1" << std::setw(7) << "FP" << std::setw(7)
+      << "FN" << std::setw(8) << "dFP" << std::setw(8) << "dFN"
+      << "\n";
+  const engine::Metrics& base = rows.front().m;
+  for (const AblationRow& r : rows) {
+    out << std::left << std::setw(18) << (r.family.empty() ? "  all" : "  -" + r.family)
+        << std::right << std::setw(9) << r.m.fpr << std::setw(9) << r.m.recall << std::setw(9)
+        << r.m.f1 << std::setw(7) << r.m.fp << std::setw(7) << r.m.fn << std::setw(8)
+        << std::showpos << r.m.fp - base.fp << std::setw(8) << r.m.fn - base.fn << std::noshowpos
+        << "\n";
+  }
+}
 
 // JSON has no infinity: an unreachable threshold is written as null.
 nlohmann::json Number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
 
 nlohmann::json MetricsJson(const engine::Metrics& m) {
-  return {{"precision", m.precision}, {"recall", m.recall}, {"f1", m.f1}, {"fpr", m.fpr},
-          {"auc", m.auc},             {"tp", m.tp},         {"fp", m.fp}, {"tn", m.tn},
+  return {{"precision", m.precision},
+          {"recall", m.recall},
+          {"f1", m.f1},
+          {"fpr", m.fpr},
+          {"auc", m.auc},
+          {"tp", m.tp},
+          {"fp", m.fp},
+          {"tn", m.tn},
           {"fn", m.fn}};
 }
 
@@ -72,7 +142,8 @@ void Run(Context& ctx, const EvalArgs& args) {
     all.insert(all.end(), std::make_move_iterator(rows->begin()),
                std::make_move_iterator(rows->end()));
   }
-  if (all.empty()) return ctx.Fail(core::Status::InvalidArgument("no labeled comments in the data"));
+  if (all.empty())
+    return ctx.Fail(core::Status::InvalidArgument("no labeled comments in the data"));
   // Evaluation stores nothing, so it never touches a real database.
   ctx.db_path = ":memory:";
   auto services = ctx.Services(true);
@@ -80,7 +151,11 @@ void Run(Context& ctx, const EvalArgs& args) {
   const engine::Filter& filter = *(*services)->filter;
   // The file the services loaded: --write-thresholds writes beside exactly that one.
   const std::string& model_path = (*services)->reloader->model_path();
-  auto scored = engine::ScoreAll(filter, all);
+  auto profile = ProfileWithout(args.without);
+  if (!profile) return ctx.Fail(profile.error());
+  engine::ScoreOptions options;
+  options.profile = &*profile;
+  auto scored = engine::ScoreAll(filter, all, options);
   if (!scored) return ctx.Fail(scored.error());
   if (!args.scores_path.empty()) {
     if (auto s = WriteScores(args.scores_path, all, *scored); !s.ok()) return ctx.Fail(s);
@@ -91,7 +166,7 @@ void Run(Context& ctx, const EvalArgs& args) {
   if (args.threshold) {
     m = engine::MetricsAt(*scored, *args.threshold);
   } else {
-    auto verdicts = engine::Evaluate(filter, all);
+    auto verdicts = engine::Evaluate(filter, all, options);
     if (!verdicts) return ctx.Fail(verdicts.error());
     m = *verdicts;
   }
@@ -103,10 +178,21 @@ void Run(Context& ctx, const EvalArgs& args) {
     discard = engine::SweepThresholds(*scored, args.target_fpr / 10.0, 2);
   }
 
+  std::vector<AblationRow> ablation;
+  // At --threshold, else at the spam threshold the service uses.
+  const double operating = args.threshold ? *args.threshold
+                                          : std::log(filter.Model()->policy.spam_threshold /
+                                                     (1.0 - filter.Model()->policy.spam_threshold));
+  if (args.ablation) {
+    auto rows = Ablate(filter, all, args.without, operating);
+    if (!rows) return ctx.Fail(rows.error());
+    ablation = std::move(*rows);
+  }
+
   if (args.write_thresholds) {
-    auto thresholds = app::PickThresholds(
-        *scored, args.target_fpr,
-        "hamlet eval on " + std::to_string(all.size()) + " labeled comments");
+    auto thresholds =
+        app::PickThresholds(*scored, args.target_fpr,
+                            "hamlet eval on " + std::to_string(all.size()) + " labeled comments");
     if (!thresholds) return ctx.Fail(thresholds.error());
     app::ModelMeta meta = (*services)->model_meta;
     meta.model = filter.ModelVersion();
@@ -119,6 +205,16 @@ void Run(Context& ctx, const EvalArgs& args) {
     out["model"] = filter.ModelVersion();
     out["input"] = std::string(text::InputModeName((*services)->model_meta.input));
     if (args.threshold) out["threshold"] = *args.threshold;
+    if (!args.without.empty()) out["without"] = args.without;
+    if (args.ablation) {
+      out["ablation"] = nlohmann::json::array();
+      for (const AblationRow& r : ablation) {
+        nlohmann::json row = MetricsJson(r.m);
+        row["without"] = r.family.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.family);
+        out["ablation"].push_back(std::move(row));
+      }
+      out["ablation_threshold"] = operating;
+    }
     if (want_sweep) {
       nlohmann::json pr = nlohmann::json::array();
       for (const auto& p : sweep.curve) {
@@ -139,14 +235,19 @@ void Run(Context& ctx, const EvalArgs& args) {
   out << std::fixed << std::setprecision(4);
   out << "comments         " << all.size() << "  (model " << filter.ModelVersion() << ")\n";
   if (args.threshold) out << "threshold        log-odds >= " << *args.threshold << "\n";
+  if (!args.without.empty()) {
+    out << "checks off      ";
+    for (const auto& f : args.without) out << " " << f;
+    out << "\n";
+  }
   PrintMetrics(out, m);
+  if (args.ablation) PrintAblation(out, ablation, operating);
   if (want_sweep) {
     out << "sweep (log-odds of the decision; spam = log-odds >= threshold)\n"
-        << "  target FPR " << sweep.target_fpr << ": threshold " << sweep.threshold
-        << ", recall " << sweep.at_target.recall << ", precision " << sweep.at_target.precision
-        << ", FPR " << sweep.at_target.fpr << "\n"
-        << "  discard (FPR " << discard.target_fpr << "): threshold " << discard.threshold
-        << "\n";
+        << "  target FPR " << sweep.target_fpr << ": threshold " << sweep.threshold << ", recall "
+        << sweep.at_target.recall << ", precision " << sweep.at_target.precision << ", FPR "
+        << sweep.at_target.fpr << "\n"
+        << "  discard (FPR " << discard.target_fpr << "): threshold " << discard.threshold << "\n";
     const size_t n = sweep.curve.size();
     for (size_t k = 0; k < 11 && n > 0; ++k) {
       const auto& p = sweep.curve[std::min(n - 1, k * (n - 1) / 10)];
@@ -167,8 +268,7 @@ void RegisterEval(CLI::App& app, Context& ctx) {
       "eval",
       "Run labeled JSONL through the service's decision pipeline and print metrics\n"
       "Example: hamlet eval --data held-out.jsonl --model models/hamlet-default.ftz --json");
-  cmd->add_option("--data", args->data, "labeled JSONL file(s), the corpora's format")
-      ->required();
+  cmd->add_option("--data", args->data, "labeled JSONL file(s), the corpora's format")->required();
   cmd->add_option("--model", ctx.model_path, "fastText model (default: the shipped model)");
   cmd->add_flag("--json", args->json,
                 "print one JSON object: precision recall f1 fpr auc tp fp tn fn (+ sweep)");
@@ -185,6 +285,17 @@ void RegisterEval(CLI::App& app, Context& ctx) {
                   "also write one JSON line per comment (label, log_odds, comment_content) to "
                   "FILE, to read the errors; log_odds is null when a check settled the verdict "
                   "alone");
+  std::string families;
+  for (std::string_view family : engine::CheckFamilies()) {
+    families += (families.empty() ? "" : ", ") + std::string(family);
+  }
+  cmd->add_option("--without", args->without,
+                  "switch a check family off (repeatable), as weight.FAMILY=0 would: " + families)
+      ->delimiter(',');
+  cmd->add_flag("--ablation", args->ablation,
+                "also measure the pipeline with each check family switched off in turn, at "
+                "--threshold or the service's spam threshold: each family's effect on false "
+                "positives and recall");
   cmd->callback([&ctx, args] { Run(ctx, *args); });
 }
 

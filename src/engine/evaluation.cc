@@ -114,23 +114,25 @@ Sweep SweepThresholds(const std::vector<Scored>& scored, double target_fpr, size
 }
 
 core::Result<std::vector<Scored>> ScoreAll(const Filter& filter,
-                                           const std::vector<LabeledComment>& data) {
+                                           const std::vector<LabeledComment>& data,
+                                           const ScoreOptions& options) {
   std::vector<Scored> scored;
   scored.reserve(data.size());
   for (const auto& item : data) {
-    auto decision = filter.Score(item.comment);
+    auto decision = filter.Score(item.comment, options);
     if (!decision) return decision.error();
     scored.push_back({decision->log_odds, item.is_spam});
   }
   return scored;
 }
 
-core::Result<Metrics> Evaluate(const Filter& filter, const std::vector<LabeledComment>& data) {
+core::Result<Metrics> Evaluate(const Filter& filter, const std::vector<LabeledComment>& data,
+                               const ScoreOptions& options) {
   long tp = 0, fp = 0, tn = 0, fn = 0;
   std::vector<Scored> scored;
   scored.reserve(data.size());
   for (const auto& item : data) {
-    auto decision = filter.Score(item.comment);
+    auto decision = filter.Score(item.comment, options);
     if (!decision) return decision.error();
     const bool flagged = core::IsSpamVerdict(decision->verdict);
     if (item.is_spam) {

@@ -24,7 +24,8 @@ struct Metrics {
 
 // Spam = verdict spam or discard. AUC is computed from the decisions' log-odds (ties
 // counted half), which do not saturate the way the 0..1 score does.
-core::Result<Metrics> Evaluate(const Filter& filter, const std::vector<LabeledComment>& data);
+core::Result<Metrics> Evaluate(const Filter& filter, const std::vector<LabeledComment>& data,
+                               const ScoreOptions& options = {});
 
 // One comment's label and the log-odds the pipeline gave it (core::Decision::log_odds).
 struct Scored {
@@ -32,9 +33,11 @@ struct Scored {
   bool is_spam = false;
 };
 
-// Every comment of `data` through Filter::Score, in order.
+// Every comment of `data` through Filter::Score with `options` (e.g. a site profile whose
+// weights switch checks off), in order.
 core::Result<std::vector<Scored>> ScoreAll(const Filter& filter,
-                                           const std::vector<LabeledComment>& data);
+                                           const std::vector<LabeledComment>& data,
+                                           const ScoreOptions& options = {});
 
 // Counts and rates when "spam" means log_odds >= threshold (AUC over all of `scored`).
 Metrics MetricsAt(const std::vector<Scored>& scored, double threshold);

@@ -7,6 +7,9 @@
 #include "signals/signal.h"
 
 namespace hamlet::engine {
+
+std::vector<std::string_view> CheckFamilies();
+
 namespace {
 
 constexpr SiteSettingInfo kSettings[] = {
@@ -53,9 +56,9 @@ bool KnownCheck(std::string_view check) {
 
 std::string FamilyList() {
   std::string out;
-  for (const signals::CheckRow& row : signals::CheckTable()) {
+  for (std::string_view family : CheckFamilies()) {
     if (!out.empty()) out += ", ";
-    out += row.family;
+    out += family;
   }
   return out;
 }
@@ -127,6 +130,12 @@ core::Status ApplySetting(std::string_view name, std::string_view value, SitePro
 }  // namespace
 
 std::span<const SiteSettingInfo> SiteSettingTable() { return kSettings; }
+
+std::vector<std::string_view> CheckFamilies() {
+  std::vector<std::string_view> out;
+  for (const signals::CheckRow& row : signals::CheckTable()) out.push_back(row.family);
+  return out;
+}
 
 core::Status ValidateSiteSetting(std::string_view name, std::string_view value) {
   SiteProfile scratch;

@@ -40,6 +40,9 @@ struct SiteSettingInfo {
 };
 std::span<const SiteSettingInfo> SiteSettingTable();
 
+// The check families (signals::CheckTable order), the names `weight.FAMILY` accepts.
+std::vector<std::string_view> CheckFamilies();
+
 // InvalidArgument (saying what is allowed) unless `name` is a known setting and `value` a
 // valid value for it. Weights must name a check family of signals::CheckTable() or one of its
 // checks ("weight.links", "weight.links.shortener").
