@@ -5,14 +5,16 @@
 #include "signals/links.h"
 #include "signals/signal.h"
 #include "signals/test_hooks.h"
+#include "signals/timing.h"
 
 namespace hamlet::signals {
 namespace {
 
 // Test hooks come first: a forcing hit earlier in the table wins (see decision::Decide).
-constexpr std::array<CheckRow, 3> kChecks = {{
+constexpr std::array<CheckRow, 4> kChecks = {{
     {"akismet", &CheckTestHooks, "Akismet's test hooks (viagra-test-123, administrator role)"},
-    {"honeypot", &CheckHoneypot, "a hidden form field only bots fill in"},
+    {"honeypot", &CheckHoneypot, "hidden form fields: a filled honeypot, a failed WordPress nonce"},
+    {"timing", &CheckTiming, "time from form render to submission, WordPress's JavaScript field"},
     {"links", &CheckLinks, "links in the text: count, density, shorteners, anchors"},
 }};
 
