@@ -15,7 +15,8 @@ constexpr std::array<CheckRow, 4> kChecks = {{
     {"akismet", &CheckTestHooks, "Akismet's test hooks (viagra-test-123, administrator role)"},
     {"honeypot", &CheckHoneypot, "hidden form fields: a filled honeypot, a failed WordPress nonce"},
     {"timing", &CheckTiming, "time from form render to submission, WordPress's JavaScript field"},
-    {"links", &CheckLinks, "links in the text: count, density, shorteners, anchors"},
+    {"links", &CheckLinks,
+     "links: count, density, shorteners, obfuscated domains, anchors, author name and URL"},
 }};
 
 }  // namespace
