@@ -68,6 +68,20 @@ TEST_SUITE("signals/checks") {
     CHECK(Find(empty, "honeypot") == nullptr);
   }
 
+  TEST_CASE("the table runs the content and form families in the agreed relative order") {
+    // akismet, honeypot, timing, lists, links, contact, author, reputation, campaign, rate,
+    // trust (ISSUE5_DESIGN.md): other families may sit between these, never out of order.
+    const std::vector<std::string> wanted = {"akismet", "honeypot", "timing", "links", "contact"};
+    std::vector<std::string> present;
+    for (const auto& row : signals::CheckTable()) {
+      for (const auto& w : wanted) {
+        if (row.family == w) present.emplace_back(row.family);
+      }
+      CHECK_FALSE(row.summary.empty());
+    }
+    CHECK(present == wanted);
+  }
+
   TEST_CASE("a check's own weight of 0 drops it and leaves its family's other checks") {
     core::Comment c = core::CommentFromFields(
         {{"comment_author", "cheap-meds.com"},
