@@ -1,13 +1,13 @@
 // Contact-bait checks over the analysis' phones, e-mails and tokens.
 #include "signals/contact.h"
 
-#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
 #include <string>
 #include <utility>
 
+#include "signals/evidence.h"
 #include "signals/phone_numbers.h"
 
 namespace hamlet::signals {
@@ -18,7 +18,6 @@ constexpr double kPhoneLocal = 0.5;
 constexpr double kPhoneInternational = 0.75;
 constexpr double kPhoneTollFree = 1.0;
 constexpr double kPhonePremium = 1.5;
-constexpr double kEachMore = 0.5;  // each further phone, e-mail address or messenger id
 constexpr double kPhoneMax = 2.5;
 constexpr double kSpelledPhone = 2.5;
 constexpr double kEmail = 1.0;
@@ -26,7 +25,7 @@ constexpr double kEmailMax = 2.0;
 constexpr double kMessenger = 2.0;
 constexpr double kMessengerMax = 3.0;
 constexpr double kSupportPhrase = 0.5;
-constexpr double kSupportNumber = 1.5;  // plus kEachMore per further distinct phrase
+constexpr double kSupportNumber = 1.5;  // plus kEachFurther per further distinct phrase
 constexpr double kSupportNumberMax = 2.5;
 
 constexpr size_t kHandleWindow = 3;  // tokens after a messenger's name where its id may be
@@ -79,11 +78,6 @@ bool MentionsAny(std::string_view text, const List& stems) {
   return false;
 }
 
-template <typename List>
-bool In(const List& list, std::string_view value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
 std::vector<std::string_view> Tokens(std::string_view normalized) {
   std::vector<std::string_view> tokens;
   size_t start = 0;
@@ -96,25 +90,21 @@ std::vector<std::string_view> Tokens(std::string_view normalized) {
   return tokens;
 }
 
-std::string_view WithoutWww(std::string_view host) {
-  return host.starts_with("www.") ? host.substr(4) : host;
-}
-
 // tokens[i] names a messenger ("whats app" is two tokens; i then points at "whats").
 bool IsMessengerAt(const std::vector<std::string_view>& tokens, size_t i, size_t& name_end) {
   name_end = i + 1;
-  if (In(kMessengers, tokens[i])) return true;
+  if (Contains(kMessengers, tokens[i])) return true;
   if (tokens[i] == "whats" && i + 1 < tokens.size() && tokens[i + 1] == "app") {
     name_end = i + 2;
     return true;
   }
-  return In(kAmbiguousMessengers, tokens[i]) && i > 0 &&
+  return Contains(kAmbiguousMessengers, tokens[i]) && i > 0 &&
          (tokens[i - 1] == "on" || tokens[i - 1] == "via");
 }
 
 // "add me on", "message her via" ... right before tokens[i].
 bool FollowsContactRequest(const std::vector<std::string_view>& tokens, size_t i) {
-  return i >= 3 && In(kContactVerbs, tokens[i - 3]) && In(kObjects, tokens[i - 2]) &&
+  return i >= 3 && Contains(kContactVerbs, tokens[i - 3]) && Contains(kObjects, tokens[i - 2]) &&
          (tokens[i - 1] == "on" || tokens[i - 1] == "via" || tokens[i - 1] == "at");
 }
 
@@ -132,16 +122,12 @@ double PhoneWeight(PhoneKind kind) {
   return kPhoneLocal;
 }
 
-std::string Plural(int n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
-
 }  // namespace
 
 int CountMessengerIds(const text::TextAnalysis& text) {
   int ids = 0;
   for (const text::Link& link : text.links) {
-    if (In(kMessengerHosts, WithoutWww(link.host))) ++ids;
+    if (Contains(kMessengerHosts, WithoutWww(link.host))) ++ids;
   }
   if (!MentionsAny(text.normalized, kMessengerStems)) return ids;
   const std::vector<std::string_view> tokens = Tokens(text.normalized);
@@ -188,9 +174,8 @@ void CheckContact(const CheckInput& input, std::vector<core::SignalHit>& hits) {
     if (PhoneWeight(kind) > PhoneWeight(strongest)) strongest = kind;
   }
   if (phones > 0) {
-    hits.push_back({"contact.phone",
-                    std::min(kPhoneMax, PhoneWeight(strongest) + kEachMore * (phones - 1)),
-                    Plural(phones, "phone number", "phone numbers") + " (" +
+    hits.push_back({"contact.phone", Repeated(phones, PhoneWeight(strongest), kPhoneMax),
+                    CountOf(phones, "phone number", "phone numbers") + " (" +
                         std::string(PhoneKindName(strongest)) + ")",
                     std::nullopt});
   }
@@ -204,21 +189,21 @@ void CheckContact(const CheckInput& input, std::vector<core::SignalHit>& hits) {
   }
   const int emails = static_cast<int>(text.emails.size());
   if (emails > 0) {
-    hits.push_back({"contact.email", std::min(kEmailMax, kEmail + kEachMore * (emails - 1)),
-                    Plural(emails, "e-mail address", "e-mail addresses") + " in the text",
+    hits.push_back({"contact.email", Repeated(emails, kEmail, kEmailMax),
+                    CountOf(emails, "e-mail address", "e-mail addresses") + " in the text",
                     std::nullopt});
   }
   if (const int ids = CountMessengerIds(text); ids > 0) {
-    hits.push_back(
-        {"contact.messenger", std::min(kMessengerMax, kMessenger + kEachMore * (ids - 1)),
-         Plural(ids, "messenger id", "messenger ids") + " to contact off the site", std::nullopt});
+    hits.push_back({"contact.messenger", Repeated(ids, kMessenger, kMessengerMax),
+                    CountOf(ids, "messenger id", "messenger ids") + " to contact off the site",
+                    std::nullopt});
   }
   if (const int phrases = CountSupportPhrases(text.normalized); phrases > 0) {
     if (phones > 0 || !spelled.empty()) {
       hits.push_back({"contact.support_number",
-                      std::min(kSupportNumberMax, kSupportNumber + kEachMore * (phrases - 1)),
+                      Repeated(phrases, kSupportNumber, kSupportNumberMax),
                       "support-line phrasing with a phone number (" +
-                          Plural(phrases, "phrase", "phrases") + ")",
+                          CountOf(phrases, "phrase", "phrases") + ")",
                       std::nullopt});
     } else {
       hits.push_back({"contact.support_phrase", kSupportPhrase,

@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <string>
 
 #include "signals/anchors.h"
+#include "signals/evidence.h"
 #include "text/domain.h"
 #include "text/normalize.h"
 
@@ -39,7 +39,6 @@ constexpr double kBareLink = 0.5;              // a single link with almost noth
 constexpr int kBareLinkWords = 4;
 constexpr double kShortener = 1.5;
 constexpr double kObfuscated = 2.0;
-constexpr double kEachMore = 0.5;  // each further shortener, obfuscated domain, keyword anchor
 constexpr double kShortenerMax = 2.5;
 constexpr double kObfuscatedMax = 3.0;
 constexpr double kAuthorName = 1.5;
@@ -48,24 +47,6 @@ constexpr double kBbcode = 1.5;
 constexpr double kHtmlAnchor = 0.5;
 constexpr double kKeywordAnchor = 2.0;
 constexpr double kKeywordAnchorMax = 3.0;
-
-template <size_t N>
-bool In(const std::array<std::string_view, N>& list, std::string_view value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-std::string_view WithoutWww(std::string_view host) {
-  return host.starts_with("www.") ? host.substr(4) : host;
-}
-
-// first + each_more per further one, at most `max`.
-double Scaled(int count, double first, double max) {
-  return std::min(max, first + kEachMore * (count - 1));
-}
-
-std::string Plural(int n, std::string_view one, std::string_view many) {
-  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
 
 // Comment text for a moderator's line: control characters blanked, at most `max` bytes, cut
 // at a UTF-8 character boundary.
@@ -88,7 +69,7 @@ std::string Excerpt(std::string_view text, size_t max = 40) {
 // host on a platform of many owners; "" when there is nothing to compare (the platform itself).
 std::string OwnerKey(std::string_view host) {
   const std::string site = text::SiteDomain(host);
-  if (!In(kPlatformDomains, site)) return site;
+  if (!Contains(kPlatformDomains, site)) return site;
   const std::string_view bare = WithoutWww(host);
   return bare == site ? std::string() : std::string(bare);
 }
@@ -100,19 +81,19 @@ void CheckAmount(const CheckInput& input, std::vector<core::SignalHit>& hits) {
   }
   if (links > kCountFree) {
     hits.push_back({"links.count", std::min(kCountMax, kCountPerLink * (links - kCountFree)),
-                    Plural(links, "link", "links") + " in the text", std::nullopt});
+                    CountOf(links, "link", "links") + " in the text", std::nullopt});
   }
   const int words = input.text.words;
   if (links >= 2) {
     const double words_per_link = static_cast<double>(words) / links;
     if (words_per_link < kDensityWordsPerLink) {
       hits.push_back({"links.density", kDensityPerWord * (kDensityWordsPerLink - words_per_link),
-                      Plural(links, "link", "links") + " in " + Plural(words, "word", "words"),
+                      CountOf(links, "link", "links") + " in " + CountOf(words, "word", "words"),
                       std::nullopt});
     }
   } else if (links == 1 && words < kBareLinkWords) {
     hits.push_back({"links.density", kBareLink,
-                    "a link with " + Plural(words, "word", "words") + " around it", std::nullopt});
+                    "a link with " + CountOf(words, "word", "words") + " around it", std::nullopt});
   }
 }
 
@@ -125,13 +106,13 @@ void CheckHiddenDestinations(const CheckInput& input, std::vector<core::SignalHi
   }
   if (shorteners > 0) {
     hits.push_back(
-        {"links.shortener", Scaled(shorteners, kShortener, kShortenerMax),
-         Plural(shorteners, "link", "links") + " through a URL shortener (" + shortener_host + ")",
+        {"links.shortener", Repeated(shorteners, kShortener, kShortenerMax),
+         CountOf(shorteners, "link", "links") + " through a URL shortener (" + shortener_host + ")",
          std::nullopt});
   }
   if (obfuscated > 0) {
-    hits.push_back({"links.obfuscated", Scaled(obfuscated, kObfuscated, kObfuscatedMax),
-                    Plural(obfuscated, "domain", "domains") + " written to dodge filters (" +
+    hits.push_back({"links.obfuscated", Repeated(obfuscated, kObfuscated, kObfuscatedMax),
+                    CountOf(obfuscated, "domain", "domains") + " written to dodge filters (" +
                         obfuscated_host + ")",
                     std::nullopt});
   }
@@ -178,15 +159,15 @@ void CheckAnchors(const CheckInput& input, std::vector<core::SignalHit>& hits) {
   }
   if (bbcode > 0 || html > 0) {
     std::string detail;
-    if (bbcode > 0) detail = Plural(bbcode, "BBCode link", "BBCode links");
+    if (bbcode > 0) detail = CountOf(bbcode, "BBCode link", "BBCode links");
     if (html > 0)
-      detail += (detail.empty() ? "" : " and ") + Plural(html, "HTML link", "HTML links");
+      detail += (detail.empty() ? "" : " and ") + CountOf(html, "HTML link", "HTML links");
     hits.push_back({"links.markup", (bbcode > 0 ? kBbcode : 0.0) + (html > 0 ? kHtmlAnchor : 0.0),
                     detail, std::nullopt});
   }
   if (first_keyword != nullptr) {
-    hits.push_back({"links.keyword_anchor", Scaled(keyword, kKeywordAnchor, kKeywordAnchorMax),
-                    Plural(keyword, "link", "links") + " with keyword anchor text (" +
+    hits.push_back({"links.keyword_anchor", Repeated(keyword, kKeywordAnchor, kKeywordAnchorMax),
+                    CountOf(keyword, "link", "links") + " with keyword anchor text (" +
                         std::string(AnchorSyntaxName(first_keyword->syntax)) + " \"" +
                         Excerpt(first_keyword->text) + "\")",
                     std::nullopt});
@@ -198,18 +179,18 @@ void CheckAnchors(const CheckInput& input, std::vector<core::SignalHit>& hits) {
 bool IsReferenceHost(std::string_view host) {
   if (host.empty()) return false;
   const std::string site = text::SiteDomain(host);
-  if (In(kReferenceDomains, site)) return true;
+  if (Contains(kReferenceDomains, site)) return true;
   // The last label, and the one before it when the last is a country code ("gov.uk").
   const size_t last_dot = host.rfind('.');
   if (last_dot == std::string_view::npos) return false;
   const std::string_view tld = host.substr(last_dot + 1);
-  if (In(kInstitutionLabels, tld) && tld != "ac") return true;
+  if (Contains(kInstitutionLabels, tld) && tld != "ac") return true;
   if (tld.size() != 2 || last_dot == 0) return false;
   const size_t second_dot = host.rfind('.', last_dot - 1);
   const std::string_view second =
       host.substr(second_dot == std::string_view::npos ? 0 : second_dot + 1,
                   last_dot - (second_dot == std::string_view::npos ? 0 : second_dot + 1));
-  return In(kInstitutionLabels, second);
+  return Contains(kInstitutionLabels, second);
 }
 
 void CheckLinks(const CheckInput& input, std::vector<core::SignalHit>& hits) {
