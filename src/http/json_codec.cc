@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/timestamp.h"
 #include "http/form_codec.h"
 #include "http/http_status.h"
 
@@ -22,6 +23,10 @@ bool IsKnownStringField(std::string_view name) {
   }
   return false;
 }
+
+constexpr std::string_view kFormRenderedAtFormat =
+    "Unix seconds, Unix milliseconds or an RFC 3339 time with an offset "
+    "(1714557296, 1714557296250 or \"2024-05-01T09:54:56Z\")";
 
 core::Status TypeError(const std::string& name, std::string_view wanted) {
   return core::Status::InvalidArgument("field \"" + name + "\" must be " + std::string(wanted));
@@ -50,6 +55,28 @@ core::Result<core::FieldList> ObjectToFields(std::string_view body) {
       } else {
         return TypeError(name, "a boolean");
       }
+    } else if (name == "honeypot") {
+      // The value the site's hidden field came back with; a boolean says filled or not.
+      if (value.is_boolean()) {
+        if (value.get<bool>()) fields.emplace_back(name, "true");
+      } else if (value.is_string()) {
+        fields.emplace_back(name, value.get<std::string>());
+      } else if (value.is_number()) {
+        fields.emplace_back(name, value.dump());
+      } else {
+        return TypeError(name, "a string or a boolean");
+      }
+    } else if (name == "form_rendered_at") {
+      std::string text;
+      if (value.is_number()) {
+        text = value.dump();
+      } else if (value.is_string()) {
+        text = value.get<std::string>();
+      } else {
+        return TypeError(name, kFormRenderedAtFormat);
+      }
+      if (!core::ParseTimestampMs(text)) return TypeError(name, kFormRenderedAtFormat);
+      fields.emplace_back(name, std::move(text));
     } else if (name == "comment_context") {
       if (value.is_string()) {
         fields.emplace_back(name, value.get<std::string>());

@@ -1,6 +1,11 @@
-// Honeypot: a hidden form field only bots fill in. Akismet's convention is
-// honeypot_field_name=<name> with the field's value under that name; WordPress's plugin sends
-// its own as POST_ak_hp_textarea.
+// Honeypot: hidden form fields a person never fills in or gets wrong.
+//   honeypot         a filled honeypot: Akismet's convention (honeypot_field_name=<name> with
+//                    the field's value under that name), the native `honeypot` field (the
+//                    hidden field's value, as /v1/check takes it), or WordPress's
+//                    own hidden textarea POST_ak_hp_textarea (Contact Form 7:
+//                    POST__wpcf7_ak_hp_textarea)
+//   honeypot.nonce   WordPress's comment form nonce failed (akismet_comment_nonce=failed): the
+//                    form was not loaded from the site, or a page cache served a stale one
 #pragma once
 
 #include <vector>

@@ -1,19 +1,25 @@
 // The table of checks, run in order. Adding a check means one file pair, one row, one test.
 #include <array>
 
+#include "signals/contact.h"
 #include "signals/honeypot.h"
 #include "signals/links.h"
 #include "signals/signal.h"
 #include "signals/test_hooks.h"
+#include "signals/timing.h"
 
 namespace hamlet::signals {
 namespace {
 
 // Test hooks come first: a forcing hit earlier in the table wins (see decision::Decide).
-constexpr std::array<CheckRow, 3> kChecks = {{
+constexpr std::array<CheckRow, 5> kChecks = {{
     {"akismet", &CheckTestHooks, "Akismet's test hooks (viagra-test-123, administrator role)"},
-    {"honeypot", &CheckHoneypot, "a hidden form field only bots fill in"},
-    {"links", &CheckLinks, "links in the text: count, density, shorteners, anchors"},
+    {"honeypot", &CheckHoneypot, "hidden form fields: a filled honeypot, a failed WordPress nonce"},
+    {"timing", &CheckTiming, "time from form render to submission, WordPress's JavaScript field"},
+    {"links", &CheckLinks,
+     "links: count, density, shorteners, obfuscated domains, anchors, author name and URL"},
+    {"contact", &CheckContact,
+     "contact bait: phone numbers, e-mail addresses, messenger ids, support-number phrasing"},
 }};
 
 }  // namespace

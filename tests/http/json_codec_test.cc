@@ -26,6 +26,56 @@ TEST_SUITE("http/json_codec") {
     CHECK(contexts == 2);
   }
 
+  TEST_CASE("passes the native honeypot and form_rendered_at fields into the comment") {
+    struct Row {
+      const char* body;
+      const char* honeypot;          // Field("honeypot")
+      const char* form_rendered_at;  // Field("form_rendered_at")
+    };
+    const Row rows[] = {
+        {R"({"comment_content":"x","honeypot":"filled by a bot","form_rendered_at":1714557296})",
+         "filled by a bot", "1714557296"},
+        {R"({"comment_content":"x","honeypot":true,"form_rendered_at":1714557296250})", "true",
+         "1714557296250"},
+        {R"({"comment_content":"x","honeypot":false,"form_rendered_at":1714557296.5})", "",
+         "1714557296.5"},
+        {R"({"comment_content":"x","honeypot":"","form_rendered_at":"2024-05-01T09:54:56Z"})", "",
+         "2024-05-01T09:54:56Z"},
+        {R"({"comment_content":"x","honeypot":0,"form_rendered_at":null})", "0", ""},
+        {R"({"comment_content":"x"})", "", ""},
+    };
+    for (const Row& row : rows) {
+      CAPTURE(row.body);
+      auto r = DecodeV1Check(row.body);
+      REQUIRE(r.has_value());
+      CHECK(r->comment.Field("honeypot") == row.honeypot);
+      CHECK(r->comment.Field("form_rendered_at") == row.form_rendered_at);
+    }
+  }
+
+  TEST_CASE("a form_rendered_at that is not a time or a honeypot of the wrong type is refused") {
+    const char* bodies[] = {
+        R"({"comment_content":"x","form_rendered_at":"yesterday"})",
+        R"({"comment_content":"x","form_rendered_at":"2024-05-01T09:54:56"})",
+        R"({"comment_content":"x","form_rendered_at":-5})",
+        R"({"comment_content":"x","form_rendered_at":true})",
+        R"({"comment_content":"x","form_rendered_at":[1]})",
+        R"({"comment_content":"x","honeypot":["a"]})",
+    };
+    for (const char* body : bodies) {
+      CAPTURE(body);
+      auto r = DecodeV1Check(body);
+      REQUIRE_FALSE(r.has_value());
+      CHECK(r.error().code() == core::StatusCode::kInvalidArgument);
+      const bool names_field = r.error().message().find("form_rendered_at") != std::string::npos ||
+                               r.error().message().find("honeypot") != std::string::npos;
+      CHECK(names_field);
+    }
+    auto r = DecodeV1Check(R"({"comment_content":"x","form_rendered_at":"soon"})");
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().message().find("RFC 3339") != std::string::npos);
+  }
+
   TEST_CASE("JSON errors are InvalidArgument with a useful message") {
     struct Case {
       const char* body;
