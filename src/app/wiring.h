@@ -14,6 +14,10 @@
 #include "engine/filter.h"
 #include "engine/key_service.h"
 #include "engine/moderation.h"
+#include "engine/moderation_stats.h"
+#include "engine/moderator_actions.h"
+#include "engine/retention.h"
+#include "engine/transfer.h"
 #include "engine/usage.h"
 #include "store/store.h"
 
@@ -43,6 +47,10 @@ struct Services {
   std::unique_ptr<engine::FeedbackService> feedback;
   std::unique_ptr<engine::KeyService> keys;
   std::unique_ptr<engine::Moderation> moderation;
+  std::unique_ptr<engine::ModeratorActions> actions;
+  std::unique_ptr<engine::ModerationStats> stats;
+  std::unique_ptr<engine::Retention> retention;
+  std::unique_ptr<engine::Transfer> transfer;
   std::unique_ptr<engine::Usage> usage;
 };
 

@@ -4,5 +4,5 @@
 #include "cli/command.h"
 
 int main(int argc, char** argv) {
-  return hamlet::cli::RunCli(argc, argv, std::cout, std::cerr);
+  return hamlet::cli::RunCliOnProcessStreams(argc, argv);
 }
