@@ -27,7 +27,14 @@ struct ReviewArgs {
 
 const FilterDefaults kDefaults{"flagged", "none", "riskiest"};
 
-enum class Command { kSpam, kHam, kSkip, kUndo, kDetails, kQuit, kHelp, kNone };
+enum class Command { kSpam, kHam, kSkip, kUndo, kDetails, kDown, kUp, kQuit, kHelp, kNone };
+
+// How the current comment is shown: short or with details, scrolled down by some lines.
+struct ViewState {
+  bool details = false;
+  size_t scroll = 0;
+  void Reset() { *this = ViewState{}; }
+};
 
 Command CommandFor(char key) {
   switch (key) {
@@ -36,13 +43,15 @@ Command CommandFor(char key) {
     case ' ': case 'n': case 'N': return Command::kSkip;
     case 'u': case 'U': return Command::kUndo;
     case 'd': case 'D': return Command::kDetails;
+    case 'j': return Command::kDown;
+    case 'k': return Command::kUp;
     case 'q': case 'Q': return Command::kQuit;
     case '?': return Command::kHelp;
     default: return Command::kNone;
   }
 }
 
-constexpr char kKeysHelp[] = "s spam  h ham  space skip  u undo  d details  q quit";
+constexpr char kKeysHelp[] = "s spam  h ham  space skip  u undo  d details  j/k scroll  q quit";
 constexpr char kLineKeysHelp[] = "s spam, h ham, n skip, u undo, d details, q quit";
 
 std::string Progress(const engine::ReviewSession& session) {
@@ -65,7 +74,7 @@ std::string Summary(const engine::ReviewSession& session) {
 }
 
 // Applies one command to the session; returns the status line to show, and sets `quit`.
-std::string Apply(engine::ReviewSession& session, Command command, bool& details, bool& quit) {
+std::string Apply(engine::ReviewSession& session, Command command, ViewState& view, bool& quit) {
   switch (command) {
     case Command::kSpam:
     case Command::kHam: {
@@ -74,13 +83,13 @@ std::string Apply(engine::ReviewSession& session, Command command, bool& details
       const engine::Label label = command == Command::kSpam ? engine::Label::kSpam
                                                             : engine::Label::kHam;
       if (core::Status s = session.Judge(label); !s.ok()) return "Not recorded: " + s.ToString();
-      details = false;
+      view.Reset();
       return "Marked " + id.substr(0, 8) + "\xE2\x80\xA6 as " + std::string(engine::LabelName(label)) + ".";
     }
     case Command::kSkip:
       if (session.done()) return "The queue is done: u undoes the last step, q quits.";
       session.Skip();
-      details = false;
+      view.Reset();
       return "Skipped.";
     case Command::kUndo: {
       auto undone = session.Undo();
@@ -89,7 +98,7 @@ std::string Apply(engine::ReviewSession& session, Command command, bool& details
                    ? std::string("Nothing to undo.")
                    : "Undo failed: " + undone.error().ToString();
       }
-      details = false;
+      view.Reset();
       switch (*undone) {
         case engine::ReviewMark::kSpam: return "Undid the spam verdict; judge it again.";
         case engine::ReviewMark::kHam: return "Undid the ham verdict; judge it again.";
@@ -98,8 +107,16 @@ std::string Apply(engine::ReviewSession& session, Command command, bool& details
     }
     case Command::kDetails:
       if (session.done()) return "";
-      details = !details;
-      return details ? "Details: every field and the history (d again for the short view)." : "";
+      view.details = !view.details;
+      view.scroll = 0;
+      return view.details ? "Details: every field and the history (d again for the short view)."
+                          : "";
+    case Command::kDown:
+      view.scroll += 5;
+      return "";
+    case Command::kUp:
+      view.scroll = view.scroll > 5 ? view.scroll - 5 : 0;
+      return "";
     case Command::kQuit:
       quit = true;
       return "";
@@ -124,21 +141,26 @@ std::vector<std::string> Body(const engine::ReviewSession& session, const ViewOp
 }
 
 // Full screen: header, body, status line, keys.
-void Draw(RawTerminal& term, const engine::ReviewSession& session, bool details,
+void Draw(RawTerminal& term, const engine::ReviewSession& session, ViewState& state,
           const std::string& status, const Style& style) {
   const TerminalSize size = term.Size();
   const size_t width = static_cast<size_t>(size.columns);
   const size_t rows = static_cast<size_t>(size.rows);
   ViewOptions view;
   view.width = width;
-  view.details = details;
+  view.details = state.details;
   view.style = style;
-  view.max_lines = rows > 4 ? rows - 4 : 1;
+  const size_t room = rows > 4 ? rows - 4 : 1;  // header, blank, status and keys take 4
+  view.max_lines = room;
+  std::vector<std::string> body = Body(session, view);
+  // Scrolled no further than shows the last line at the bottom.
+  const size_t max_scroll = body.size() > room ? body.size() - room : 0;
+  if (state.scroll > max_scroll) state.scroll = max_scroll;
   std::vector<std::string> lines;
   lines.push_back(style.Reverse(
       PadRight(FitWidth(" hamlet review \xC2\xB7 " + Progress(session), width), width)));
   lines.push_back("");
-  for (auto& l : Body(session, view)) lines.push_back(std::move(l));
+  for (size_t i = state.scroll; i < body.size(); ++i) lines.push_back(std::move(body[i]));
   if (lines.size() > rows - 2) lines.resize(rows > 2 ? rows - 2 : 0);
   while (lines.size() + 2 < rows) lines.push_back("");
   lines.push_back(FitWidth(status, width));
@@ -154,10 +176,10 @@ void Draw(RawTerminal& term, const engine::ReviewSession& session, bool details,
 
 // Returns the exit code.
 int RunFullScreen(RawTerminal& term, engine::ReviewSession& session, const Style& style) {
-  bool details = false;
+  ViewState view;
   std::string status = std::string("Keys: ") + kKeysHelp;
   for (;;) {
-    Draw(term, session, details, status, style);
+    Draw(term, session, view, status, style);
     const TerminalEvent event = term.Next();
     switch (event.kind) {
       case TerminalEvent::Kind::kResize:
@@ -170,20 +192,20 @@ int RunFullScreen(RawTerminal& term, engine::ReviewSession& session, const Style
         break;
     }
     bool quit = false;
-    status = Apply(session, CommandFor(event.key), details, quit);
+    status = Apply(session, CommandFor(event.key), view, quit);
     if (quit) return 0;
   }
 }
 
 int RunLines(std::istream& in, std::ostream& out, engine::ReviewSession& session) {
-  bool details = false;
+  ViewState state;
   bool show = true;
   ViewOptions view;
   view.width = 80;
   for (;;) {
     if (show) {
       out << "\n[" << Progress(session) << "]\n";
-      view.details = details;
+      view.details = state.details;
       for (const auto& line : Body(session, view)) out << line << "\n";
     }
     out << "verdict? (" << kLineKeysHelp << ") " << std::flush;
@@ -198,11 +220,12 @@ int RunLines(std::istream& in, std::ostream& out, engine::ReviewSession& session
       continue;
     }
     bool quit = false;
-    const std::string status = Apply(session, CommandFor(line[first]), details, quit);
+    const std::string status = Apply(session, CommandFor(line[first]), state, quit);
     if (quit) return 0;
     if (!status.empty()) out << status << "\n";
     const Command command = CommandFor(line[first]);
-    show = command != Command::kNone && command != Command::kHelp;
+    show = command != Command::kNone && command != Command::kHelp && command != Command::kDown &&
+           command != Command::kUp;
   }
 }
 
@@ -252,7 +275,7 @@ void RegisterReview(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "review",
       "Review the queue interactively, one comment at a time (riskiest first)\n"
-      "Keys: s spam, h ham, space or n skip, u undo, d details, q quit.\n"
+      "Keys: s spam, h ham, space or n skip, u undo, d details, j/k scroll, q quit.\n"
       "Full screen on a terminal; line prompts when stdin or stdout is not one.\n"
       "Example: hamlet review --site https://blog.example/ --order oldest --moderator alice");
   AddFilterOptions(cmd, args->filter, kDefaults);

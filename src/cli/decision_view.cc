@@ -38,7 +38,7 @@ std::string JoinNonEmpty(const std::vector<std::string>& parts, const std::strin
 }
 
 std::string Rule(size_t width, const std::string& title, const Style& style) {
-  std::string line = "\xE2\x94\x80\xE2\x94\x80 " + title + " ";
+  std::string line = title.empty() ? "" : "\xE2\x94\x80\xE2\x94\x80 " + title + " ";
   size_t w = DisplayWidth(line);
   while (w < width) {
     line += "\xE2\x94\x80";  // ─
@@ -53,7 +53,7 @@ std::string VerdictText(const store::DecisionRecord& r, const Style& style) {
   verdict = core::IsSpamVerdict(r.decision.verdict) ? style.Red(verdict) : style.Green(verdict);
   std::string out = verdict + "  score " + Number("%.3f", r.decision.score);
   if (r.decision.uncertain) out += "  " + style.Yellow("uncertain");
-  return out + "  " + style.Dim("model " + ForTerminal(r.model_version));
+  return out;
 }
 
 std::string ReasonText(const core::Reason& reason, bool with_detail) {
@@ -99,23 +99,18 @@ std::vector<std::string> RenderDecision(const engine::DecisionDetail& detail,
   field("Author", JoinNonEmpty({ForTerminal(c.comment_author), ForTerminal(c.comment_author_email),
                                 ForTerminal(c.comment_author_url)},
                                " \xC2\xB7 "));  // ·
-  field("From", JoinNonEmpty({ForTerminal(c.user_ip), ForTerminal(c.user_agent)}, " \xC2\xB7 "));
+  const std::string from =
+      JoinNonEmpty({ForTerminal(c.user_ip), ForTerminal(c.user_agent)}, " \xC2\xB7 ");
+  field("From", from.empty() ? "-" : from);
   field("Time", FormatTime(r.created_ms) + "  via " + r.channel + "  id " + r.id);
   lines.push_back(style.Bold(PadRight("Verdict", kLabelWidth)) + VerdictText(r, style));
   field("Label", LabelText(detail));
   if (r.purged_ms) {
     field("Purged", "personal fields blanked " + FormatTime(*r.purged_ms) + " (retention)");
   }
-  if (!options.details) {
-    std::vector<std::string> reasons;
-    for (const auto& reason : r.decision.reasons) reasons.push_back(ReasonText(reason, true));
-    field("Reasons", JoinNonEmpty(reasons, "  \xC2\xB7  "));
-  } else {
-    lines.push_back(style.Bold("Reasons"));
-    for (const auto& reason : r.decision.reasons) {
-      lines.push_back("  " + FitWidth(ReasonText(reason, true), width - 2));
-    }
-  }
+  std::vector<std::string> reasons;
+  for (const auto& reason : r.decision.reasons) reasons.push_back(ReasonText(reason, true));
+  field("Reasons", JoinNonEmpty(reasons, "  \xC2\xB7  "));
 
   // Links and contacts, counted, so the destinations read at a glance.
   std::map<std::string, int> hosts;
@@ -138,7 +133,26 @@ std::vector<std::string> RenderDecision(const engine::DecisionDetail& detail,
   if (!host_list.empty()) tail.push_back(Field("Links", JoinNonEmpty(host_list, " \xC2\xB7 "), width, style));
   if (!contacts.empty()) tail.push_back(Field("Contacts", JoinNonEmpty(contacts, " \xC2\xB7 "), width, style));
 
+  lines.push_back(Rule(width, "comment", style));
+  // The text is what the moderator judges: it is cut only in the short view, and then only
+  // as much as the screen needs (the details view scrolls off the bottom instead).
+  const size_t fixed = lines.size() + tail.size() + 1;
+  if (!options.details && options.max_lines > 0 && fixed + text.size() > options.max_lines) {
+    const size_t room = options.max_lines > fixed + 1 ? options.max_lines - fixed - 1 : 0;
+    const size_t left = text.size() - room;
+    text.resize(room);
+    text.push_back(style.Dim("\xE2\x80\xA6 " + std::to_string(left) + " more line" +
+                             (left == 1 ? "" : "s") + (options.details ? "" : " (d: details)")));
+  }
+  lines.insert(lines.end(), text.begin(), text.end());
+  lines.push_back(Rule(width, "", style));
+  lines.insert(lines.end(), tail.begin(), tail.end());
   if (options.details) {
+    lines.push_back(Field("Model", ForTerminal(r.model_version), width, style));
+    lines.push_back(style.Bold("Reasons"));
+    for (const auto& reason : r.decision.reasons) {
+      lines.push_back("  " + FitWidth(ReasonText(reason, true), width - 2));
+    }
     lines.push_back(style.Bold("Submitted fields (" + std::to_string(c.fields.size()) + ")"));
     for (const auto& [name, value] : c.fields) {
       lines.push_back("  " + FitWidth(ForTerminal(name) + " = " + ForTerminal(value), width - 2));
@@ -155,18 +169,6 @@ std::vector<std::string> RenderDecision(const engine::DecisionDetail& detail,
     }
   }
 
-  lines.push_back(Rule(width, "comment", style));
-  const size_t fixed = lines.size() + tail.size() + 1;
-  if (options.max_lines > 0 && fixed + text.size() > options.max_lines) {
-    const size_t room = options.max_lines > fixed + 1 ? options.max_lines - fixed - 1 : 0;
-    const size_t left = text.size() - room;
-    text.resize(room);
-    text.push_back(style.Dim("\xE2\x80\xA6 " + std::to_string(left) + " more line" +
-                             (left == 1 ? "" : "s") + (options.details ? "" : " (d: details)")));
-  }
-  lines.insert(lines.end(), text.begin(), text.end());
-  lines.push_back(Rule(width, "", style));
-  lines.insert(lines.end(), tail.begin(), tail.end());
   return lines;
 }
 

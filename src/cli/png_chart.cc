@@ -22,7 +22,7 @@ constexpr Rgb kInk{33, 33, 33};
 constexpr Rgb kMuted{117, 117, 117};
 constexpr Rgb kGrid{228, 228, 228};
 
-// The smallest 1, 2 or 5 times a power of ten that is >= n (the y scale's top).
+// The smallest 1, 2 or 5 times a power of ten that is >= n.
 int64_t NiceCeiling(int64_t n) {
   int64_t step = 1;
   for (;;) {
@@ -73,7 +73,8 @@ Image RenderStatsChart(const engine::ModerationReport& report, const std::string
   }
   int64_t busiest = 1;
   for (const auto& d : days) busiest = std::max(busiest, d.volume.total());
-  const int64_t top = NiceCeiling(busiest);
+  // Four grid steps of a round size, so every grid line has a whole, round label.
+  const int64_t top = 4 * NiceCeiling((busiest + 3) / 4);
   for (int i = 0; i <= 4; ++i) {
     const int y = base - plot_h * i / 4;
     img.FillRect(kLeft, y, plot_w, 1, i == 0 ? kMuted : kGrid);
@@ -82,7 +83,7 @@ Image RenderStatsChart(const engine::ModerationReport& report, const std::string
   }
   const int n = static_cast<int>(days.size());
   const int slot = std::max(1, plot_w / n);
-  const int bar = std::max(1, slot * 4 / 5);
+  const int bar = std::clamp(slot * 4 / 5, 1, 48);
   auto height = [&](int64_t count) {
     return static_cast<int>(static_cast<int64_t>(plot_h) * count / top);
   };
