@@ -3,9 +3,8 @@
 
 #include <cmath>
 #include <limits>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace hamlet::app {
 namespace {
@@ -52,9 +51,10 @@ std::string EncodeDecisionLine(const engine::LabeledDecision& item) {
   j["model"] = d.model_version;
   Json reasons = Json::array();
   for (const core::Reason& r : d.decision.reasons) {
-    reasons.push_back({{"check", r.check},
-                       {"contribution", std::isfinite(r.contribution) ? Json(r.contribution) : Json()},
-                       {"detail", r.detail}});
+    reasons.push_back(
+        {{"check", r.check},
+         {"contribution", std::isfinite(r.contribution) ? Json(r.contribution) : Json()},
+         {"detail", r.detail}});
   }
   j["reasons"] = std::move(reasons);
   j["labeled_by"] = item.label.moderator;
@@ -89,8 +89,9 @@ core::Result<engine::LabeledDecision> DecodeDecisionLine(std::string_view line) 
   const std::string* verdict_name = text("verdict");
   auto verdict = verdict_name != nullptr ? core::ParseVerdict(*verdict_name) : std::nullopt;
   if (!verdict) {
-    return Bad("needs \"verdict\": ham, spam or discard (is this a `hamlet export` file? corpora "
-               "go to `hamlet train --data`)");
+    return Bad(
+        "needs \"verdict\": ham, spam or discard (is this a `hamlet export` file? corpora "
+        "go to `hamlet train --data`)");
   }
   d.decision.verdict = *verdict;
   auto created = j.find("created_ms");

@@ -17,11 +17,20 @@ core::Result<int64_t> ParseDurationMs(std::string_view text) {
   if (text.size() < 2) return bad();
   int64_t unit_ms = 0;
   switch (text.back()) {
-    case 'd': unit_ms = 24LL * 3600 * 1000; break;
-    case 'h': unit_ms = 3600LL * 1000; break;
-    case 'm': unit_ms = 60LL * 1000; break;
-    case 's': unit_ms = 1000; break;
-    default: return bad();
+    case 'd':
+      unit_ms = 24LL * 3600 * 1000;
+      break;
+    case 'h':
+      unit_ms = 3600LL * 1000;
+      break;
+    case 'm':
+      unit_ms = 60LL * 1000;
+      break;
+    case 's':
+      unit_ms = 1000;
+      break;
+    default:
+      return bad();
   }
   const std::string_view digits = text.substr(0, text.size() - 1);
   int64_t count = 0;

@@ -68,8 +68,8 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
       *services->store, *services->moderation, services->clock);
   services->stats = std::make_unique<engine::ModerationStats>(*services->store);
   services->retention = std::make_unique<engine::Retention>(*services->store, services->clock);
-  services->transfer = std::make_unique<engine::Transfer>(*services->store, *services->moderation,
-                                                          services->clock);
+  services->transfer =
+      std::make_unique<engine::Transfer>(*services->store, *services->moderation, services->clock);
   services->usage = std::make_unique<engine::Usage>(*services->store, services->clock);
   return services;
 }

@@ -103,7 +103,8 @@ int DrawText(Image& image, int x, int y, std::string_view text, Rgb color, int s
     const Glyph& g = GlyphFor(c);
     for (int row = 0; row < kGlyphHeight; ++row) {
       for (int col = 0; col < kGlyphWidth; ++col) {
-        if (g.rows[row][col] == '#') image.FillRect(x + col * scale, y + row * scale, scale, scale, color);
+        if (g.rows[row][col] == '#')
+          image.FillRect(x + col * scale, y + row * scale, scale, scale, color);
       }
     }
     x += (kGlyphWidth + 1) * scale;

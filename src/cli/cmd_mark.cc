@@ -74,7 +74,8 @@ void Run(Context& ctx, const MarkArgs& args, engine::Label label) {
       return;
     }
     *ctx.out << "Dry run: would mark " << plan->to_change.size() << " decision(s) as " << name;
-    if (!plan->unchanged.empty()) *ctx.out << " (" << plan->unchanged.size() << " already " << name << ")";
+    if (!plan->unchanged.empty())
+      *ctx.out << " (" << plan->unchanged.size() << " already " << name << ")";
     *ctx.out << ":\n";
     PrintPlan(*ctx.out, *plan);
     *ctx.out << "Nothing was changed. Run it again without --dry-run to apply.\n";

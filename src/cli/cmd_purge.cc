@@ -16,7 +16,8 @@ struct PurgeArgs {
 
 void Run(Context& ctx, const PurgeArgs& args) {
   auto age = app::ParseDurationMs(args.older_than);
-  if (!age) return ctx.Fail(core::Status::InvalidArgument("--older-than: " + age.error().message()));
+  if (!age)
+    return ctx.Fail(core::Status::InvalidArgument("--older-than: " + age.error().message()));
   auto services = ctx.Services(false);
   if (!services) return ctx.Fail(services.error());
   const auto& retention = *(*services)->retention;

@@ -79,8 +79,8 @@ void RegisterQueue(CLI::App& app, Context& ctx) {
       "missed)");
   AddFilterOptions(cmd, args->filter, kDefaults);
   cmd->add_option("--limit", args->limit, "how many per page")->check(CLI::Range(1, 10000));
-  auto* offset = cmd->add_option("--offset", args->offset, "skip this many")
-                     ->check(CLI::NonNegativeNumber);
+  auto* offset =
+      cmd->add_option("--offset", args->offset, "skip this many")->check(CLI::NonNegativeNumber);
   cmd->add_option("--page", args->page, "page number (1 is the first), --limit per page")
       ->check(CLI::PositiveNumber)
       ->excludes(offset);

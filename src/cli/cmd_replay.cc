@@ -6,8 +6,8 @@
 #include <sstream>
 #include <string>
 
-#include "cli/command.h"
 #include "app/duration.h"
+#include "cli/command.h"
 #include "cli/format.h"
 #include "engine/replay.h"
 

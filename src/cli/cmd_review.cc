@@ -38,16 +38,33 @@ struct ViewState {
 
 Command CommandFor(char key) {
   switch (key) {
-    case 's': case 'S': return Command::kSpam;
-    case 'h': case 'H': return Command::kHam;
-    case ' ': case 'n': case 'N': return Command::kSkip;
-    case 'u': case 'U': return Command::kUndo;
-    case 'd': case 'D': return Command::kDetails;
-    case 'j': return Command::kDown;
-    case 'k': return Command::kUp;
-    case 'q': case 'Q': return Command::kQuit;
-    case '?': return Command::kHelp;
-    default: return Command::kNone;
+    case 's':
+    case 'S':
+      return Command::kSpam;
+    case 'h':
+    case 'H':
+      return Command::kHam;
+    case ' ':
+    case 'n':
+    case 'N':
+      return Command::kSkip;
+    case 'u':
+    case 'U':
+      return Command::kUndo;
+    case 'd':
+    case 'D':
+      return Command::kDetails;
+    case 'j':
+      return Command::kDown;
+    case 'k':
+      return Command::kUp;
+    case 'q':
+    case 'Q':
+      return Command::kQuit;
+    case '?':
+      return Command::kHelp;
+    default:
+      return Command::kNone;
   }
 }
 
@@ -80,11 +97,12 @@ std::string Apply(engine::ReviewSession& session, Command command, ViewState& vi
     case Command::kHam: {
       if (session.done()) return "The queue is done: u undoes the last step, q quits.";
       const std::string id = session.current().id;
-      const engine::Label label = command == Command::kSpam ? engine::Label::kSpam
-                                                            : engine::Label::kHam;
+      const engine::Label label =
+          command == Command::kSpam ? engine::Label::kSpam : engine::Label::kHam;
       if (core::Status s = session.Judge(label); !s.ok()) return "Not recorded: " + s.ToString();
       view.Reset();
-      return "Marked " + id.substr(0, 8) + "\xE2\x80\xA6 as " + std::string(engine::LabelName(label)) + ".";
+      return "Marked " + id.substr(0, 8) + "\xE2\x80\xA6 as " +
+             std::string(engine::LabelName(label)) + ".";
     }
     case Command::kSkip:
       if (session.done()) return "The queue is done: u undoes the last step, q quits.";
@@ -100,9 +118,12 @@ std::string Apply(engine::ReviewSession& session, Command command, ViewState& vi
       }
       view.Reset();
       switch (*undone) {
-        case engine::ReviewMark::kSpam: return "Undid the spam verdict; judge it again.";
-        case engine::ReviewMark::kHam: return "Undid the ham verdict; judge it again.";
-        default: return "Back to the skipped comment.";
+        case engine::ReviewMark::kSpam:
+          return "Undid the spam verdict; judge it again.";
+        case engine::ReviewMark::kHam:
+          return "Undid the ham verdict; judge it again.";
+        default:
+          return "Back to the skipped comment.";
       }
     }
     case Command::kDetails:
@@ -244,8 +265,8 @@ void Run(Context& ctx, const ReviewArgs& args) {
                                               *query, ResolveModerator(args.moderator));
   if (!session) return ctx.Fail(session.error());
 
-  const bool full_screen = !args.lines && ctx.process_streams && IsTerminal(STDIN_FILENO) &&
-                           IsTerminal(STDOUT_FILENO);
+  const bool full_screen =
+      !args.lines && ctx.process_streams && IsTerminal(STDIN_FILENO) && IsTerminal(STDOUT_FILENO);
   if (!full_screen) {
     ctx.exit_code = RunLines(*ctx.in, *ctx.out, **session);
     *ctx.out << Summary(**session) << "\n";

@@ -65,7 +65,8 @@ void PrintText(std::ostream& out, const engine::DecisionDetail& detail) {
     if (f.action_id != 0) {
       out << ", action " << f.action_id;
       for (const auto& a : detail.actions) {
-        if (a.id == f.action_id && !a.selection.empty()) out << " (" << Snippet(a.selection, 60) << ")";
+        if (a.id == f.action_id && !a.selection.empty())
+          out << " (" << Snippet(a.selection, 60) << ")";
       }
     }
     if (f.revoked_ms) {
@@ -106,9 +107,10 @@ void Run(Context& ctx, const ShowArgs& args) {
 void RegisterShow(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<ShowArgs>();
   auto* cmd = app.add_subcommand(
-      "show", "Show one decision: verdict, reasons, submitted fields, moderation history (who\n"
-              "judged it, when, and which verdicts were undone)\n"
-              "Example: hamlet show 3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7 --json");
+      "show",
+      "Show one decision: verdict, reasons, submitted fields, moderation history (who\n"
+      "judged it, when, and which verdicts were undone)\n"
+      "Example: hamlet show 3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7 --json");
   cmd->add_option("id", args->id, "the decision id (Akismet's X-akismet-guid)")->required();
   cmd->add_flag("--json", args->json, "print a JSON object");
   cmd->callback([&ctx, args] { Run(ctx, *args); });

@@ -68,8 +68,8 @@ nlohmann::json ReportToJson(const engine::ModerationReport& r) {
   }
   auto sites = nlohmann::json::array();
   for (const auto& s : r.sites) {
-    sites.push_back({{"site", s.site}, {"volume", VolumeToJson(s.volume)},
-                     {"judged", JudgedToJson(s.judged)}});
+    sites.push_back(
+        {{"site", s.site}, {"volume", VolumeToJson(s.volume)}, {"judged", JudgedToJson(s.judged)}});
   }
   return {{"since", FormatTime(r.query.since_ms)},
           {"until", FormatTime(r.query.until_ms)},
@@ -88,8 +88,8 @@ void PrintText(std::ostream& out, const engine::ModerationReport& r, const Style
   out << "Decisions " << engine::UtcDay(r.query.since_ms) << " to "
       << engine::UtcDay(r.query.until_ms - 1) << " (UTC), "
       << (r.query.site.empty() ? std::string("all sites") : ForTerminal(r.query.site)) << ": "
-      << t.total() << " (ham " << t.ham << ", spam " << t.spam << ", discard " << t.discard
-      << "; " << t.uncertain << " uncertain). First checks only, test calls left out.\n\n";
+      << t.total() << " (ham " << t.ham << ", spam " << t.spam << ", discard " << t.discard << "; "
+      << t.uncertain << " uncertain). First checks only, test calls left out.\n\n";
   if (!r.days.empty()) {
     out << "DAY           HAM  SPAM  DISC  UNC\n";
     for (const auto& row : DailyChart(r.days, 40, style)) out << row << "\n";
@@ -113,8 +113,8 @@ void PrintText(std::ostream& out, const engine::ModerationReport& r, const Style
       << " spam comments whose text is kept)\n";
   if (r.top_domains.empty()) out << "  none\n";
   for (const auto& d : r.top_domains) {
-    out << "  " << std::left << std::setw(40) << Snippet(d.domain, 39) << std::right
-        << std::setw(8) << d.decisions << "\n";
+    out << "  " << std::left << std::setw(40) << Snippet(d.domain, 39) << std::right << std::setw(8)
+        << d.decisions << "\n";
   }
   out << "\nPer site" << std::string(32, ' ') << "   HAM  SPAM  DISC    FP MISSED PRECISION\n";
   for (const auto& s : r.sites) {
@@ -147,8 +147,8 @@ void Run(Context& ctx, const StatsArgs& args) {
   auto report = (*services)->stats->Report(query);
   if (!report) return ctx.Fail(report.error());
   if (!args.png.empty()) {
-    const Image image =
-        RenderStatsChart(*report, args.site.empty() ? std::string("all sites") : ForTerminal(args.site));
+    const Image image = RenderStatsChart(
+        *report, args.site.empty() ? std::string("all sites") : ForTerminal(args.site));
     if (core::Status s = WritePng(image, args.png); !s.ok()) return ctx.Fail(s);
   }
   if (args.json) {

@@ -52,7 +52,8 @@ void Export(Context& ctx, const ExportArgs& args) {
   if (!s.ok()) return ctx.Fail(s);
   if (to_file) {
     file.close();
-    if (!file) return ctx.Fail(core::Status::Unavailable("cannot finish writing '" + args.out + "'"));
+    if (!file)
+      return ctx.Fail(core::Status::Unavailable("cannot finish writing '" + args.out + "'"));
     *ctx.err << "hamlet: exported " << written << " labeled decision(s) to " << args.out << "\n";
   }
 }

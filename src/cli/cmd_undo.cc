@@ -36,11 +36,12 @@ void List(Context& ctx, const UndoArgs& args, app::Services& services) {
   }
   *ctx.out << std::left << std::setw(7) << "ACTION" << std::setw(22) << "TIME" << std::setw(12)
            << "MODERATOR" << std::setw(6) << "LABEL" << std::setw(7) << "ITEMS" << std::setw(10)
-           << "STATE" << "SELECTION\n";
+           << "STATE"
+           << "SELECTION\n";
   for (const auto& a : *actions) {
     *ctx.out << std::left << std::setw(7) << a.id << std::setw(22) << FormatTime(a.created_ms)
-             << std::setw(12) << Snippet(a.moderator, 11) << std::setw(6) << a.label
-             << std::setw(7) << a.item_count << std::setw(10) << (a.undone() ? "undone" : "in force")
+             << std::setw(12) << Snippet(a.moderator, 11) << std::setw(6) << a.label << std::setw(7)
+             << a.item_count << std::setw(10) << (a.undone() ? "undone" : "in force")
              << Snippet(a.selection, 60) << "\n";
   }
 }
@@ -73,11 +74,11 @@ void Run(Context& ctx, const UndoArgs& args) {
 
 void RegisterUndo(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<UndoArgs>();
-  auto* cmd = app.add_subcommand(
-      "undo",
-      "Undo your last moderator action (mark-spam, mark-ham, a review verdict)\n"
-      "Example: hamlet undo --moderator alice\n"
-      "         hamlet undo --list --json");
+  auto* cmd =
+      app.add_subcommand("undo",
+                         "Undo your last moderator action (mark-spam, mark-ham, a review verdict)\n"
+                         "Example: hamlet undo --moderator alice\n"
+                         "         hamlet undo --list --json");
   cmd->add_option("--moderator", args->moderator, "whose last action (default: $USER)");
   cmd->add_flag("--anyone", args->anyone, "the last action of any moderator");
   cmd->add_option("--action", args->action, "undo this action id instead of the last")

@@ -126,12 +126,15 @@ std::vector<std::string> RenderDecision(const engine::DecisionDetail& detail,
     }
   }
   std::vector<std::string> host_list;
-  for (const auto& [host, n] : hosts) host_list.push_back(n > 1 ? host + " (" + std::to_string(n) + ")" : host);
+  for (const auto& [host, n] : hosts)
+    host_list.push_back(n > 1 ? host + " (" + std::to_string(n) + ")" : host);
 
   std::vector<std::string> text = WrapRuns(HighlightContacts(c.comment_content), width, style);
   std::vector<std::string> tail;
-  if (!host_list.empty()) tail.push_back(Field("Links", JoinNonEmpty(host_list, " \xC2\xB7 "), width, style));
-  if (!contacts.empty()) tail.push_back(Field("Contacts", JoinNonEmpty(contacts, " \xC2\xB7 "), width, style));
+  if (!host_list.empty())
+    tail.push_back(Field("Links", JoinNonEmpty(host_list, " \xC2\xB7 "), width, style));
+  if (!contacts.empty())
+    tail.push_back(Field("Contacts", JoinNonEmpty(contacts, " \xC2\xB7 "), width, style));
 
   lines.push_back(Rule(width, "comment", style));
   // The text is what the moderator judges: it is cut only in the short view, and then only
@@ -161,8 +164,8 @@ std::vector<std::string> RenderDecision(const engine::DecisionDetail& detail,
     if (detail.feedback.empty()) lines.push_back("  none yet");
     for (const auto& f : detail.feedback) {
       std::string entry = FormatTime(f.created_ms) + "  " + f.label + " by " +
-                          (f.moderator.empty() ? "(unnamed)" : ForTerminal(f.moderator)) +
-                          " via " + f.source;
+                          (f.moderator.empty() ? "(unnamed)" : ForTerminal(f.moderator)) + " via " +
+                          f.source;
       if (f.action_id != 0) entry += ", action " + std::to_string(f.action_id);
       if (f.revoked_ms) entry += ", undone " + FormatTime(*f.revoked_ms);
       lines.push_back("  " + FitWidth(entry, width - 2));

@@ -14,9 +14,9 @@
 namespace hamlet::cli {
 
 struct ViewOptions {
-  size_t width = 80;       // columns
-  size_t max_lines = 0;    // 0: no limit; else the text is cut to fit and says how much is left
-  bool details = false;    // also every submitted field, each reason's detail, the history
+  size_t width = 80;     // columns
+  size_t max_lines = 0;  // 0: no limit; else the text is cut to fit and says how much is left
+  bool details = false;  // also every submitted field, each reason's detail, the history
   Style style;
 };
 

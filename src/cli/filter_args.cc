@@ -27,8 +27,7 @@ constexpr FilterKey kKeys[] = {
      &FilterArgs::label},
     {"min-score", "only scores >= this (0..1)", &FilterArgs::min_score},
     {"max-score", "only scores <= this (0..1)", &FilterArgs::max_score},
-    {"since", "only from this UTC day (YYYY-MM-DD) or this long ago (7d, 12h)",
-     &FilterArgs::since},
+    {"since", "only from this UTC day (YYYY-MM-DD) or this long ago (7d, 12h)", &FilterArgs::since},
     {"until", "only before this UTC day (YYYY-MM-DD) or this long ago (7d, 12h)",
      &FilterArgs::until},
     {"text",
@@ -118,8 +117,8 @@ core::Result<double> ParseScore(const std::string& name, const std::string& text
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
   if (text.empty() || end != text.c_str() + text.size() || !(value >= 0.0 && value <= 1.0)) {
-    return core::Status::InvalidArgument("--" + name + " wants a score from 0 to 1, got '" +
-                                         text + "'");
+    return core::Status::InvalidArgument("--" + name + " wants a score from 0 to 1, got '" + text +
+                                         "'");
   }
   return value;
 }
@@ -157,7 +156,8 @@ core::Result<int64_t> ParseWhen(const std::string& name, const std::string& text
   }
   auto ago = app::ParseDurationMs(text);
   if (!ago) {
-    return core::Status::InvalidArgument("--" + name + " wants a day (2024-05-31) or how long ago (7d, 12h), got '" + text + "'");
+    return core::Status::InvalidArgument(
+        "--" + name + " wants a day (2024-05-31) or how long ago (7d, 12h), got '" + text + "'");
   }
   return now_ms - *ago;
 }
@@ -243,7 +243,9 @@ core::Result<engine::QueueQuery> ToQuery(const FilterArgs& given, const FilterDe
   f.email_contains = a.email;
   if (!a.ip.empty() && a.ip.back() == '*') {
     f.ip_prefix = a.ip.substr(0, a.ip.size() - 1);
-    if (f.ip_prefix.empty()) return core::Status::InvalidArgument("--ip: '*' alone selects nothing narrower; leave it out");
+    if (f.ip_prefix.empty())
+      return core::Status::InvalidArgument(
+          "--ip: '*' alone selects nothing narrower; leave it out");
   } else {
     f.ip = a.ip;
   }
@@ -251,7 +253,8 @@ core::Result<engine::QueueQuery> ToQuery(const FilterArgs& given, const FilterDe
     std::string domain;
     for (char c : a.domain) domain += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     if (domain.starts_with("www.")) domain.erase(0, 4);
-    if (domain.find_first_of(" /:@") != std::string::npos || domain.find('.') == std::string::npos) {
+    if (domain.find_first_of(" /:@") != std::string::npos ||
+        domain.find('.') == std::string::npos) {
       return core::Status::InvalidArgument("--domain wants a domain such as pills.example, got '" +
                                            a.domain + "'");
     }

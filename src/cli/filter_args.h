@@ -4,11 +4,10 @@
 // `hamlet mark-spam --filter 'domain=pills.example verdict=spam' --dry-run`.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "core/status.h"
 #include "engine/moderation.h"
@@ -29,7 +28,7 @@ struct FilterArgs {
   std::string email;
   std::string ip;  // exact, or a prefix ending in '*'
   std::string domain;
-  std::string order;  // newest, oldest, riskiest
+  std::string order;                // newest, oldest, riskiest
   std::vector<std::string> filter;  // --filter expressions
   bool unreviewed = false;          // --unreviewed: label none
 };

@@ -3,6 +3,4 @@
 
 #include "cli/command.h"
 
-int main(int argc, char** argv) {
-  return hamlet::cli::RunCliOnProcessStreams(argc, argv);
-}
+int main(int argc, char** argv) { return hamlet::cli::RunCliOnProcessStreams(argc, argv); }

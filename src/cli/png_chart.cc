@@ -94,7 +94,7 @@ Image RenderStatsChart(const engine::ModerationReport& report, const std::string
     // height is exactly the day's total.
     int64_t below = 0;
     for (const auto& [count, color] : {std::pair{v.ham, kHamColor}, std::pair{v.spam, kSpamColor},
-                                        std::pair{v.discard, kDiscardColor}}) {
+                                       std::pair{v.discard, kDiscardColor}}) {
       const int y0 = base - height(below);
       const int y1 = base - height(below + count);
       img.FillRect(x, y1, bar, y0 - y1, color);

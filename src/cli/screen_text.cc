@@ -43,9 +43,12 @@ size_t EscapeLength(std::string_view s, size_t i) {
 
 const char* OpenCode(RunKind kind) {
   switch (kind) {
-    case RunKind::kLink: return "\x1b[4;36m";
-    case RunKind::kContact: return "\x1b[1;33m";
-    case RunKind::kPlain: break;
+    case RunKind::kLink:
+      return "\x1b[4;36m";
+    case RunKind::kContact:
+      return "\x1b[1;33m";
+    case RunKind::kPlain:
+      break;
   }
   return "";
 }

@@ -35,7 +35,7 @@ constexpr std::string_view kLeaveScreen = "\x1b[0m\x1b[?25h\x1b[?1049l";
 
 struct RawTerminal::Saved {
   termios mode{};
-  struct sigaction actions[kSignalCount]{};
+  struct sigaction actions[kSignalCount] {};
 };
 
 bool IsTerminal(int fd) { return ::isatty(fd) == 1; }

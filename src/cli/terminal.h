@@ -27,8 +27,8 @@ struct TerminalSize {
 struct TerminalEvent {
   enum class Kind { kKey, kResize, kStop, kEnd };
   Kind kind = Kind::kKey;
-  char key = 0;     // kKey: the byte typed (escape sequences, e.g. arrows, are swallowed)
-  int signal = 0;   // kStop: the signal; 0 for Ctrl-C typed as a key
+  char key = 0;    // kKey: the byte typed (escape sequences, e.g. arrows, are swallowed)
+  int signal = 0;  // kStop: the signal; 0 for Ctrl-C typed as a key
 };
 
 class RawTerminal {

@@ -101,9 +101,9 @@ std::vector<ContactSpan> FindContacts(std::string_view text) {
   std::vector<ContactSpan> out;
   size_t i = 0;
   while (i < text.size()) {
-    const bool boundary = i == 0 || !(IsAsciiAlnum(text[i - 1]) || text[i - 1] == '.' ||
-                                      text[i - 1] == '@' || text[i - 1] == '+' ||
-                                      text[i - 1] == '-' || text[i - 1] == '_');
+    const bool boundary =
+        i == 0 || !(IsAsciiAlnum(text[i - 1]) || text[i - 1] == '.' || text[i - 1] == '@' ||
+                    text[i - 1] == '+' || text[i - 1] == '-' || text[i - 1] == '_');
     if (!boundary) {
       ++i;
       continue;
@@ -174,7 +174,8 @@ std::vector<std::string> LinkDomains(const core::Comment& comment) {
   };
   const std::string_view text = comment.comment_content;
   for (const ContactSpan& span : FindContacts(text)) {
-    if (span.kind == ContactKind::kLink) add(LinkHost(text.substr(span.begin, span.end - span.begin)));
+    if (span.kind == ContactKind::kLink)
+      add(LinkHost(text.substr(span.begin, span.end - span.begin)));
   }
   if (!comment.comment_author_url.empty()) add(LinkHost(comment.comment_author_url));
   return out;

@@ -94,8 +94,9 @@ core::Result<DecisionDetail> Moderation::Show(const std::string& id) const {
   DecisionDetail detail{std::move(**found), std::move(*feedback), {}};
   for (const store::FeedbackRecord& f : detail.feedback) {
     if (f.action_id == 0) continue;
-    const bool seen = std::any_of(detail.actions.begin(), detail.actions.end(),
-                                  [&](const store::ModeratorAction& a) { return a.id == f.action_id; });
+    const bool seen =
+        std::any_of(detail.actions.begin(), detail.actions.end(),
+                    [&](const store::ModeratorAction& a) { return a.id == f.action_id; });
     if (seen) continue;
     auto action = store_.GetModeratorAction(f.action_id);
     if (!action) return action.error();

@@ -17,9 +17,15 @@ constexpr int kScanPage = 1000;
 
 void Add(VerdictVolume& v, const store::VolumeCount& c) {
   switch (c.verdict) {
-    case core::Verdict::kHam: v.ham += c.count; break;
-    case core::Verdict::kSpam: v.spam += c.count; break;
-    case core::Verdict::kDiscard: v.discard += c.count; break;
+    case core::Verdict::kHam:
+      v.ham += c.count;
+      break;
+    case core::Verdict::kSpam:
+      v.spam += c.count;
+      break;
+    case core::Verdict::kDiscard:
+      v.discard += c.count;
+      break;
   }
   if (c.uncertain) v.uncertain += c.count;
 }
@@ -48,8 +54,7 @@ store::DecisionFilter BaseFilter(const StatsQuery& q) {
 }  // namespace
 
 double JudgedVerdicts::SpamPrecision() const {
-  return spam_judged == 0 ? -1.0
-                          : static_cast<double>(spam_judged - false_positives) / spam_judged;
+  return spam_judged == 0 ? -1.0 : static_cast<double>(spam_judged - false_positives) / spam_judged;
 }
 
 double JudgedVerdicts::HamPrecision() const {
@@ -100,10 +105,9 @@ core::Result<ModerationReport> ModerationStats::Report(const StatsQuery& query) 
     }
   }
   for (auto& [name, site] : per_site) report.sites.push_back(std::move(site));
-  std::stable_sort(report.sites.begin(), report.sites.end(),
-                   [](const SiteStats& a, const SiteStats& b) {
-                     return a.volume.total() > b.volume.total();
-                   });
+  std::stable_sort(
+      report.sites.begin(), report.sites.end(),
+      [](const SiteStats& a, const SiteStats& b) { return a.volume.total() > b.volume.total(); });
 
   auto reasons = store_.CountReasons(base, query.top);
   if (!reasons) return reasons.error();

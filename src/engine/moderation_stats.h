@@ -67,7 +67,7 @@ struct ModerationReport {
   JudgedVerdicts judged;
   std::vector<store::ReasonCount> top_reasons;
   std::vector<DomainCount> top_domains;
-  std::vector<SiteStats> sites;  // busiest first
+  std::vector<SiteStats> sites;          // busiest first
   int64_t domain_decisions_scanned = 0;  // spam decisions whose text was read for domains
 };
 

@@ -47,9 +47,9 @@ core::Result<ActionPlan> ModeratorActions::PlanForQuery(const QueueQuery& query,
   auto selected = moderation_.All(query, max_items, &truncated);
   if (!selected) return selected.error();
   if (truncated) {
-    return core::Status::InvalidArgument(
-        "the filter selects more than " + std::to_string(max_items) +
-        " decisions; narrow it, or raise --max-items");
+    return core::Status::InvalidArgument("the filter selects more than " +
+                                         std::to_string(max_items) +
+                                         " decisions; narrow it, or raise --max-items");
   }
   ActionPlan plan;
   plan.label = label;

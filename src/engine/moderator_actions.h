@@ -44,8 +44,7 @@ class ModeratorActions {
   core::Result<ActionPlan> PlanForIds(const std::vector<std::string>& ids, Label label) const;
   // The plan for `label` on every decision `query` selects. InvalidArgument when more than
   // `max_items` match (narrow the filter or raise the cap), or for a bad query.
-  core::Result<ActionPlan> PlanForQuery(const QueueQuery& query, Label label,
-                                        int max_items) const;
+  core::Result<ActionPlan> PlanForQuery(const QueueQuery& query, Label label, int max_items) const;
 
   // Records `plan` as one action of `moderator` (origin "mark" or "review"; `selection`
   // says, for humans, how the decisions were chosen). Returns the action; item_count 0 and id

@@ -44,10 +44,17 @@ core::Result<DecisionDetail> ReviewSession::CurrentDetail() const {
 
 void ReviewSession::Count(ReviewMark mark, int delta) {
   switch (mark) {
-    case ReviewMark::kSpam: counts_.spam += delta; break;
-    case ReviewMark::kHam: counts_.ham += delta; break;
-    case ReviewMark::kSkipped: counts_.skipped += delta; break;
-    case ReviewMark::kNone: break;
+    case ReviewMark::kSpam:
+      counts_.spam += delta;
+      break;
+    case ReviewMark::kHam:
+      counts_.ham += delta;
+      break;
+    case ReviewMark::kSkipped:
+      counts_.skipped += delta;
+      break;
+    case ReviewMark::kNone:
+      break;
   }
 }
 

@@ -33,8 +33,8 @@ constexpr const char* kDecisionHead[] = {
 constexpr int kHeadCount = static_cast<int>(std::size(kDecisionHead));
 const int kCommentCount = static_cast<int>(CommentColumns().size());
 const int kFieldsCol = kHeadCount + kCommentCount;
-const int kRecheckOfCol = kFieldsCol + 1;  // added by migration 2, hence after fields
-const int kPurgedCol = kRecheckOfCol + 1;   // added by migration 4
+const int kRecheckOfCol = kFieldsCol + 1;      // added by migration 2, hence after fields
+const int kPurgedCol = kRecheckOfCol + 1;      // added by migration 4
 const int kFeedbackLabelCol = kPurgedCol + 1;  // not a column: the latest-label subquery
 
 std::vector<std::string> DecisionColumnNames() {
@@ -80,9 +80,9 @@ core::Status Corrupt(std::string_view what) {
   return core::Status::Internal(std::string("corrupt ") + std::string(what) + " column");
 }
 
-const std::vector<std::string> kFeedbackColumns = {"decision_id", "key_id",     "label",
-                                                   "source",      "moderator",  "created_ms",
-                                                   "is_test",     "fields",     "action_id"};
+const std::vector<std::string> kFeedbackColumns = {"decision_id", "key_id",    "label",
+                                                   "source",      "moderator", "created_ms",
+                                                   "is_test",     "fields",    "action_id"};
 
 }  // namespace
 
@@ -147,9 +147,8 @@ const std::string& LatestLabelSql() {
 }
 
 const std::string& DecisionSelectSql() {
-  static const std::string kSql =
-      "SELECT " + Join(DecisionSelectColumnNames(), "d.") + ", " + LatestLabelSql() +
-      " FROM decisions d";
+  static const std::string kSql = "SELECT " + Join(DecisionSelectColumnNames(), "d.") + ", " +
+                                  LatestLabelSql() + " FROM decisions d";
   return kSql;
 }
 
@@ -213,8 +212,8 @@ core::Result<DecisionRecord> ReadDecision(const Statement& stmt) {
 }
 
 const std::string& FeedbackSelectSql() {
-  static const std::string kSql =
-      "SELECT f.id, " + Join(kFeedbackColumns, "f.") + ", f.revoked_ms, f.purged_ms FROM feedback f";
+  static const std::string kSql = "SELECT f.id, " + Join(kFeedbackColumns, "f.") +
+                                  ", f.revoked_ms, f.purged_ms FROM feedback f";
   return kSql;
 }
 

@@ -132,8 +132,8 @@ Result<FilterSql> BuildDecisionFilter(const DecisionFilter& filter) {
   if (filter.first_checks_only) out.where += " AND d.recheck_reason = ''";
   if (filter.key_id) {
     // Key id 0 means "made without a key": NULL in the column.
-    out.where += *filter.key_id == 0 ? " AND d.key_id IS NULL"
-                                     : " AND d.key_id = " + param(*filter.key_id);
+    out.where +=
+        *filter.key_id == 0 ? " AND d.key_id IS NULL" : " AND d.key_id = " + param(*filter.key_id);
   }
   if (filter.since_ms) out.where += " AND d.created_ms >= " + param(*filter.since_ms);
   if (filter.until_ms) out.where += " AND d.created_ms < " + param(*filter.until_ms);
@@ -157,17 +157,16 @@ Result<FilterSql> BuildDecisionFilter(const DecisionFilter& filter) {
   if (!filter.text.empty()) {
     auto match = FtsMatchExpression(filter.text);
     if (!match) return match.error();
-    out.where +=
-        " AND d.id IN (SELECT decision_id FROM decisions_fts WHERE decisions_fts MATCH " +
-        param(*match) + ")";
+    out.where += " AND d.id IN (SELECT decision_id FROM decisions_fts WHERE decisions_fts MATCH " +
+                 param(*match) + ")";
   }
   if (!filter.author_contains.empty()) {
-    out.where += " AND instr(lower(d.comment_author), lower(" + param(filter.author_contains) +
-                 ")) > 0";
+    out.where +=
+        " AND instr(lower(d.comment_author), lower(" + param(filter.author_contains) + ")) > 0";
   }
   if (!filter.email_contains.empty()) {
-    out.where += " AND instr(lower(d.comment_author_email), lower(" +
-                 param(filter.email_contains) + ")) > 0";
+    out.where += " AND instr(lower(d.comment_author_email), lower(" + param(filter.email_contains) +
+                 ")) > 0";
   }
   if (!filter.ip.empty()) out.where += " AND d.user_ip = " + param(filter.ip);
   if (!filter.ip_prefix.empty()) {
@@ -244,8 +243,8 @@ Result<int64_t> SqliteStore::CountMatchingDecisions(const DecisionFilter& filter
   auto stmt = lock.conn().Prepare("SELECT count(*) FROM decisions d" + where->where);
   if (!stmt) return WithContext(stmt.error(), context);
   internal::BindValues(*stmt, where->values);
-  auto rows = ReadAll<int64_t>(
-      *stmt, [](const Statement& s) -> Result<int64_t> { return s.ColumnInt(0); });
+  auto rows =
+      ReadAll<int64_t>(*stmt, [](const Statement& s) -> Result<int64_t> { return s.ColumnInt(0); });
   if (!rows) return WithContext(rows.error(), context);
   return rows->empty() ? int64_t{0} : rows->front();
 }
@@ -294,8 +293,7 @@ Result<std::vector<ReasonCount>> SqliteStore::CountReasons(const DecisionFilter&
       "SELECT r.check_name, count(*) FROM"
       " (SELECT DISTINCT d.id AS id, json_extract(j.value, '$.check') AS check_name"
       "  FROM decisions d, json_each(d.reasons) j" +
-      where->where +
-      ") r GROUP BY r.check_name ORDER BY count(*) DESC, r.check_name LIMIT ?" +
+      where->where + ") r GROUP BY r.check_name ORDER BY count(*) DESC, r.check_name LIMIT ?" +
       std::to_string(n + 1);
   ReadLock lock(*this);
   auto stmt = lock.conn().Prepare(sql);

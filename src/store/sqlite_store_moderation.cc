@@ -109,8 +109,9 @@ Result<std::optional<ModeratorAction>> SqliteStore::GetModeratorAction(int64_t i
   return action;
 }
 
-Result<std::vector<ModeratorAction>> SqliteStore::ListModeratorActions(
-    const std::string& moderator, bool include_undone, int limit) {
+Result<std::vector<ModeratorAction>> SqliteStore::ListModeratorActions(const std::string& moderator,
+                                                                       bool include_undone,
+                                                                       int limit) {
   const std::string context = "list moderator actions";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
   std::string sql = std::string(kActionSelectSql) + " WHERE 1";

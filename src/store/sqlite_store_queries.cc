@@ -269,14 +269,16 @@ Result<std::vector<DecisionCounts>> SqliteStore::CountDecisions(int64_t key_id, 
   // then summed per (month, blog). Comparisons are 0/1 in SQLite; a missing label gives NULL,
   // which sum() skips, hence coalesce.
   static const std::string kSql =
-      std::string("SELECT month, blog, count(*),")+
+      std::string("SELECT month, blog, count(*),") +
       " coalesce(sum(first AND verdict != 'ham'), 0),"
       " coalesce(sum(first AND verdict = 'ham'), 0),"
       " coalesce(sum(first AND verdict = 'ham' AND label = 'spam'), 0),"
       " coalesce(sum(first AND verdict != 'ham' AND label = 'ham'), 0)"
       " FROM (SELECT strftime('%Y-%m', d.created_ms / 1000, 'unixepoch') AS month,"
       "   d.blog AS blog, d.recheck_of IS NULL AS first, d.verdict AS verdict,"
-      "   " + internal::LatestLabelSql() + " AS label"
+      "   " +
+      internal::LatestLabelSql() +
+      " AS label"
       "  FROM decisions d WHERE d.key_id IS ?1 AND d.created_ms >= ?2 AND d.created_ms < ?3)"
       " GROUP BY month, blog ORDER BY month, blog";
   ReadLock lock(*this);

@@ -93,10 +93,10 @@ struct FeedbackRecord {
 // more decisions, kept with who and when. Its feedback rows carry its id.
 struct ModeratorAction {
   int64_t id = 0;
-  std::string moderator;   // --moderator or $USER
-  std::string label;       // "spam" or "ham"
-  std::string origin;      // "mark" (mark-spam/mark-ham) or "review" (hamlet review)
-  std::string selection;   // how the decisions were chosen, for humans: the ids or the filter
+  std::string moderator;  // --moderator or $USER
+  std::string label;      // "spam" or "ham"
+  std::string origin;     // "mark" (mark-spam/mark-ham) or "review" (hamlet review)
+  std::string selection;  // how the decisions were chosen, for humans: the ids or the filter
   int64_t created_ms = 0;
   int64_t item_count = 0;  // feedback rows written
   std::optional<int64_t> undone_ms;
@@ -267,8 +267,9 @@ class Store {
   // (highest id) that is neither a test nor revoked by an undo, and every such feedback
   // without a decision, in feedback id order, starting after `after_feedback_id`, at most
   // `limit` rows. Feedback on a decision whose comment was a test (`is_test`) is left out, and
-  // so is feedback whose text a purge blanked (on a purged decision, or itself purged). The next page starts after the
-  // last row's feedback_id; an empty page is the end. InvalidArgument for a negative limit.
+  // so is feedback whose text a purge blanked (on a purged decision, or itself purged). The next
+  // page starts after the last row's feedback_id; an empty page is the end. InvalidArgument for a
+  // negative limit.
   virtual core::Result<std::vector<LabeledFeedback>> ListLabeledFeedback(int64_t after_feedback_id,
                                                                          int limit) = 0;
 

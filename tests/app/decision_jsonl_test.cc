@@ -29,7 +29,8 @@ engine::LabeledDecision Sample() {
   d.decision.verdict = core::Verdict::kDiscard;
   d.decision.uncertain = true;
   d.decision.score = 0.97;
-  d.decision.reasons = {{"model", 3.5, "text model"}, {"akismet.test_spam", std::numeric_limits<double>::infinity(), "forced"}};
+  d.decision.reasons = {{"model", 3.5, "text model"},
+                        {"akismet.test_spam", std::numeric_limits<double>::infinity(), "forced"}};
   d.model_version = "hamlet-default@1";
   item.label.label = "spam";
   item.label.moderator = "alice";
@@ -74,18 +75,21 @@ TEST_SUITE("app/decision_jsonl") {
 
   TEST_CASE("refuses lines that are not a hamlet export, naming the line") {
     std::istringstream in(
-        "{\"id\":\"a\",\"label\":\"spam\",\"verdict\":\"spam\",\"created_ms\":1,\"comment_content\":\"x\"}\n"
+        "{\"id\":\"a\",\"label\":\"spam\",\"verdict\":\"spam\",\"created_ms\":1,\"comment_"
+        "content\":\"x\"}\n"
         "\n"
         "{\"id\":\"b\",\"label\":\"spam\",\"comment_content\":\"corpus line\"}\n");
     auto read = ReadDecisionJsonl(in, "f.jsonl");
     REQUIRE_FALSE(read.has_value());
     CHECK(read.error().code() == core::StatusCode::kInvalidArgument);
     CHECK(read.error().message().find("f.jsonl:3: needs \"verdict\"") == 0);
-    for (const char* bad : {"not json", "[1]", "{\"label\":\"spam\"}",
-                            "{\"id\":\"a\",\"label\":\"maybe\",\"verdict\":\"spam\",\"created_ms\":1}",
-                            "{\"id\":\"a\",\"label\":\"ham\",\"verdict\":\"spam\",\"created_ms\":\"x\"}",
-                            "{\"id\":\"a\",\"label\":\"ham\",\"verdict\":\"spam\",\"created_ms\":1,\"fields\":[[1]]}",
-                            "{\"id\":\"a\",\"label\":\"ham\",\"verdict\":\"spam\",\"created_ms\":1,\"score\":\"high\"}"}) {
+    for (const char* bad :
+         {"not json", "[1]", "{\"label\":\"spam\"}",
+          "{\"id\":\"a\",\"label\":\"maybe\",\"verdict\":\"spam\",\"created_ms\":1}",
+          "{\"id\":\"a\",\"label\":\"ham\",\"verdict\":\"spam\",\"created_ms\":\"x\"}",
+          "{\"id\":\"a\",\"label\":\"ham\",\"verdict\":\"spam\",\"created_ms\":1,\"fields\":[[1]]}",
+          "{\"id\":\"a\",\"label\":\"ham\",\"verdict\":\"spam\",\"created_ms\":1,\"score\":"
+          "\"high\"}"}) {
       CAPTURE(bad);
       CHECK(DecodeDecisionLine(bad).error().code() == core::StatusCode::kInvalidArgument);
     }

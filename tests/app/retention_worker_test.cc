@@ -22,7 +22,8 @@ store::DecisionRecord Decision(const std::string& id, int64_t at) {
   r.id = id;
   r.created_ms = at;
   r.channel = "v1";
-  r.comment = core::CommentFromFields({{"comment_content", "personal text"}, {"user_ip", "203.0.113.1"}});
+  r.comment =
+      core::CommentFromFields({{"comment_content", "personal text"}, {"user_ip", "203.0.113.1"}});
   return r;
 }
 

@@ -6,9 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/png_chart.h"
 #include "support/cli_run.h"
@@ -77,19 +76,20 @@ struct Site {
 std::string ExportLine(const std::string& id, const std::string& label, const std::string& verdict,
                        int64_t created_ms, const std::string& content,
                        const std::string& blog = "http://blog.example/") {
-  return json{{"id", id},
-              {"label", label},
-              {"comment_content", content},
-              {"comment_author", "Author " + id.substr(0, 4)},
-              {"comment_type", "comment"},
-              {"source", "test"},
-              {"blog", blog},
-              {"user_ip", "198.51.100.7"},
-              {"verdict", verdict},
-              {"created_ms", created_ms},
-              {"score", verdict == "ham" ? 0.1 : 0.95},
-              {"reasons", json::array({{{"check", "model"}, {"contribution", 1.5}, {"detail", "m"}}})},
-              {"labeled_by", "importer"}}
+  return json{
+      {"id", id},
+      {"label", label},
+      {"comment_content", content},
+      {"comment_author", "Author " + id.substr(0, 4)},
+      {"comment_type", "comment"},
+      {"source", "test"},
+      {"blog", blog},
+      {"user_ip", "198.51.100.7"},
+      {"verdict", verdict},
+      {"created_ms", created_ms},
+      {"score", verdict == "ham" ? 0.1 : 0.95},
+      {"reasons", json::array({{{"check", "model"}, {"contribution", 1.5}, {"detail", "m"}}})},
+      {"labeled_by", "importer"}}
       .dump();
 }
 
@@ -123,8 +123,8 @@ DecodedPng DecodePng(const std::string& bytes) {
     const uint32_t len = u32(at);
     const std::string type = bytes.substr(at + 4, 4);
     const std::string data = bytes.substr(at + 8, len);
-    const uLong crc = crc32(crc32(0, Z_NULL, 0),
-                            reinterpret_cast<const Bytef*>(bytes.data() + at + 4), len + 4);
+    const uLong crc =
+        crc32(crc32(0, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data() + at + 4), len + 4);
     CHECK(u32(at + 8 + len) == static_cast<uint32_t>(crc));
     if (type == "IHDR") {
       out.width = static_cast<int>(u32(at + 8));
@@ -150,7 +150,9 @@ DecodedPng DecodePng(const std::string& bytes) {
 int CountColor(const DecodedPng& png, cli::Rgb c) {
   int n = 0;
   for (size_t i = 0; i + 2 < png.rgb.size(); i += 3) {
-    if (uint8_t(png.rgb[i]) == c.r && uint8_t(png.rgb[i + 1]) == c.g && uint8_t(png.rgb[i + 2]) == c.b) ++n;
+    if (uint8_t(png.rgb[i]) == c.r && uint8_t(png.rgb[i + 1]) == c.g &&
+        uint8_t(png.rgb[i + 2]) == c.b)
+      ++n;
   }
   return n;
 }
@@ -160,11 +162,13 @@ int CountColor(const DecodedPng& png, cli::Rgb c) {
 TEST_SUITE("cli/moderation") {
   TEST_CASE("queue filters by site, verdict, text, author, e-mail, IP, domain and score") {
     Site s;
-    const auto pills = s.Spam("Cheap pills at http://shop.pills.example/buy today",
-                              {{"comment_author_email", "Seller@Pills.example"}, {"user_ip", "203.0.113.9"}});
+    const auto pills =
+        s.Spam("Cheap pills at http://shop.pills.example/buy today",
+               {{"comment_author_email", "Seller@Pills.example"}, {"user_ip", "203.0.113.9"}});
     const auto casino = s.Spam("Casino bonus www.casino.example free spins",
                                {{"blog", "http://other.example/"}, {"user_ip", "198.51.100.4"}});
-    const auto cafe = s.Spam("Le café était très bon", {{"comment_author_url", "https://pills.example/me"}});
+    const auto cafe =
+        s.Spam("Le café était très bon", {{"comment_author_url", "https://pills.example/me"}});
     CHECK(s.QueueIds({}).size() == 3);
     CHECK(s.QueueIds({"--site", "http://other.example"}) == std::vector<std::string>{casino});
     CHECK(s.QueueIds({"--text", "cafe TRES"}) == std::vector<std::string>{cafe});
@@ -193,11 +197,17 @@ TEST_SUITE("cli/moderation") {
     REQUIRE(text.code == 0);
     CHECK(text.out.find("1-2 of 3 (next: --page 2)") != std::string::npos);
 
-    for (const auto& bad : std::vector<std::vector<std::string>>{
-             {"--verdict", "maybe"}, {"--min-score", "2"}, {"--since", "yesterday"},
-             {"--text", "\"open"}, {"--domain", "not a domain"}, {"--order", "random"},
-             {"--filter", "colour=red"}, {"--filter", "text=a", "--text", "b"}, {"--label", "x"},
-             {"--unreviewed", "--label", "spam"}}) {
+    for (const auto& bad :
+         std::vector<std::vector<std::string>>{{"--verdict", "maybe"},
+                                               {"--min-score", "2"},
+                                               {"--since", "yesterday"},
+                                               {"--text", "\"open"},
+                                               {"--domain", "not a domain"},
+                                               {"--order", "random"},
+                                               {"--filter", "colour=red"},
+                                               {"--filter", "text=a", "--text", "b"},
+                                               {"--label", "x"},
+                                               {"--unreviewed", "--label", "spam"}}) {
       std::vector<std::string> args = {"queue"};
       args.insert(args.end(), bad.begin(), bad.end());
       auto run = Hamlet(s.db, args);
@@ -222,12 +232,14 @@ TEST_SUITE("cli/moderation") {
     CHECK(dry.out.find("Nothing was changed") != std::string::npos);
     CHECK(s.Show(a)["feedback"] == "spam");
     CHECK(s.Show(b)["feedback"].is_null());
-    auto dry_json = json::parse(Hamlet(s.db, {"mark-ham", "--domain", "pills.example", "--dry-run", "--json"}).out);
+    auto dry_json = json::parse(
+        Hamlet(s.db, {"mark-ham", "--domain", "pills.example", "--dry-run", "--json"}).out);
     CHECK(dry_json["to_change"].size() == 2);
     CHECK(dry_json["dry_run"] == true);
     CHECK(json::parse(Hamlet(s.db, {"undo", "--list", "--anyone", "--json"}).out).size() == 1);
 
-    auto applied = Hamlet(s.db, {"mark-ham", "--filter", "domain=pills.example", "--moderator", "alice"});
+    auto applied =
+        Hamlet(s.db, {"mark-ham", "--filter", "domain=pills.example", "--moderator", "alice"});
     REQUIRE(applied.code == 0);
     CHECK(applied.out.find("Marked 2 decision(s) as ham") != std::string::npos);
     CHECK(s.Show(a)["feedback"] == "ham");
@@ -262,7 +274,8 @@ TEST_SUITE("cli/moderation") {
     CHECK(Hamlet(s.db, {"mark-spam"}).code == 2);
     CHECK(Hamlet(s.db, {"mark-spam", a, "--text", "one"}).code == 2);
     CHECK(Hamlet(s.db, {"mark-spam", "ffffffffffffffffffffffffffffffff"}).code == 3);
-    auto capped = Hamlet(s.db, {"mark-spam", "--verdict", "any", "--author", "viagra", "--max-items", "1"});
+    auto capped =
+        Hamlet(s.db, {"mark-spam", "--verdict", "any", "--author", "viagra", "--max-items", "1"});
     CHECK(capped.code == 2);
     CHECK(capped.err.find("more than 1") != std::string::npos);
     auto json_out = json::parse(Hamlet(s.db, {"mark-spam", a, "--json", "--moderator", "al"}).out);
@@ -290,7 +303,8 @@ TEST_SUITE("cli/moderation") {
     CHECK(s.Show(third)["feedback"] == "spam");
     CHECK(s.Show(second)["feedback"].is_null());
     CHECK(s.Show(first)["feedback"] == "spam");
-    auto actions = json::parse(Hamlet(s.db, {"undo", "--list", "--moderator", "rita", "--json"}).out);
+    auto actions =
+        json::parse(Hamlet(s.db, {"undo", "--list", "--moderator", "rita", "--json"}).out);
     REQUIRE(actions.size() == 3);  // spam, ham (undone), spam
     CHECK(actions[1]["label"] == "ham");
     CHECK_FALSE(actions[1]["undone"].is_null());
@@ -310,7 +324,9 @@ TEST_SUITE("cli/moderation") {
     std::ostringstream file;
     file << ExportLine(Id(1), "spam", "spam", kT0, "buy at http://pills.example") << "\n"
          << ExportLine(Id(2), "ham", "spam", kT0, "honest http://pills.example link") << "\n"
-         << ExportLine(Id(3), "spam", "ham", kT0 + 2 * kDay, "missed http://casino.example", "http://other.example/") << "\n"
+         << ExportLine(Id(3), "spam", "ham", kT0 + 2 * kDay, "missed http://casino.example",
+                       "http://other.example/")
+         << "\n"
          << ExportLine(Id(4), "ham", "ham", kT0 + 2 * kDay, "fine") << "\n";
     REQUIRE(Hamlet(s.db, {"import", "-"}, file.str()).code == 0);
     const std::vector<std::string> period = {"--since", "2023-11-14", "--until", "2023-11-20"};
@@ -347,8 +363,8 @@ TEST_SUITE("cli/moderation") {
     const auto png = DecodePng(testing::ReadFile(png_path));
     CHECK(png.width == 960);
     CHECK(png.height == 480);
-    CHECK(CountColor(png, cli::kSpamColor) > 1000);  // day 1's bar (and the legend)
-    CHECK(CountColor(png, cli::kHamColor) > 1000);   // day 3's bar
+    CHECK(CountColor(png, cli::kSpamColor) > 1000);    // day 1's bar (and the legend)
+    CHECK(CountColor(png, cli::kHamColor) > 1000);     // day 3's bar
     CHECK(CountColor(png, cli::kDiscardColor) < 200);  // the legend only: no discards
     auto unwritable = png_args;
     unwritable.back() = s.dir.File("no/such/dir/chart.png");
@@ -391,7 +407,8 @@ TEST_SUITE("cli/moderation") {
     CHECK(json::parse(second.out)["created"] == 0);
     CHECK(json::parse(second.out)["unchanged"] == 30);
     // No duplicates: still 30 decisions and 30 labels, each as exported.
-    auto all = json::parse(Hamlet(db2, {"queue", "--verdict", "any", "--limit", "100", "--json"}).out);
+    auto all =
+        json::parse(Hamlet(db2, {"queue", "--verdict", "any", "--limit", "100", "--json"}).out);
     CHECK(all["total"] == 30);
     auto moved = json::parse(Hamlet(db2, {"show", Id(2), "--json"}).out);
     CHECK(moved["feedback"] == "spam");
@@ -402,14 +419,15 @@ TEST_SUITE("cli/moderation") {
     REQUIRE(Hamlet(db2, {"export", "--out", out2}).code == 0);
     CHECK(testing::ReadFile(out2).size() > text.size() / 2);
 
-    auto trained = Hamlet(db2, {"train", "--data", out, "--out", other.File("m.ftz"), "--epoch", "5",
-                                "--dim", "8"});
+    auto trained = Hamlet(
+        db2, {"train", "--data", out, "--out", other.File("m.ftz"), "--epoch", "5", "--dim", "8"});
     CAPTURE(trained.err);
     CHECK(trained.code == 0);
     CHECK(trained.out.find("examples 30 (15 spam, 15 ham)") != std::string::npos);
 
     CHECK(Hamlet(db2, {"import", other.File("missing.jsonl")}).code == 3);
-    auto corpus = Hamlet(db2, {"import", "-"}, "{\"id\":\"x\",\"label\":\"spam\",\"comment_content\":\"c\"}\n");
+    auto corpus = Hamlet(db2, {"import", "-"},
+                         "{\"id\":\"x\",\"label\":\"spam\",\"comment_content\":\"c\"}\n");
     CHECK(corpus.code == 2);
     CHECK(corpus.err.find("stdin:1:") != std::string::npos);
     // An unknown key refuses the import, writing nothing.
@@ -447,9 +465,9 @@ TEST_SUITE("cli/moderation") {
 
   TEST_CASE("every command's --help shows an example and exits 0") {
     testing::TempDir dir;
-    for (const char* command : {"keys", "check", "queue", "show", "review", "mark-spam", "mark-ham",
-                                "undo", "stats", "export", "import", "purge", "train", "eval",
-                                "retrain", "replay"}) {
+    for (const char* command :
+         {"keys", "check", "queue", "show", "review", "mark-spam", "mark-ham", "undo", "stats",
+          "export", "import", "purge", "train", "eval", "retrain", "replay"}) {
       CAPTURE(command);
       auto run = Hamlet(dir.File("h.db"), {command, "--help"});
       CHECK(run.code == 0);
@@ -462,7 +480,8 @@ TEST_SUITE("cli/moderation") {
   TEST_CASE("escape sequences and bidi overrides in a comment never reach the output raw") {
     Site s;
     const std::string hostile =
-        "Clear \x1b[2J\x1b]0;pwned title\x07 screen \xE2\x80\xAE" "desrever\xE2\x80\xAC "
+        "Clear \x1b[2J\x1b]0;pwned title\x07 screen \xE2\x80\xAE"
+        "desrever\xE2\x80\xAC "
         "http://evil\x1b[31m.example/\xE2\x81\xA6x and call +1 555 010 9999";
     const auto id = s.Spam(hostile, {{"blog", "http://blog\x1b[5m.example/"},
                                      {"comment_author_url", "http://a\xE2\x80\xAE.example"},

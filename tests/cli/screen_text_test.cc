@@ -36,14 +36,17 @@ TEST_SUITE("cli/screen_text") {
     Style plain;
     CHECK(WrapRuns(runs, 80, plain) ==
           std::vector<std::string>{"see \xE2\x9F\xA8http://pills.example/x\xE2\x9F\xA9 or mail "
-                                   "\xE2\x9F\xA8" "a@b.example\xE2\x9F\xA9 now"});
+                                   "\xE2\x9F\xA8"
+                                   "a@b.example\xE2\x9F\xA9 now"});
     Style color{true};
     const auto colored = WrapRuns(runs, 80, color);
     REQUIRE(colored.size() == 1);
     CHECK(colored[0].find("\x1b[4;36mhttp://pills.example/x\x1b[0m") != std::string::npos);
-    CHECK(DisplayWidth(colored[0]) == DisplayWidth("see http://pills.example/x or mail a@b.example now"));
+    CHECK(DisplayWidth(colored[0]) ==
+          DisplayWidth("see http://pills.example/x or mail a@b.example now"));
     // A highlighted word cut across lines is closed and reopened.
-    const auto cut = WrapRuns(HighlightContacts("http://a-very-long-domain-name.example/path"), 12, color);
+    const auto cut =
+        WrapRuns(HighlightContacts("http://a-very-long-domain-name.example/path"), 12, color);
     REQUIRE(cut.size() == 4);
     CHECK(cut[0].rfind("\x1b[4;36m", 0) == 0);
     CHECK(cut[1].rfind("\x1b[4;36m", 0) == 0);
@@ -51,7 +54,9 @@ TEST_SUITE("cli/screen_text") {
   }
 
   TEST_CASE("the comment's escape sequences are gone before any highlight is added") {
-    auto runs = HighlightContacts("a\x1b[31m http://x.example \xE2\x80\xAE" "b\x07");
+    auto runs = HighlightContacts(
+        "a\x1b[31m http://x.example \xE2\x80\xAE"
+        "b\x07");
     std::string all;
     for (const auto& r : runs) all += r.text;
     CHECK(all == "a http://x.example b");

@@ -31,10 +31,11 @@ TEST_SUITE("e2e/retention") {
     HamletdProcess::Options options;
     options.extra_args = {"--retention", "2s", "--purge-interval", "1s"};
     HamletdProcess d(options);
-    auto r = Post(d, "/1.1/comment-check",
-                  "api_key=" + d.key() + "&" + kBlog +
-                      "&user_ip=203.0.113.77&comment_author=Private+Person"
-                      "&comment_author_email=private%40mail.example&comment_content=my+secret+text");
+    auto r =
+        Post(d, "/1.1/comment-check",
+             "api_key=" + d.key() + "&" + kBlog +
+                 "&user_ip=203.0.113.77&comment_author=Private+Person"
+                 "&comment_author_email=private%40mail.example&comment_content=my+secret+text");
     REQUIRE(r);
     REQUIRE(r->status == 200);
     const std::string id = r->get_header_value("X-akismet-guid");
@@ -73,7 +74,8 @@ TEST_SUITE("e2e/retention") {
   }
 
   TEST_CASE("hamletd refuses a bad --retention and runs with --retention off") {
-    auto bad = RunCommand({HamletdBinary(), "--db", "/tmp/never-created.db", "--retention", "soon"});
+    auto bad =
+        RunCommand({HamletdBinary(), "--db", "/tmp/never-created.db", "--retention", "soon"});
     CHECK(bad.exit_code == 1);
     CHECK(bad.err.find("--retention") != std::string::npos);
     HamletdProcess::Options options;

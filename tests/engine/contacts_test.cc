@@ -16,7 +16,8 @@ std::vector<std::string> Found(std::string_view text) {
     const char* kind = span.kind == ContactKind::kLink    ? "link"
                        : span.kind == ContactKind::kEmail ? "email"
                                                           : "phone";
-    out.push_back(std::string(kind) + ":" + std::string(text.substr(span.begin, span.end - span.begin)));
+    out.push_back(std::string(kind) + ":" +
+                  std::string(text.substr(span.begin, span.end - span.begin)));
   }
   return out;
 }

@@ -43,7 +43,8 @@ struct Fixture {
     r.decision.verdict = verdict;
     r.decision.score = core::IsSpamVerdict(verdict) ? 0.9 : 0.1;
     r.decision.reasons = {{"model", 1.0, "m"}};
-    if (content.find("http") != std::string::npos) r.decision.reasons.push_back({"links.count", 1, "l"});
+    if (content.find("http") != std::string::npos)
+      r.decision.reasons.push_back({"links.count", 1, "l"});
     r.model_version = "m@1";
     REQUIRE(store->AppendDecision(r).ok());
     if (!label.empty()) {
@@ -64,12 +65,15 @@ struct Fixture {
 TEST_SUITE("engine/moderation_stats") {
   TEST_CASE("volumes per day, precision as judged by moderators, reasons, domains, per site") {
     Fixture f;
-    f.Add("s1", kT0, core::Verdict::kSpam, "http://a.example/", "buy at http://pills.example/x", "spam");
-    f.Add("s2", kT0, core::Verdict::kSpam, "http://a.example/", "http://pills.example and http://casino.example", "ham");
+    f.Add("s1", kT0, core::Verdict::kSpam, "http://a.example/", "buy at http://pills.example/x",
+          "spam");
+    f.Add("s2", kT0, core::Verdict::kSpam, "http://a.example/",
+          "http://pills.example and http://casino.example", "ham");
     f.Add("d1", kT0 + 2 * kDay, core::Verdict::kDiscard, "http://b.example/", "www.casino.example");
     f.Add("h1", kT0 + 2 * kDay, core::Verdict::kHam, "http://b.example/", "nice post", "spam");
     f.Add("h2", kT0 + 2 * kDay, core::Verdict::kHam, "", "thanks", "ham");
-    f.Add("t1", kT0, core::Verdict::kSpam, "http://a.example/", "test http://test.example", "", true);
+    f.Add("t1", kT0, core::Verdict::kSpam, "http://a.example/", "test http://test.example", "",
+          true);
     ModerationStats stats(*f.store);
     StatsQuery q;
     q.since_ms = kT0 - kDay;
@@ -156,10 +160,12 @@ TEST_SUITE("engine/transfer") {
     source.Add("t", kT0 + 3, core::Verdict::kSpam, "http://a.example/", "test", "spam", true);
     Transfer out(*source.store, source.moderation, source.clock);
     std::vector<LabeledDecision> items;
-    REQUIRE(out.Export(QueueQuery{}, [&](const LabeledDecision& item) {
-                 items.push_back(item);
-                 return core::Status::Ok();
-               }).ok());
+    REQUIRE(out.Export(QueueQuery{},
+                       [&](const LabeledDecision& item) {
+                         items.push_back(item);
+                         return core::Status::Ok();
+                       })
+                .ok());
     REQUIRE(items.size() == 2);
     CHECK(items[0].decision.id == "a");
     CHECK(items[0].label.label == "spam");

@@ -94,8 +94,8 @@ TEST_SUITE("engine/moderator_actions") {
     Fixture f;
     f.Add("a", core::Verdict::kSpam, 0.9);
     f.Add("b", core::Verdict::kSpam, 0.8);
-    auto alice = f.actions.Apply(*f.actions.PlanForIds({"a", "b"}, Label::kHam), "alice", "mark",
-                                 "a b");
+    auto alice =
+        f.actions.Apply(*f.actions.PlanForIds({"a", "b"}, Label::kHam), "alice", "mark", "a b");
     REQUIRE(alice.has_value());
     CHECK(alice->item_count == 2);
     CHECK(alice->created_ms == f.clock.now);
@@ -199,9 +199,9 @@ TEST_SUITE("engine/review_session") {
     REQUIRE(session.has_value());
     REQUIRE((*session)->size() == 1);
     CHECK((*session)->current().id == "first");
-    CHECK(ReviewSession::Start(f.moderation, f.actions, DefaultReviewQuery(10), "")
-              .error()
-              .code() == core::StatusCode::kInvalidArgument);
+    CHECK(
+        ReviewSession::Start(f.moderation, f.actions, DefaultReviewQuery(10), "").error().code() ==
+        core::StatusCode::kInvalidArgument);
   }
 }
 

@@ -100,9 +100,9 @@ TEST_SUITE("store/sqlite_store_moderation") {
     // A site said ham for d1 earlier.
     REQUIRE(store->AppendFeedback(Label("d1", "ham", kT0 + 10)).has_value());
 
-    auto action = store->AppendModeratorAction(
-        Action("alice", "spam", kT0 + 20),
-        {ByModerator("d1", "spam", "alice", kT0 + 20), ByModerator("d2", "spam", "alice", kT0 + 20)});
+    auto action = store->AppendModeratorAction(Action("alice", "spam", kT0 + 20),
+                                               {ByModerator("d1", "spam", "alice", kT0 + 20),
+                                                ByModerator("d2", "spam", "alice", kT0 + 20)});
     REQUIRE(action.has_value());
     CHECK(action->id > 0);
     CHECK(action->item_count == 2);
@@ -177,9 +177,12 @@ TEST_SUITE("store/sqlite_store_moderation") {
   TEST_CASE("lists a moderator's actions newest first and only those in force on request") {
     auto store = testing::OpenSqliteStoreOrFail(":memory:");
     REQUIRE(store->AppendDecision(Decision("d1", kT0, "x")).ok());
-    auto a1 = store->AppendModeratorAction(Action("alice", "spam", kT0), {ByModerator("d1", "spam", "alice", kT0)});
-    auto b1 = store->AppendModeratorAction(Action("bob", "ham", kT0 + 1), {ByModerator("d1", "ham", "bob", kT0 + 1)});
-    auto a2 = store->AppendModeratorAction(Action("alice", "ham", kT0 + 2), {ByModerator("d1", "ham", "alice", kT0 + 2)});
+    auto a1 = store->AppendModeratorAction(Action("alice", "spam", kT0),
+                                           {ByModerator("d1", "spam", "alice", kT0)});
+    auto b1 = store->AppendModeratorAction(Action("bob", "ham", kT0 + 1),
+                                           {ByModerator("d1", "ham", "bob", kT0 + 1)});
+    auto a2 = store->AppendModeratorAction(Action("alice", "ham", kT0 + 2),
+                                           {ByModerator("d1", "ham", "alice", kT0 + 2)});
     REQUIRE((a1 && b1 && a2));
     auto alice = store->ListModeratorActions("alice", false, 10);
     REQUIRE(alice->size() == 2);
@@ -270,7 +273,9 @@ TEST_SUITE("store/sqlite_store_moderation") {
 
   TEST_CASE("text search matches whole words ignoring case and accents, phrases and prefixes") {
     auto store = testing::OpenSqliteStoreOrFail(":memory:");
-    REQUIRE(store->AppendDecision(Decision("d1", kT0, "Buy CHEAP pills at http://pills.example now")).ok());
+    REQUIRE(
+        store->AppendDecision(Decision("d1", kT0, "Buy CHEAP pills at http://pills.example now"))
+            .ok());
     REQUIRE(store->AppendDecision(Decision("d2", kT0 + 1, "Le café était très bon")).ok());
     REQUIRE(store->AppendDecision(Decision("d3", kT0 + 2, "pills are cheap, buy")).ok());
     DecisionFilter f;
@@ -422,7 +427,9 @@ TEST_SUITE("store/sqlite_store_moderation") {
     CHECK(s.code() == core::StatusCode::kInvalidArgument);
     CHECK(s.message().find("taken") != std::string::npos);
     CHECK_FALSE(store->GetDecision("i1")->has_value());
-    REQUIRE(store->AppendImported({Decision("i1", kT0, "imported text")}, {Label("i1", "spam", kT0)}).ok());
+    REQUIRE(
+        store->AppendImported({Decision("i1", kT0, "imported text")}, {Label("i1", "spam", kT0)})
+            .ok());
     CHECK((*store->GetDecision("i1"))->feedback_label == "spam");
     DecisionFilter f;
     f.text = "imported";
