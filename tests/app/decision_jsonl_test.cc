@@ -73,7 +73,7 @@ TEST_SUITE("app/decision_jsonl") {
     CHECK(back->label.created_ms == 1'700'000'100'000);
   }
 
-  TEST_CASE("refuses lines that are not a hamlet export, naming the line") {
+  TEST_CASE("refuses lines that are not a hamlet export naming the line") {
     std::istringstream in(
         "{\"id\":\"a\",\"label\":\"spam\",\"verdict\":\"spam\",\"created_ms\":1,\"comment_"
         "content\":\"x\"}\n"

@@ -5,7 +5,7 @@
 using namespace hamlet;
 
 TEST_SUITE("app/duration") {
-  TEST_CASE("parses days, hours, minutes and seconds into milliseconds") {
+  TEST_CASE("parses days hours minutes and seconds into milliseconds") {
     CHECK(app::ParseDurationMs("30d").value() == 30LL * 24 * 3600 * 1000);
     CHECK(app::ParseDurationMs("12h").value() == 12LL * 3600 * 1000);
     CHECK(app::ParseDurationMs("90m").value() == 90LL * 60 * 1000);

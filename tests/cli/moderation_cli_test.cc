@@ -160,7 +160,7 @@ int CountColor(const DecodedPng& png, cli::Rgb c) {
 }  // namespace
 
 TEST_SUITE("cli/moderation") {
-  TEST_CASE("queue filters by site, verdict, text, author, e-mail, IP, domain and score") {
+  TEST_CASE("queue filters by site verdict text author e-mail IP domain and score") {
     Site s;
     const auto pills =
         s.Spam("Cheap pills at http://shop.pills.example/buy today",
@@ -217,7 +217,7 @@ TEST_SUITE("cli/moderation") {
     }
   }
 
-  TEST_CASE("mark-spam --dry-run changes nothing; applied, it is one action that undo reverts") {
+  TEST_CASE("mark-spam --dry-run changes nothing - applied it is one action that undo reverts") {
     Site s;
     const auto a = s.Spam("http://pills.example one");
     const auto b = s.Spam("http://pills.example two");
@@ -267,7 +267,7 @@ TEST_SUITE("cli/moderation") {
     CHECK(Hamlet(s.db, {"undo", "--moderator", "alice"}).code == 3);  // nothing left of alice's
   }
 
-  TEST_CASE("mark needs ids or a filter, not both, and caps what a filter may select") {
+  TEST_CASE("mark needs ids or a filter not both and caps what a filter may select") {
     Site s;
     const auto a = s.Spam("one");
     s.Spam("two");
@@ -284,7 +284,7 @@ TEST_SUITE("cli/moderation") {
     CHECK(again.out.find("Nothing to change") != std::string::npos);
   }
 
-  TEST_CASE("review in line mode judges, skips, undoes and records verdicts as actions") {
+  TEST_CASE("review in line mode judges skips undoes and records verdicts as actions") {
     Site s;
     const auto first = s.Spam("first comment http://a.example");
     const auto second = s.Spam("second comment");
@@ -319,7 +319,7 @@ TEST_SUITE("cli/moderation") {
     CHECK(empty.out.find("Nothing to review") != std::string::npos);
   }
 
-  TEST_CASE("stats: volumes per day, moderators' verdict on the filter, reasons, domains, sites") {
+  TEST_CASE("stats - volumes per day moderators' verdict on the filter reasons domains sites") {
     Site s;
     std::ostringstream file;
     file << ExportLine(Id(1), "spam", "spam", kT0, "buy at http://pills.example") << "\n"
@@ -372,7 +372,7 @@ TEST_SUITE("cli/moderation") {
     CHECK(Hamlet(s.db, {"stats", "--since", "soon"}).code == 2);
   }
 
-  TEST_CASE("export then import round-trips; a second import changes nothing; train reads it") {
+  TEST_CASE("export then import round-trips - a second import changes nothing - train reads it") {
     Site s;
     std::ostringstream file;
     for (int i = 1; i <= 30; ++i) {

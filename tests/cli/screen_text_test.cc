@@ -28,7 +28,7 @@ TEST_SUITE("cli/screen_text") {
     CHECK(lines == std::vector<std::string>{"abcdefghij", "klmnopqrst", "uvwxyz"});
   }
 
-  TEST_CASE("links and contacts are highlighted, or marked without colour") {
+  TEST_CASE("links and contacts are highlighted or marked without colour") {
     auto runs = HighlightContacts("see http://pills.example/x or mail a@b.example now");
     REQUIRE(runs.size() == 5);
     CHECK(runs[1].kind == RunKind::kLink);

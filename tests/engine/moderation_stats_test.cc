@@ -10,6 +10,7 @@
 #include "engine/retention.h"
 #include "engine/transfer.h"
 #include "store/sqlite_store.h"
+#include "support/manual_clock.h"
 
 namespace hamlet::engine {
 namespace {
@@ -17,14 +18,9 @@ namespace {
 constexpr int64_t kDay = 24LL * 3600 * 1000;
 constexpr int64_t kT0 = 1'700'000'000'000;  // 2023-11-14 22:13:20 UTC
 
-struct FixedClock final : core::Clock {
-  int64_t now = kT0 + 10 * kDay;
-  int64_t NowMillis() const override { return now; }
-};
-
 struct Fixture {
   Fixture() : store(store::OpenSqliteStore(":memory:").value()) {}
-  FixedClock clock;
+  testing::ManualClock clock{kT0 + 10 * kDay};
   std::unique_ptr<store::Store> store;
   Moderation moderation{*store};
 
@@ -63,7 +59,7 @@ struct Fixture {
 }  // namespace
 
 TEST_SUITE("engine/moderation_stats") {
-  TEST_CASE("volumes per day, precision as judged by moderators, reasons, domains, per site") {
+  TEST_CASE("volumes per day precision as judged by moderators reasons domains per site") {
     Fixture f;
     f.Add("s1", kT0, core::Verdict::kSpam, "http://a.example/", "buy at http://pills.example/x",
           "spam");
@@ -152,7 +148,7 @@ TEST_SUITE("engine/moderation_stats") {
 }
 
 TEST_SUITE("engine/transfer") {
-  TEST_CASE("export gives labeled decisions with their label in force, import is idempotent") {
+  TEST_CASE("export gives labeled decisions with their label in force import is idempotent") {
     Fixture source;
     source.Add("a", kT0, core::Verdict::kSpam, "http://a.example/", "buy pills", "spam");
     source.Add("b", kT0 + 1, core::Verdict::kSpam, "http://a.example/", "hello", "ham");

@@ -9,18 +9,14 @@
 
 #include "engine/review_session.h"
 #include "store/sqlite_store.h"
+#include "support/manual_clock.h"
 
 namespace hamlet::engine {
 namespace {
 
-struct FixedClock final : core::Clock {
-  int64_t now = 1'700'000'000'000;
-  int64_t NowMillis() const override { return now; }
-};
-
 struct Fixture {
   Fixture() : store(store::OpenSqliteStore(":memory:").value()) {}
-  FixedClock clock;
+  testing::ManualClock clock;
   std::unique_ptr<store::Store> store;
   Moderation moderation{*store};
   ModeratorActions actions{*store, moderation, clock};
@@ -63,7 +59,7 @@ std::vector<std::string> Ids(const std::vector<store::DecisionRecord>& records) 
 }  // namespace
 
 TEST_SUITE("engine/moderator_actions") {
-  TEST_CASE("a plan for ids judges each comment once, at its first check, and skips same labels") {
+  TEST_CASE("a plan for ids judges each comment once at its first check and skips same labels") {
     Fixture f;
     f.Add("first", core::Verdict::kSpam, 0.9);
     f.Add("recheck", core::Verdict::kSpam, 0.9, "buy pills", "first");
@@ -90,7 +86,7 @@ TEST_SUITE("engine/moderator_actions") {
     CHECK(f.actions.PlanForQuery(q, Label::kHam, 4)->to_change.empty());
   }
 
-  TEST_CASE("apply records who and when, undo takes back the moderator's own last action") {
+  TEST_CASE("apply records who and when undo takes back the moderator's own last action") {
     Fixture f;
     f.Add("a", core::Verdict::kSpam, 0.9);
     f.Add("b", core::Verdict::kSpam, 0.8);
@@ -120,7 +116,7 @@ TEST_SUITE("engine/moderator_actions") {
     CHECK(f.actions.Recent("", 10)->size() == 2);
   }
 
-  TEST_CASE("a plan that changes nothing records nothing, and a moderator needs a name") {
+  TEST_CASE("a plan that changes nothing records nothing and a moderator needs a name") {
     Fixture f;
     f.Add("a", core::Verdict::kSpam, 0.9);
     REQUIRE(f.actions.Apply(*f.actions.PlanForIds({"a"}, Label::kSpam), "alice", "mark", "a"));
@@ -135,7 +131,7 @@ TEST_SUITE("engine/moderator_actions") {
 }
 
 TEST_SUITE("engine/review_session") {
-  TEST_CASE("works through the queue riskiest first: judge, skip, undo") {
+  TEST_CASE("works through the queue riskiest first - judge skip undo") {
     Fixture f;
     f.Add("low", core::Verdict::kSpam, 0.7);
     f.Add("high", core::Verdict::kDiscard, 0.99);
@@ -189,7 +185,7 @@ TEST_SUITE("engine/review_session") {
     CHECK((*session)->current().id == "a");
   }
 
-  TEST_CASE("the default queue leaves out judged comments, tests and linked rechecks") {
+  TEST_CASE("the default queue leaves out judged comments tests and linked rechecks") {
     Fixture f;
     f.Add("judged", core::Verdict::kSpam, 0.9);
     f.Report("judged", "spam");

@@ -199,7 +199,7 @@ TEST_SUITE("store/sqlite_store_moderation") {
     CHECK((*store->GetDecision("d1"))->feedback_label == "ham");
   }
 
-  TEST_CASE("filters by site, verdict, uncertainty, label, score, author, e-mail and IP") {
+  TEST_CASE("filters by site verdict uncertainty label score author e-mail and IP") {
     auto store = testing::OpenSqliteStoreOrFail(":memory:");
     auto a = Decision("aa", kT0, "one", core::Verdict::kSpam, 0.95);
     auto b = Decision("bbb", kT0 + 1, "two", core::Verdict::kHam, 0.10);
@@ -271,7 +271,7 @@ TEST_SUITE("store/sqlite_store_moderation") {
     CHECK(store->CountMatchingDecisions(f).value() == 2);
   }
 
-  TEST_CASE("text search matches whole words ignoring case and accents, phrases and prefixes") {
+  TEST_CASE("text search matches whole words ignoring case and accents phrases and prefixes") {
     auto store = testing::OpenSqliteStoreOrFail(":memory:");
     REQUIRE(
         store->AppendDecision(Decision("d1", kT0, "Buy CHEAP pills at http://pills.example now"))
@@ -302,7 +302,7 @@ TEST_SUITE("store/sqlite_store_moderation") {
     CHECK(store->ListDecisions(f).error().code() == core::StatusCode::kInvalidArgument);
   }
 
-  TEST_CASE("counts volumes per day, site, verdict and label, and reasons per check") {
+  TEST_CASE("counts volumes per day site verdict and label and reasons per check") {
     auto store = testing::OpenSqliteStoreOrFail(":memory:");
     REQUIRE(store->AppendDecision(Decision("d1", kT0, "a", core::Verdict::kSpam)).ok());
     REQUIRE(store->AppendDecision(Decision("d2", kT0 + 1, "b", core::Verdict::kSpam)).ok());
