@@ -33,6 +33,7 @@ packages=(
   libcli11-dev                         # command-line parsing
   libutf8proc-dev                      # Unicode normalization
   libssl-dev                           # SHA-256 and random bytes for keys
+  zlib1g-dev                           # PNG charts (hamlet stats --png); cpp-httplib needs it too
   sqlite3                              # inspecting the database by hand
   curl                                 # start.sh's examples, health checks
 )
@@ -40,7 +41,7 @@ if ((want_test)); then
   packages+=(
     libnet-akismet-perl # third-party Akismet client under test
     wrk                 # HTTP benchmark
-    tmux                # driving terminal programs in tests
+    tmux                # drives `hamlet review` in a real terminal (tests/cli/review_tmux.sh)
     fasttext            # the fasttext CLI, for model fixtures
     # tests/wordpress: Debian's WordPress 6.1 with its bundled Akismet plugin, the default
     # theme (it has the comment form), PHP's built-in server and a private MariaDB

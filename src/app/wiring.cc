@@ -70,6 +70,12 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
   services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock);
   services->keys = std::make_unique<engine::KeyService>(*services->store, services->clock);
   services->moderation = std::make_unique<engine::Moderation>(*services->store);
+  services->actions = std::make_unique<engine::ModeratorActions>(
+      *services->store, *services->moderation, services->clock);
+  services->stats = std::make_unique<engine::ModerationStats>(*services->store);
+  services->retention = std::make_unique<engine::Retention>(*services->store, services->clock);
+  services->transfer =
+      std::make_unique<engine::Transfer>(*services->store, *services->moderation, services->clock);
   services->usage = std::make_unique<engine::Usage>(*services->store, services->clock);
   return services;
 }

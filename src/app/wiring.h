@@ -15,7 +15,11 @@
 #include "engine/key_service.h"
 #include "engine/list_directory.h"
 #include "engine/moderation.h"
+#include "engine/moderation_stats.h"
+#include "engine/moderator_actions.h"
+#include "engine/retention.h"
 #include "engine/site_directory.h"
+#include "engine/transfer.h"
 #include "engine/usage.h"
 #include "store/store.h"
 
@@ -49,6 +53,10 @@ struct Services {
   std::unique_ptr<engine::FeedbackService> feedback;
   std::unique_ptr<engine::KeyService> keys;
   std::unique_ptr<engine::Moderation> moderation;
+  std::unique_ptr<engine::ModeratorActions> actions;
+  std::unique_ptr<engine::ModerationStats> stats;
+  std::unique_ptr<engine::Retention> retention;
+  std::unique_ptr<engine::Transfer> transfer;
   std::unique_ptr<engine::Usage> usage;
 };
 

@@ -1,6 +1,7 @@
 // The CLI's entry point: global options, the command table, exit codes.
 #include <exception>
 #include <iostream>
+#include <sstream>
 
 #include "cli/command.h"
 
@@ -13,9 +14,13 @@ struct CommandRow {
 
 // The command table: one row per command file.
 constexpr CommandRow kCommands[] = {
-    {&RegisterKeys},  {&RegisterCheck}, {&RegisterQueue},   {&RegisterShow},   {&RegisterMark},
-    {&RegisterTrain}, {&RegisterEval},  {&RegisterRetrain}, {&RegisterReplay}, {&RegisterSites},
+    {&RegisterKeys},  {&RegisterCheck}, {&RegisterQueue},   {&RegisterShow},     {&RegisterReview},
+    {&RegisterMark},  {&RegisterUndo},  {&RegisterStats},   {&RegisterTransfer}, {&RegisterPurge},
+    {&RegisterTrain}, {&RegisterEval},  {&RegisterRetrain}, {&RegisterReplay},   {&RegisterSites},
 };
+
+int Run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,
+        bool process_streams);
 
 }  // namespace
 
@@ -57,16 +62,35 @@ core::Result<app::Services*> Context::Services(bool need_model) {
 }
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  std::istringstream empty;
+  return Run(argc, argv, empty, out, err, false);
+}
+
+int RunCli(int argc, const char* const* argv, std::istream& in, std::ostream& out,
+           std::ostream& err) {
+  return Run(argc, argv, in, out, err, false);
+}
+
+int RunCliOnProcessStreams(int argc, const char* const* argv) {
+  return Run(argc, argv, std::cin, std::cout, std::cerr, true);
+}
+
+namespace {
+
+int Run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,
+        bool process_streams) {
   CLI::App app{"hamlet: moderate, train and evaluate the hamlet comment spam filter", "hamlet"};
   app.footer(
       "Exit codes: 0 ok, 1 internal error, 2 bad usage or input, 3 not found (model file too),\n"
       "4 unavailable (database locked or full), 5 candidate refused (retrain),\n"
-      "70 unexpected error.\n"
+      "70 unexpected error, 130 review interrupted (SIGINT, SIGTERM, Ctrl-C).\n"
       "Example: hamlet --db hamlet.db keys create --site https://blog.example.org/");
   app.require_subcommand(1);
   Context ctx;
+  ctx.in = &in;
   ctx.out = &out;
   ctx.err = &err;
+  ctx.process_streams = process_streams;
   app.add_option("--db", ctx.db_path, "SQLite database file")->capture_default_str();
   app.add_option("--model", ctx.model_path, "fastText model (default: the shipped model)");
   for (const auto& row : kCommands) row.register_fn(app, ctx);
@@ -82,5 +106,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   }
   return ctx.exit_code;
 }
+
+}  // namespace
 
 }  // namespace hamlet::cli

@@ -20,9 +20,9 @@ struct CheckArgs {
   bool from_stdin = false;
 };
 
-// Reads a JSON object of Akismet fields from stdin.
-core::Result<core::FieldList> FieldsFromStdin() {
-  std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+// Reads a JSON object of Akismet fields from the command's stdin.
+core::Result<core::FieldList> FieldsFromStdin(std::istream& in) {
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!parsed.is_object()) {
     return core::Status::InvalidArgument("stdin must hold one JSON object of comment fields");
@@ -43,7 +43,7 @@ core::Result<core::FieldList> FieldsFromStdin() {
 void Run(Context& ctx, const CheckArgs& args) {
   core::FieldList fields;
   if (args.from_stdin) {
-    auto parsed = FieldsFromStdin();
+    auto parsed = FieldsFromStdin(*ctx.in);
     if (!parsed) return ctx.Fail(parsed.error());
     fields = std::move(*parsed);
   }

@@ -6,8 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include "app/duration.h"
 #include "cli/command.h"
-#include "cli/duration.h"
 #include "cli/format.h"
 #include "engine/replay.h"
 
@@ -55,7 +55,7 @@ nlohmann::json SummaryToJson(const engine::ReplaySummary& s) {
 void Run(Context& ctx, const ReplayArgs& args) {
   std::optional<int64_t> window_ms;
   if (args.since != "all") {
-    auto window = ParseDurationMs(args.since);
+    auto window = app::ParseDurationMs(args.since);
     if (!window) return ctx.Fail(window.error());
     window_ms = *window;
   }

@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "cli/format.h"
 #include "cli/terminal_text.h"
+#include "engine/contacts.h"
 
 namespace hamlet::cli {
 namespace {
@@ -23,6 +24,10 @@ void PrintText(std::ostream& out, const engine::DecisionDetail& detail) {
       << "Verdict    " << VerdictLabel(r.decision) << "  score " << std::setprecision(3)
       << r.decision.score << (r.comment.is_test ? "  [test call]" : "") << "\n"
       << "Model      " << r.model_version << "\n";
+  if (r.purged_ms) {
+    out << "Purged     " << FormatTime(*r.purged_ms)
+        << "  (retention: personal fields and text blanked; counts kept)\n";
+  }
   if (!r.recheck_of.empty()) {
     out << "Recheck of " << r.recheck_of << "  (" << ForTerminal(r.comment.recheck_reason)
         << "; counted once, as that decision)\n";
@@ -46,12 +51,32 @@ void PrintText(std::ostream& out, const engine::DecisionDetail& detail) {
   for (const auto& [name, value] : r.comment.fields) {
     out << "  " << ForTerminal(name) << " = " << Snippet(value, 100) << "\n";
   }
-  out << "Moderation history\n";
+  const auto links = engine::LinkDomains(r.comment);
+  if (!links.empty()) {
+    out << "Links to  ";
+    for (size_t i = 0; i < links.size(); ++i) out << (i ? ", " : " ") << ForTerminal(links[i]);
+    out << "\n";
+  }
+  out << "Moderation history (label in force: " << r.feedback_label.value_or("none") << ")\n";
   if (detail.feedback.empty()) out << "  none yet\n";
   for (const auto& f : detail.feedback) {
     out << "  " << FormatTime(f.created_ms) << "  " << f.label << "  by "
-        << (f.moderator.empty() ? "(unnamed)" : ForTerminal(f.moderator)) << " via " << f.source
-        << "\n";
+        << (f.moderator.empty() ? "(unnamed)" : ForTerminal(f.moderator)) << " via " << f.source;
+    if (f.action_id != 0) {
+      out << ", action " << f.action_id;
+      for (const auto& a : detail.actions) {
+        if (a.id == f.action_id && !a.selection.empty())
+          out << " (" << Snippet(a.selection, 60) << ")";
+      }
+    }
+    if (f.revoked_ms) {
+      out << "  [undone " << FormatTime(*f.revoked_ms);
+      for (const auto& a : detail.actions) {
+        if (a.id == f.action_id && !a.undone_by.empty()) out << " by " << ForTerminal(a.undone_by);
+      }
+      out << "]";
+    }
+    out << "\n";
   }
 }
 
@@ -65,6 +90,12 @@ void Run(Context& ctx, const ShowArgs& args) {
     auto history = nlohmann::json::array();
     for (const auto& f : detail->feedback) history.push_back(FeedbackToJson(f));
     out["history"] = history;
+    auto actions = nlohmann::json::array();
+    for (const auto& a : detail->actions) actions.push_back(ActionToJson(a));
+    out["actions"] = actions;
+    auto links = nlohmann::json::array();
+    for (const auto& host : engine::LinkDomains(detail->decision.comment)) links.push_back(host);
+    out["links"] = links;
     *ctx.out << DumpJson(out, 2) << "\n";
     return;
   }
@@ -76,8 +107,10 @@ void Run(Context& ctx, const ShowArgs& args) {
 void RegisterShow(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<ShowArgs>();
   auto* cmd = app.add_subcommand(
-      "show", "Show one decision: verdict, reasons, submitted fields, moderation history\n"
-              "Example: hamlet show 3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7 --json");
+      "show",
+      "Show one decision: verdict, reasons, submitted fields, moderation history (who\n"
+      "judged it, when, and which verdicts were undone)\n"
+      "Example: hamlet show 3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7 --json");
   cmd->add_option("id", args->id, "the decision id (Akismet's X-akismet-guid)")->required();
   cmd->add_flag("--json", args->json, "print a JSON object");
   cmd->callback([&ctx, args] { Run(ctx, *args); });

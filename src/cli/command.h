@@ -28,13 +28,20 @@ struct Context {
   // Prints "hamlet: <status>" on err and sets the matching exit code.
   void Fail(const core::Status& status);
   int exit_code = 0;
+  std::istream* in = nullptr;   // stdin of the command (review's line prompts, import -)
   std::ostream* out = nullptr;  // stdout of the command
   std::ostream* err = nullptr;  // stderr of the command
+  // The streams are the process's own stdin/stdout (not a test's string streams), so a
+  // command may use the terminal behind file descriptors 0 and 1.
+  bool process_streams = false;
 
  private:
   std::unique_ptr<app::Services> services_;
   bool model_loaded_ = false;
 };
+
+// `hamlet review` stopped by SIGINT, SIGTERM, SIGHUP or Ctrl-C (verdicts given are kept).
+constexpr int kExitInterrupted = 130;
 
 // Each Register* adds one subcommand whose callback sets ctx.exit_code.
 void RegisterKeys(CLI::App& app, Context& ctx);
@@ -47,9 +54,18 @@ void RegisterEval(CLI::App& app, Context& ctx);
 void RegisterRetrain(CLI::App& app, Context& ctx);
 void RegisterReplay(CLI::App& app, Context& ctx);
 void RegisterSites(CLI::App& app, Context& ctx);
+void RegisterReview(CLI::App& app, Context& ctx);
+void RegisterUndo(CLI::App& app, Context& ctx);
+void RegisterStats(CLI::App& app, Context& ctx);
+void RegisterTransfer(CLI::App& app, Context& ctx);  // export and import
+void RegisterPurge(CLI::App& app, Context& ctx);
 
-// Runs the CLI with argv; returns the process exit code. Output goes to the given streams,
-// so tests can run commands in-process.
+// Runs the CLI with argv; returns the process exit code. Input and output go through the given
+// streams, so tests can run commands in-process; without `in`, stdin is empty.
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+int RunCli(int argc, const char* const* argv, std::istream& in, std::ostream& out,
+           std::ostream& err);
+// main(): RunCli on std::cin, std::cout and std::cerr, which may be a terminal.
+int RunCliOnProcessStreams(int argc, const char* const* argv);
 
 }  // namespace hamlet::cli

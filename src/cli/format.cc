@@ -66,14 +66,32 @@ nlohmann::json DecisionToJson(const store::DecisionRecord& r) {
   };
   out["feedback"] = r.feedback_label ? nlohmann::json(*r.feedback_label) : nlohmann::json();
   out["recheck_of"] = r.recheck_of.empty() ? nlohmann::json() : nlohmann::json(r.recheck_of);
+  out["purged"] = r.purged_ms ? nlohmann::json(FormatTime(*r.purged_ms)) : nlohmann::json();
   return out;
 }
 
+nlohmann::json ActionToJson(const store::ModeratorAction& a) {
+  return {{"id", a.id},
+          {"moderator", a.moderator},
+          {"label", a.label},
+          {"origin", a.origin},
+          {"selection", a.selection},
+          {"created", FormatTime(a.created_ms)},
+          {"items", a.item_count},
+          {"undone", a.undone_ms ? nlohmann::json(FormatTime(*a.undone_ms)) : nlohmann::json()},
+          {"undone_by", a.undone_ms ? nlohmann::json(a.undone_by) : nlohmann::json()}};
+}
+
 nlohmann::json FeedbackToJson(const store::FeedbackRecord& f) {
-  return {{"id", f.id},           {"decision_id", f.decision_id},
-          {"label", f.label},     {"source", f.source},
-          {"moderator", f.moderator}, {"created", FormatTime(f.created_ms)},
-          {"is_test", f.is_test}};
+  return {{"id", f.id},
+          {"decision_id", f.decision_id},
+          {"label", f.label},
+          {"source", f.source},
+          {"moderator", f.moderator},
+          {"created", FormatTime(f.created_ms)},
+          {"is_test", f.is_test},
+          {"action_id", f.action_id == 0 ? nlohmann::json() : nlohmann::json(f.action_id)},
+          {"revoked", f.revoked_ms ? nlohmann::json(FormatTime(*f.revoked_ms)) : nlohmann::json()}};
 }
 
 nlohmann::json KeyToJson(const store::SiteKey& k) {

@@ -23,6 +23,7 @@ nlohmann::json ReasonsToJson(const std::vector<core::Reason>& reasons);
 // Everything known about a decision, raw submitted fields included.
 nlohmann::json DecisionToJson(const store::DecisionRecord& r);
 nlohmann::json FeedbackToJson(const store::FeedbackRecord& f);
+nlohmann::json ActionToJson(const store::ModeratorAction& a);
 nlohmann::json KeyToJson(const store::SiteKey& k);
 // Serializes with invalid UTF-8 replaced (stored comments may hold any bytes).
 std::string DumpJson(const nlohmann::json& j, int indent = -1);

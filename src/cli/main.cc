@@ -3,6 +3,4 @@
 
 #include "cli/command.h"
 
-int main(int argc, char** argv) {
-  return hamlet::cli::RunCli(argc, argv, std::cout, std::cerr);
-}
+int main(int argc, char** argv) { return hamlet::cli::RunCliOnProcessStreams(argc, argv); }

@@ -20,6 +20,13 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn or error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
+  app.add_option("--retention", options.retention,
+                 "blank the personal fields (IP, e-mail, author, content ...) of decisions and "
+                 "feedback older than this: 30d, 12h ... or off; counts are kept")
+      ->capture_default_str();
+  app.add_option("--purge-interval", options.purge_interval,
+                 "how often the retention purge runs (it also runs at start)")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

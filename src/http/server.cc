@@ -12,10 +12,14 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <random>
 #include <thread>
 
+#include "app/duration.h"
 #include "app/logging.h"
+#include "app/retention_worker.h"
 #include "app/wiring.h"
 #include "http/routes.h"
 
@@ -308,6 +312,23 @@ int RunDaemon(const DaemonOptions& options) {
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+    std::optional<int64_t> retention_ms;
+    int64_t purge_interval_ms = 0;
+    if (options.retention != "off") {
+      auto parsed = app::ParseDurationMs(options.retention);
+      if (!parsed) {
+        std::cerr << "hamletd: --retention: " << parsed.error().message() << " (or off)\n";
+        return 1;
+      }
+      retention_ms = *parsed;
+      auto interval = app::ParseDurationMs(options.purge_interval);
+      if (!interval) {
+        std::cerr << "hamletd: --purge-interval: " << interval.error().message() << "\n";
+        return 1;
+      }
+      purge_interval_ms = *interval;
+    }
+
     app::Options app_options;
     app_options.db_path = options.db_path;
     app_options.model_path = options.model_path;
@@ -330,6 +351,15 @@ int RunDaemon(const DaemonOptions& options) {
     spdlog::info("hamletd listening on {}:{} (model {}, {} threads, body limit {} bytes)",
                  server_options.host, server.port(), (*services)->filter->ModelVersion(),
                  server_options.threads, server_options.max_body_bytes);
+    std::unique_ptr<app::RetentionWorker> retention;
+    if (retention_ms) {
+      spdlog::info("retention: personal fields are blanked after {}, checked every {}",
+                   options.retention, options.purge_interval);
+      retention = std::make_unique<app::RetentionWorker>(
+          *(*services)->retention, *retention_ms, std::chrono::milliseconds(purge_interval_ms));
+    } else {
+      spdlog::warn("retention: off; personal fields are kept until `hamlet purge`");
+    }
 
     std::atomic<bool> done{false};
     std::thread waiter([&] {
@@ -354,6 +384,7 @@ int RunDaemon(const DaemonOptions& options) {
     const core::Status ran = server.Run();
     done = true;
     waiter.join();
+    if (retention) retention->Stop();
     if (!ran.ok()) {
       std::cerr << "hamletd: " << ran.message() << "\n";
       return 1;

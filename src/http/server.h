@@ -62,12 +62,18 @@ struct DaemonOptions {
   int threads = 16;
   size_t max_body_bytes = 64 * 1024;
   std::string log_level = "info";
+  // Personal fields of decisions and feedback older than this are blanked by a background
+  // thread (app::RetentionWorker): a duration ("90d", "12h") or "off".
+  std::string retention = "90d";
+  // How often that thread looks for old rows (it also runs once at start).
+  std::string purge_interval = "1h";
 };
 
 // "HOST:PORT", "[v6]:PORT" -> (host, port). InvalidArgument otherwise.
 core::Result<std::pair<std::string, int>> ParseListen(std::string_view listen);
 
-// hamletd: sets up logging, opens the database and model, serves until SIGINT or SIGTERM.
+// hamletd: sets up logging, opens the database and model, starts the retention purge (unless
+// options.retention is "off"), serves until SIGINT or SIGTERM.
 // SIGHUP reloads the model from the path it was started with (--model, or the default path
 // resolved at start); success and failure are logged, and a bad file leaves the old model.
 // Returns the process exit code: 0 after a clean stop, 1 when it could not start (one line

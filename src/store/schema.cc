@@ -103,11 +103,72 @@ CREATE TABLE site_settings (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 5: moderators' actions and the retention policy. A moderator action (mark-spam,
+// mark-ham, a verdict in `hamlet review`) is one row here plus one feedback row per decision it
+// judged; undoing it stamps undone_ms here and revoked_ms on those feedback rows, which then no
+// longer count anywhere (latest label, retraining, statistics). purged_ms marks rows whose
+// personal fields the retention policy blanked; the rows stay so that counts stay.
+constexpr std::string_view kV5 = R"sql(
+CREATE TABLE moderator_actions (
+  id         INTEGER PRIMARY KEY,
+  moderator  TEXT NOT NULL,
+  label      TEXT NOT NULL CHECK (label IN ('spam', 'ham')),
+  origin     TEXT NOT NULL,
+  selection  TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  item_count INTEGER NOT NULL,
+  undone_ms  INTEGER,
+  undone_by  TEXT
+);
+CREATE INDEX moderator_actions_by_moderator ON moderator_actions (moderator, id);
+ALTER TABLE feedback ADD COLUMN action_id INTEGER REFERENCES moderator_actions (id);
+ALTER TABLE feedback ADD COLUMN revoked_ms INTEGER;
+ALTER TABLE feedback ADD COLUMN purged_ms INTEGER;
+ALTER TABLE decisions ADD COLUMN purged_ms INTEGER;
+CREATE INDEX feedback_by_action ON feedback (action_id) WHERE action_id IS NOT NULL;
+CREATE INDEX decisions_unpurged ON decisions (created_ms) WHERE purged_ms IS NULL;
+CREATE INDEX feedback_unpurged ON feedback (created_ms) WHERE purged_ms IS NULL;
+)sql";
+
+// Version 6: full-text search over the comment fields moderators search (`hamlet queue --text`).
+// A table of its own (not external content: decisions' rowids are not stable across VACUUM);
+// its rows are found again by the decision id, which is indexed as a token.
+constexpr std::string_view kV6 = R"sql(
+CREATE VIRTUAL TABLE decisions_fts USING fts5(
+  decision_id, comment_author, comment_author_email, comment_author_url, comment_content,
+  tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO decisions_fts (decision_id, comment_author, comment_author_email,
+                           comment_author_url, comment_content)
+  SELECT id, comment_author, comment_author_email, comment_author_url, comment_content
+  FROM decisions;
+CREATE TRIGGER decisions_fts_insert AFTER INSERT ON decisions BEGIN
+  INSERT INTO decisions_fts (decision_id, comment_author, comment_author_email,
+                             comment_author_url, comment_content)
+    VALUES (new.id, new.comment_author, new.comment_author_email, new.comment_author_url,
+            new.comment_content);
+END;
+CREATE TRIGGER decisions_fts_update
+  AFTER UPDATE OF comment_author, comment_author_email, comment_author_url, comment_content
+  ON decisions BEGIN
+  DELETE FROM decisions_fts
+    WHERE decisions_fts MATCH ('decision_id : "' || replace(old.id, '"', '""') || '"')
+      AND decision_id = old.id;
+  INSERT INTO decisions_fts (decision_id, comment_author, comment_author_email,
+                             comment_author_url, comment_content)
+    SELECT new.id, new.comment_author, new.comment_author_email, new.comment_author_url,
+           new.comment_content
+    WHERE new.comment_author != '' OR new.comment_author_email != ''
+       OR new.comment_author_url != '' OR new.comment_content != '';
+END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, site_keys, decisions, feedback", kV1},
     {2, "decisions.recheck_of links a recheck to the earlier decision; per-key time index", kV2},
     {3, "site_keys.role: site (the default, all existing keys) or admin", kV3},
     {4, "site_settings: per-site settings as name/value rows ('' = every site)", kV4},
+    {5, "moderator_actions; feedback.action_id/revoked_ms/purged_ms; decisions.purged_ms", kV5},
+    {6, "decisions_fts: full-text search over author, e-mail, author URL and content", kV6},
 };
 
 }  // namespace

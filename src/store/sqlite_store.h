@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -66,9 +67,14 @@ class SqliteStore final : public Store {
   // already, key_id names no key, or the score is NaN. key_id 0 is stored as "no key".
   core::Status AppendDecision(const DecisionRecord& record) override;
   core::Result<std::optional<DecisionRecord>> GetDecision(const std::string& id) override;
-  // Newest first (created_ms, then insertion order). filter.key_id == 0 selects decisions made
-  // without a key. InvalidArgument when limit or offset is negative.
+  // filter.key_id == 0 selects decisions made without a key. InvalidArgument when limit or
+  // offset is negative, or the text query has no word or an unclosed quote. The text query
+  // runs on the decisions_fts FTS5 table (schema version 5).
   core::Result<std::vector<DecisionRecord>> ListDecisions(const DecisionFilter& filter) override;
+  core::Result<int64_t> CountMatchingDecisions(const DecisionFilter& filter) override;
+  core::Result<std::vector<VolumeCount>> CountVolumes(const DecisionFilter& filter) override;
+  core::Result<std::vector<ReasonCount>> CountReasons(const DecisionFilter& filter,
+                                                      int limit) override;
   core::Result<std::optional<DecisionRecord>> FindDecisionByMatchKey(
       int64_t key_id, const std::string& match_key) override;
   // InvalidArgument when limit is negative.
@@ -89,6 +95,22 @@ class SqliteStore final : public Store {
   core::Result<std::vector<SiteSetting>> ListSiteSettings() override;
   core::Status PutSiteSetting(const SiteSetting& setting) override;
   core::Status DeleteSiteSetting(const std::string& site_url, const std::string& name) override;
+  core::Result<ModeratorAction> AppendModeratorAction(
+      const ModeratorAction& action, const std::vector<FeedbackRecord>& feedback) override;
+  core::Result<std::optional<ModeratorAction>> GetModeratorAction(int64_t id) override;
+  core::Result<std::vector<ModeratorAction>> ListModeratorActions(const std::string& moderator,
+                                                                  bool include_undone,
+                                                                  int limit) override;
+  core::Result<int64_t> UndoModeratorAction(int64_t id, const std::string& by,
+                                            int64_t now_ms) override;
+
+  core::Status AppendImported(const std::vector<DecisionRecord>& decisions,
+                              const std::vector<FeedbackRecord>& feedback) override;
+
+  // InvalidArgument when max_rows < 1.
+  core::Result<PurgeCounts> PurgePersonalData(int64_t before_ms, int64_t now_ms,
+                                              int max_rows) override;
+  core::Result<PurgeCounts> CountPurgeable(int64_t before_ms) override;
 
   core::Status Ping() override;
 
@@ -104,6 +126,9 @@ class SqliteStore final : public Store {
   // The group-commit function: one transaction, a savepoint per record.
   void CommitBatch(const std::vector<PendingWrite*>& batch);
   core::Status InsertOne(Write& write);
+  // BEGIN IMMEDIATE, `body` on the write connection, COMMIT; ROLLBACK when anything fails.
+  // Holds write_mu_ throughout, so group-commit batches wait: keep `body` short.
+  core::Status WriteTransaction(const std::function<core::Status(internal::Connection&)>& body);
 
   const std::string path_;
   const SqliteOptions options_;

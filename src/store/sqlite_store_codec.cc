@@ -33,14 +33,22 @@ constexpr const char* kDecisionHead[] = {
 constexpr int kHeadCount = static_cast<int>(std::size(kDecisionHead));
 const int kCommentCount = static_cast<int>(CommentColumns().size());
 const int kFieldsCol = kHeadCount + kCommentCount;
-const int kRecheckOfCol = kFieldsCol + 1;  // added by migration 2, hence last
-const int kFeedbackLabelCol = kRecheckOfCol + 1;
+const int kRecheckOfCol = kFieldsCol + 1;      // added by migration 2, hence after fields
+const int kPurgedCol = kRecheckOfCol + 1;      // added by migration 4
+const int kFeedbackLabelCol = kPurgedCol + 1;  // not a column: the latest-label subquery
 
 std::vector<std::string> DecisionColumnNames() {
   std::vector<std::string> names(std::begin(kDecisionHead), std::end(kDecisionHead));
   for (const core::CommentMember& c : CommentColumns()) names.emplace_back(c.name);
   names.emplace_back("fields");
   names.emplace_back("recheck_of");
+  return names;
+}
+
+// Columns read but never inserted (set later by UPDATEs).
+std::vector<std::string> DecisionSelectColumnNames() {
+  std::vector<std::string> names = DecisionColumnNames();
+  names.emplace_back("purged_ms");
   return names;
 }
 
@@ -72,8 +80,9 @@ core::Status Corrupt(std::string_view what) {
   return core::Status::Internal(std::string("corrupt ") + std::string(what) + " column");
 }
 
-const std::vector<std::string> kFeedbackColumns = {
-    "decision_id", "key_id", "label", "source", "moderator", "created_ms", "is_test", "fields"};
+const std::vector<std::string> kFeedbackColumns = {"decision_id", "key_id",    "label",
+                                                   "source",      "moderator", "created_ms",
+                                                   "is_test",     "fields",    "action_id"};
 
 }  // namespace
 
@@ -130,11 +139,16 @@ core::Result<std::vector<core::Reason>> DecodeReasons(std::string_view json) {
   return out;
 }
 
-const std::string& DecisionSelectSql() {
+const std::string& LatestLabelSql() {
   static const std::string kSql =
-      "SELECT " + Join(DecisionColumnNames(), "d.") +
-      ", (SELECT f.label FROM feedback f WHERE f.decision_id = d.id ORDER BY f.id DESC LIMIT 1)"
-      " FROM decisions d";
+      "(SELECT f.label FROM feedback f WHERE f.decision_id = d.id AND f.revoked_ms IS NULL"
+      " ORDER BY f.id DESC LIMIT 1)";
+  return kSql;
+}
+
+const std::string& DecisionSelectSql() {
+  static const std::string kSql = "SELECT " + Join(DecisionSelectColumnNames(), "d.") + ", " +
+                                  LatestLabelSql() + " FROM decisions d";
   return kSql;
 }
 
@@ -192,13 +206,14 @@ core::Result<DecisionRecord> ReadDecision(const Statement& stmt) {
   if (!fields) return WithContext(fields.error(), "decision " + r.id);
   r.comment.fields = std::move(fields).value();
   r.recheck_of = stmt.ColumnText(kRecheckOfCol);  // NULL reads as ""
+  if (!stmt.ColumnIsNull(kPurgedCol)) r.purged_ms = stmt.ColumnInt(kPurgedCol);
   if (!stmt.ColumnIsNull(kFeedbackLabelCol)) r.feedback_label = stmt.ColumnText(kFeedbackLabelCol);
   return r;
 }
 
 const std::string& FeedbackSelectSql() {
-  static const std::string kSql =
-      "SELECT f.id, " + Join(kFeedbackColumns, "f.") + " FROM feedback f";
+  static const std::string kSql = "SELECT f.id, " + Join(kFeedbackColumns, "f.") +
+                                  ", f.revoked_ms, f.purged_ms FROM feedback f";
   return kSql;
 }
 
@@ -216,6 +231,7 @@ void BindFeedback(Statement& stmt, const FeedbackRecord& record, const std::stri
   stmt.BindInt(6, record.created_ms);
   stmt.BindInt(7, record.is_test ? 1 : 0);
   stmt.BindText(8, fields_json);
+  stmt.BindIdOrNull(9, record.action_id);
 }
 
 core::Result<FeedbackRecord> ReadFeedback(const Statement& stmt) {
@@ -231,6 +247,9 @@ core::Result<FeedbackRecord> ReadFeedback(const Statement& stmt) {
   auto fields = DecodeFields(stmt.ColumnText(8));
   if (!fields) return WithContext(fields.error(), "feedback " + std::to_string(r.id));
   r.fields = std::move(fields).value();
+  r.action_id = stmt.ColumnIsNull(9) ? 0 : stmt.ColumnInt(9);
+  if (!stmt.ColumnIsNull(10)) r.revoked_ms = stmt.ColumnInt(10);
+  if (!stmt.ColumnIsNull(11)) r.purged_ms = stmt.ColumnInt(11);
   return r;
 }
 

@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "core/comment.h"
@@ -110,6 +112,9 @@ core::Result<core::FieldList> DecodeFields(std::string_view json);
 std::string EncodeReasons(const std::vector<core::Reason>& reasons);
 core::Result<std::vector<core::Reason>> DecodeReasons(std::string_view json);
 
+// "(SELECT label ...)": the label of decision d's latest feedback that no undo revoked, NULL
+// when there is none.
+const std::string& LatestLabelSql();
 // "SELECT <every decision column>, <latest feedback label> FROM decisions d", to which
 // callers append WHERE/ORDER BY clauses.
 const std::string& DecisionSelectSql();
@@ -127,6 +132,52 @@ core::Result<FeedbackRecord> ReadFeedback(const Statement& stmt);
 const std::string& SiteKeySelectSql();  // "SELECT ... FROM site_keys k"
 // Internal when the row's role is not one this build knows.
 core::Result<SiteKey> ReadSiteKey(const Statement& stmt);
+
+// Steps `stmt` and reads at most one row with `read`.
+template <typename T, typename Read>
+core::Result<std::optional<T>> ReadOptional(Statement& stmt, Read read) {
+  core::Result<bool> row = stmt.Step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<T>();
+  core::Result<T> value = read(stmt);
+  if (!value) return value.error();
+  return std::optional<T>(std::move(value).value());
+}
+
+// Steps `stmt` to the end, reading every row with `read`.
+template <typename T, typename Read>
+core::Result<std::vector<T>> ReadAll(Statement& stmt, Read read) {
+  std::vector<T> out;
+  for (;;) {
+    core::Result<bool> row = stmt.Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    core::Result<T> value = read(stmt);
+    if (!value) return value.error();
+    out.push_back(std::move(value).value());
+  }
+}
+
+// --- Decision filters (sqlite_store_filter.cc)
+
+// A value to bind to one parameter.
+using BindValue = std::variant<int64_t, double, std::string>;
+
+// " AND ..." terms for decisions aliased `d` selecting what `filter` selects (its limit,
+// offset and order aside), with the values for ?1, ?2 ... in order.
+struct FilterSql {
+  std::string where;  // "WHERE 1 AND ..."
+  std::vector<BindValue> values;
+};
+// InvalidArgument when the text query has unbalanced quotes or no word in it.
+core::Result<FilterSql> BuildDecisionFilter(const DecisionFilter& filter);
+// " ORDER BY ..." for filter.order.
+std::string_view OrderBySql(DecisionOrder order);
+// Binds `values` to ?first, ?first+1 ...
+void BindValues(Statement& stmt, const std::vector<BindValue>& values, int first = 1);
+// The FTS5 MATCH expression for a DecisionFilter::text query; InvalidArgument for unbalanced
+// quotes or a query without a word.
+core::Result<std::string> FtsMatchExpression(std::string_view text);
 
 }  // namespace hamlet::store::internal
 

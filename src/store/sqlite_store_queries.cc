@@ -27,34 +27,8 @@ struct SqliteStore::Write : PendingWrite {
   }
 };
 
-namespace {
-
-// Steps `stmt` and reads at most one row with `read`.
-template <typename T, typename Read>
-Result<std::optional<T>> ReadOptional(Statement& stmt, Read read) {
-  Result<bool> row = stmt.Step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<T>();
-  Result<T> value = read(stmt);
-  if (!value) return value.error();
-  return std::optional<T>(std::move(value).value());
-}
-
-// Steps `stmt` to the end, reading every row with `read`.
-template <typename T, typename Read>
-Result<std::vector<T>> ReadAll(Statement& stmt, Read read) {
-  std::vector<T> out;
-  for (;;) {
-    Result<bool> row = stmt.Step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    Result<T> value = read(stmt);
-    if (!value) return value.error();
-    out.push_back(std::move(value).value());
-  }
-}
-
-}  // namespace
+using internal::ReadAll;
+using internal::ReadOptional;
 
 // --- meta
 
@@ -258,36 +232,6 @@ Result<std::optional<DecisionRecord>> SqliteStore::GetDecision(const std::string
   return record;
 }
 
-Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const DecisionFilter& filter) {
-  if (filter.limit < 0 || filter.offset < 0) {
-    return Status::InvalidArgument("list decisions: limit and offset must not be negative");
-  }
-  // Built from constant fragments only; values are bound. The flagged term is spelled exactly
-  // as the decisions_flagged partial index's WHERE, so the planner can use that index.
-  std::string sql = internal::DecisionSelectSql() + " WHERE 1";
-  if (filter.flagged_only) sql += " AND (verdict != 'ham' OR uncertain != 0)";
-  if (filter.unreviewed_only) {
-    sql += " AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.decision_id = d.id)";
-  }
-  if (filter.first_checks_only) sql += " AND d.recheck_reason = ''";
-  if (filter.key_id) sql += " AND d.key_id IS ?3";
-  if (filter.since_ms) sql += " AND d.created_ms >= ?4";
-  if (filter.until_ms) sql += " AND d.created_ms < ?5";
-  sql += " ORDER BY d.created_ms DESC, d.rowid DESC LIMIT ?1 OFFSET ?2";
-
-  ReadLock lock(*this);
-  auto stmt = lock.conn().Prepare(sql);
-  if (!stmt) return WithContext(stmt.error(), "list decisions");
-  stmt->BindInt(1, filter.limit);
-  stmt->BindInt(2, filter.offset);
-  if (filter.key_id) stmt->BindIdOrNull(3, *filter.key_id);
-  if (filter.since_ms) stmt->BindInt(4, *filter.since_ms);
-  if (filter.until_ms) stmt->BindInt(5, *filter.until_ms);
-  auto records = ReadAll<DecisionRecord>(*stmt, internal::ReadDecision);
-  if (!records) return WithContext(records.error(), "list decisions");
-  return records;
-}
-
 Result<std::optional<DecisionRecord>> SqliteStore::FindDecisionByMatchKey(
     int64_t key_id, const std::string& match_key) {
   ReadLock lock(*this);
@@ -324,15 +268,16 @@ Result<std::vector<DecisionCounts>> SqliteStore::CountDecisions(int64_t key_id, 
   // then summed per (month, blog). Comparisons are 0/1 in SQLite; a missing label gives NULL,
   // which sum() skips, hence coalesce.
   static const std::string kSql =
-      "SELECT month, blog, count(*),"
+      std::string("SELECT month, blog, count(*),") +
       " coalesce(sum(first AND verdict != 'ham'), 0),"
       " coalesce(sum(first AND verdict = 'ham'), 0),"
       " coalesce(sum(first AND verdict = 'ham' AND label = 'spam'), 0),"
       " coalesce(sum(first AND verdict != 'ham' AND label = 'ham'), 0)"
       " FROM (SELECT strftime('%Y-%m', d.created_ms / 1000, 'unixepoch') AS month,"
       "   d.blog AS blog, d.recheck_of IS NULL AS first, d.verdict AS verdict,"
-      "   (SELECT f.label FROM feedback f WHERE f.decision_id = d.id"
-      "    ORDER BY f.id DESC LIMIT 1) AS label"
+      "   " +
+      internal::LatestLabelSql() +
+      " AS label"
       "  FROM decisions d WHERE d.key_id IS ?1 AND d.created_ms >= ?2 AND d.created_ms < ?3)"
       " GROUP BY month, blog ORDER BY month, blog";
   ReadLock lock(*this);
@@ -372,14 +317,16 @@ Result<std::vector<LabeledFeedback>> SqliteStore::ListLabeledFeedback(int64_t af
                                                                       int limit) {
   const std::string context = "list labeled feedback";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
-  // A decision's label is its latest non-test feedback; feedback without a decision counts
-  // row by row. The max(id) subquery runs on feedback_by_decision.
+  // A decision's label is its latest non-test feedback that no undo revoked; feedback without
+  // a decision counts row by row. Purged rows have no text left to learn from. The max(id)
+  // subquery runs on feedback_by_decision.
   static const std::string kPageSql =
       internal::FeedbackSelectSql() +
       " LEFT JOIN decisions d ON d.id = f.decision_id"
-      " WHERE f.id > ?1 AND f.is_test = 0"
-      " AND (f.decision_id IS NULL OR (d.is_test = 0 AND f.id = (SELECT max(g.id) FROM feedback g"
-      "      WHERE g.decision_id = f.decision_id AND g.is_test = 0)))"
+      " WHERE f.id > ?1 AND f.is_test = 0 AND f.revoked_ms IS NULL"
+      " AND (f.decision_id IS NULL AND f.purged_ms IS NULL"
+      "  OR (d.is_test = 0 AND d.purged_ms IS NULL AND f.id = (SELECT max(g.id) FROM feedback g"
+      "      WHERE g.decision_id = f.decision_id AND g.is_test = 0 AND g.revoked_ms IS NULL)))"
       " ORDER BY f.id LIMIT ?2";
   static const std::string kDecisionSql = internal::DecisionSelectSql() + " WHERE d.id = ?1";
   ReadLock lock(*this);
@@ -404,7 +351,8 @@ Result<std::vector<LabeledFeedback>> SqliteStore::ListLabeledFeedback(int64_t af
     if (f.decision_id.empty()) {
       labeled.comment = core::CommentFromFields(std::move(f.fields));
     } else {
-      // Decisions are never rewritten or deleted, so reading them after the page is safe.
+      // Decisions are never deleted, so reading them after the page is safe (a purge in
+      // between would only blank the text: a rare, harmless race).
       auto stmt = lock.conn().Prepare(kDecisionSql);
       if (!stmt) return WithContext(stmt.error(), context);
       stmt->BindText(1, f.decision_id);

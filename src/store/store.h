@@ -62,8 +62,11 @@ struct DecisionRecord {
   // comment, so statistics count the comment once. Empty for first checks, and for rechecks
   // whose earlier check is unknown (e.g. the first check failed); those count as new.
   std::string recheck_of;
-  // Filled by reads: the label of the latest feedback on this decision ("spam"/"ham"), if any.
+  // Filled by reads: the label of the latest feedback on this decision ("spam"/"ham") that no
+  // undo revoked, if any.
   std::optional<std::string> feedback_label;
+  // When the retention policy blanked its personal fields (PurgePersonalData); nullopt before.
+  std::optional<int64_t> purged_ms;
 };
 
 // A moderator's (or a site's) verdict on a comment: submit-spam, submit-ham, mark-spam, mark-ham.
@@ -77,6 +80,28 @@ struct FeedbackRecord {
   int64_t created_ms = 0;
   bool is_test = false;
   core::FieldList fields;  // everything submitted with it
+  // The moderator action that gave this verdict (ModeratorAction::id); 0 for site reports.
+  int64_t action_id = 0;
+  // Filled by reads. When an undo of its action revoked it: a revoked row is history only and
+  // counts nowhere (latest label, retraining, statistics).
+  std::optional<int64_t> revoked_ms;
+  // Filled by reads. When the retention policy blanked its `fields`.
+  std::optional<int64_t> purged_ms;
+};
+
+// One moderator action: a verdict (mark-spam, mark-ham, a key in `hamlet review`) on one or
+// more decisions, kept with who and when. Its feedback rows carry its id.
+struct ModeratorAction {
+  int64_t id = 0;
+  std::string moderator;  // --moderator or $USER
+  std::string label;      // "spam" or "ham"
+  std::string origin;     // "mark" (mark-spam/mark-ham) or "review" (hamlet review)
+  std::string selection;  // how the decisions were chosen, for humans: the ids or the filter
+  int64_t created_ms = 0;
+  int64_t item_count = 0;  // feedback rows written
+  std::optional<int64_t> undone_ms;
+  std::string undone_by;  // who undid it; empty while in force
+  bool undone() const { return undone_ms.has_value(); }
 };
 
 // Counts of one key's decisions in one UTC month for one submitted `blog` URL (for Akismet's
@@ -111,10 +136,21 @@ struct SiteSetting {
   int64_t updated_ms = 0;
 };
 
+// A decision's label state, from its latest feedback that no undo revoked.
+enum class LabelFilter { kAny, kUnlabeled, kLabeled, kSpam, kHam };
+
+enum class DecisionOrder {
+  kNewest,    // created_ms descending, then the later insert first
+  kOldest,    // created_ms ascending, then the earlier insert first
+  kRiskiest,  // score descending, then newest first
+};
+
+// Which decisions a listing, count or bulk action covers. Every condition set must hold.
 struct DecisionFilter {
   // Only decisions that are spam, discard or uncertain (the moderators' queue).
   bool flagged_only = false;
-  // Only decisions without any feedback yet.
+  // Only decisions without any feedback yet (that no undo revoked). Same as
+  // label = kUnlabeled.
   bool unreviewed_only = false;
   // Only first checks: no decision whose comment has a recheck_reason.
   bool first_checks_only = false;
@@ -122,8 +158,62 @@ struct DecisionFilter {
   // Only decisions created in [since_ms, until_ms).
   std::optional<int64_t> since_ms;
   std::optional<int64_t> until_ms;
+  // Only these automatic verdicts; empty: any.
+  std::vector<core::Verdict> verdicts;
+  // Only decisions marked uncertain.
+  bool uncertain_only = false;
+  LabelFilter label = LabelFilter::kAny;
+  // Only this site: the key's site URL or the submitted `blog` equals it, a trailing '/'
+  // on either side ignored. Empty: any.
+  std::string site;
+  // Only scores in [min_score, max_score].
+  std::optional<double> min_score;
+  std::optional<double> max_score;
+  // Full-text search in the author, e-mail, author URL and content: whitespace-separated
+  // words that must all occur as whole words, ignoring case and accents; "double quotes"
+  // make a phrase; a word ending in '*' matches as a prefix. Empty: no condition. Each
+  // backend maps this onto its own full-text index.
+  std::string text;
+  // Substrings (ASCII case ignored) of the author name and of the author e-mail.
+  std::string author_contains;
+  std::string email_contains;
+  // The IP address equals `ip`, or starts with `ip_prefix`. Empty: no condition.
+  std::string ip;
+  std::string ip_prefix;
+  // The content or the author URL contains this (ASCII case ignored); a coarse pre-filter
+  // for link domains, which the engine then checks exactly.
+  std::string mentions;
+  // Leave out rechecks linked to their first check (recheck_of set): the comment is counted
+  // and judged as that first check.
+  bool exclude_linked_rechecks = false;
+  bool exclude_tests = false;   // leave out checks sent with is_test
+  bool exclude_purged = false;  // leave out decisions whose personal fields were purged
+  DecisionOrder order = DecisionOrder::kNewest;
   int limit = 50;
   int offset = 0;
+};
+
+// Decisions per UTC day, site, automatic verdict and moderators' label, for statistics.
+struct VolumeCount {
+  std::string day;   // "YYYY-MM-DD", UTC
+  std::string site;  // the submitted `blog`, or the key's site URL when none was sent
+  core::Verdict verdict = core::Verdict::kHam;
+  bool uncertain = false;
+  std::string label;  // the latest unrevoked feedback label, "" when none
+  int64_t count = 0;
+};
+
+// How many decisions name a check among their reasons.
+struct ReasonCount {
+  std::string check;
+  int64_t decisions = 0;
+};
+
+// Rows whose personal fields a purge blanked (or would blank).
+struct PurgeCounts {
+  int64_t decisions = 0;
+  int64_t feedback = 0;
+  int64_t actions = 0;  // moderator actions whose `selection` text was blanked
 };
 
 class Store {
@@ -153,8 +243,17 @@ class Store {
   // read-only or full; nothing is half-written then.
   virtual core::Status AppendDecision(const DecisionRecord& record) = 0;
   virtual core::Result<std::optional<DecisionRecord>> GetDecision(const std::string& id) = 0;
-  // Newest first.
+  // The decisions `filter` selects, in filter.order, one page (limit, offset).
   virtual core::Result<std::vector<DecisionRecord>> ListDecisions(const DecisionFilter& filter) = 0;
+  // How many decisions `filter` selects (limit, offset and order ignored).
+  virtual core::Result<int64_t> CountMatchingDecisions(const DecisionFilter& filter) = 0;
+  // The decisions `filter` selects (limit, offset and order ignored), counted per UTC day,
+  // site, verdict, uncertainty and label; ordered by day, then site.
+  virtual core::Result<std::vector<VolumeCount>> CountVolumes(const DecisionFilter& filter) = 0;
+  // The `limit` checks named most often in the reasons of the decisions `filter` selects
+  // (limit, offset and order of the filter ignored), most frequent first, then by name.
+  virtual core::Result<std::vector<ReasonCount>> CountReasons(const DecisionFilter& filter,
+                                                              int limit) = 0;
   // The newest decision of this key with this match key, if any.
   virtual core::Result<std::optional<DecisionRecord>> FindDecisionByMatchKey(
       int64_t key_id, const std::string& match_key) = 0;
@@ -170,14 +269,16 @@ class Store {
   // --- feedback
   // Durable when it returns ok. Returns the new row's id.
   virtual core::Result<int64_t> AppendFeedback(const FeedbackRecord& record) = 0;
-  // Oldest first.
+  // Oldest first, revoked rows included (they are the history).
   virtual core::Result<std::vector<FeedbackRecord>> ListFeedback(
       const std::string& decision_id) = 0;
   // The labels to learn from, one page at a time: for each decision its latest feedback
-  // (highest id) that is not a test, and every non-test feedback without a decision, in
-  // feedback id order, starting after `after_feedback_id`, at most `limit` rows. Feedback on a
-  // decision whose comment was a test (`is_test`) is left out. The next page starts after the
-  // last row's feedback_id; an empty page is the end. InvalidArgument for a negative limit.
+  // (highest id) that is neither a test nor revoked by an undo, and every such feedback
+  // without a decision, in feedback id order, starting after `after_feedback_id`, at most
+  // `limit` rows. Feedback on a decision whose comment was a test (`is_test`) is left out, and
+  // so is feedback whose text a purge blanked (on a purged decision, or itself purged). The next
+  // page starts after the last row's feedback_id; an empty page is the end. InvalidArgument for a
+  // negative limit.
   virtual core::Result<std::vector<LabeledFeedback>> ListLabeledFeedback(int64_t after_feedback_id,
                                                                          int limit) = 0;
 
@@ -188,6 +289,41 @@ class Store {
   virtual core::Status PutSiteSetting(const SiteSetting& setting) = 0;
   // NotFound when the site has no such setting.
   virtual core::Status DeleteSiteSetting(const std::string& site_url, const std::string& name) = 0;
+  // --- moderator actions
+  // Writes `action` and `feedback` (each row's action_id set to the new action's id) in one
+  // transaction: all or nothing. Returns the action with its id and item_count. Durable when
+  // it returns ok. InvalidArgument when a feedback row names an unknown decision or key.
+  virtual core::Result<ModeratorAction> AppendModeratorAction(
+      const ModeratorAction& action, const std::vector<FeedbackRecord>& feedback) = 0;
+  virtual core::Result<std::optional<ModeratorAction>> GetModeratorAction(int64_t id) = 0;
+  // Actions newest first; of one moderator when `moderator` is not empty; only those still
+  // in force unless `include_undone`. InvalidArgument for a negative limit.
+  virtual core::Result<std::vector<ModeratorAction>> ListModeratorActions(
+      const std::string& moderator, bool include_undone, int limit) = 0;
+  // Marks the action undone by `by` at now_ms and revokes its feedback rows, in one
+  // transaction; returns how many rows were revoked. NotFound for an unknown id,
+  // InvalidArgument when it was undone already.
+  virtual core::Result<int64_t> UndoModeratorAction(int64_t id, const std::string& by,
+                                                    int64_t now_ms) = 0;
+
+  // --- bulk import
+  // Appends decisions, then feedback rows, in one transaction: all or nothing.
+  // InvalidArgument naming the record at fault (an id that exists, an unknown key ...).
+  virtual core::Status AppendImported(const std::vector<DecisionRecord>& decisions,
+                                      const std::vector<FeedbackRecord>& feedback) = 0;
+
+  // --- retention
+  // Blanks the personal fields of up to `max_rows` decisions and up to `max_rows` feedback
+  // rows created before `before_ms` and not purged yet, stamping purged_ms = now_ms, in one
+  // transaction. Decisions: IP, user agent, referrer, author name, e-mail and URL, content,
+  // honeypot value, match key, the submitted `fields`, and the reasons' detail texts (check
+  // names and contributions stay); feedback: the submitted `fields`; moderator actions: the
+  // `selection` text (a filter may name an e-mail or IP). Rows stay, so counts stay. Call
+  // again until it returns zeros (short transactions never hold up checks).
+  virtual core::Result<PurgeCounts> PurgePersonalData(int64_t before_ms, int64_t now_ms,
+                                                      int max_rows) = 0;
+  // The rows PurgePersonalData(before_ms, ...) would blank, all batches together.
+  virtual core::Result<PurgeCounts> CountPurgeable(int64_t before_ms) = 0;
 
   // Ok when the database is open and answers a query (for /healthz).
   virtual core::Status Ping() = 0;

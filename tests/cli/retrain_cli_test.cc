@@ -134,7 +134,7 @@ TEST_SUITE("cli/retrain") {
 
   TEST_CASE("replay: bad durations exit 2, an empty window lists nothing") {
     Setup s;
-    for (const char* bad : {"30", "5s", "-1d", "0m", "soon"}) {
+    for (const char* bad : {"30", "5x", "-1d", "0m", "soon"}) {
       CAPTURE(bad);
       auto r = Hamlet(s.db, s.model, {"replay", "--since", bad});
       CHECK(r.code == 2);

@@ -239,15 +239,20 @@ TEST_SUITE("engine/moderation") {
     REQUIRE(f.filter.Check(core::CommentFromFields({{"comment_content", "nice post"}}), site, "akismet"));
     f.clock.now += 1000;
     auto second = f.filter.Check(Spammy(), site, "akismet");
-    auto queue = f.moderation.Queue(10, 0, false);
+    engine::QueueQuery query;
+    query.filter.flagged_only = true;
+    query.filter.limit = 10;
+    auto queue = f.moderation.List(query);
     REQUIRE(queue);
-    REQUIRE(queue->size() == 2);
-    CHECK((*queue)[0].id == second->id);
-    CHECK((*queue)[1].id == first->id);
+    REQUIRE(queue->items.size() == 2);
+    CHECK(queue->total == 2);
+    CHECK(queue->items[0].id == second->id);
+    CHECK(queue->items[1].id == first->id);
     REQUIRE(f.feedback.Mark(second->id, engine::Label::kSpam, "bob"));
-    auto unreviewed = f.moderation.Queue(10, 0, true);
-    REQUIRE(unreviewed->size() == 1);
-    CHECK((*unreviewed)[0].id == first->id);
+    query.filter.unreviewed_only = true;
+    auto unreviewed = f.moderation.List(query);
+    REQUIRE(unreviewed->items.size() == 1);
+    CHECK(unreviewed->items[0].id == first->id);
     CHECK(f.moderation.Show("nope").error().code() == core::StatusCode::kNotFound);
   }
 }

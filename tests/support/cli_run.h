@@ -13,7 +13,8 @@ struct CliRun {
   std::string err;
 };
 
-// `args` are everything after the program name, e.g. {"--db", db, "keys", "list"}.
-CliRun RunHamletCli(const std::vector<std::string>& args);
+// `args` are everything after the program name, e.g. {"--db", db, "keys", "list"}; the
+// command reads `stdin_text` as its standard input.
+CliRun RunHamletCli(const std::vector<std::string>& args, const std::string& stdin_text = "");
 
 }  // namespace hamlet::testing

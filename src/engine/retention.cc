@@ -1,0 +1,39 @@
+// The retention purge, in short batches.
+#include "engine/retention.h"
+
+namespace hamlet::engine {
+
+Retention::Retention(store::Store& store, const core::Clock& clock)
+    : store_(store), clock_(clock) {}
+
+core::Result<store::PurgeCounts> Retention::Purge(int64_t older_than_ms, int batch_rows,
+                                                  const std::function<bool()>& keep_going) const {
+  if (older_than_ms < 0) {
+    return core::Status::InvalidArgument("purge: the age must not be negative");
+  }
+  if (batch_rows < 1) return core::Status::InvalidArgument("purge: batch_rows must be >= 1");
+  const int64_t now = clock_.NowMillis();
+  const int64_t before = now - older_than_ms;
+  store::PurgeCounts total;
+  for (;;) {
+    auto batch = store_.PurgePersonalData(before, now, batch_rows);
+    if (!batch) return batch.error();
+    total.decisions += batch->decisions;
+    total.feedback += batch->feedback;
+    total.actions += batch->actions;
+    if (batch->decisions < batch_rows && batch->feedback < batch_rows &&
+        batch->actions < batch_rows) {
+      return total;
+    }
+    if (keep_going && !keep_going()) return total;
+  }
+}
+
+core::Result<store::PurgeCounts> Retention::Preview(int64_t older_than_ms) const {
+  if (older_than_ms < 0) {
+    return core::Status::InvalidArgument("purge: the age must not be negative");
+  }
+  return store_.CountPurgeable(clock_.NowMillis() - older_than_ms);
+}
+
+}  // namespace hamlet::engine

@@ -1,0 +1,252 @@
+// SqliteStore's multi-row writes, each in one transaction of its own on the write connection:
+// moderator actions and their undo, bulk import, and the retention purge.
+#include <utility>
+
+#include "store/sqlite_store.h"
+#include "store/sqlite_store_internal.h"
+
+namespace hamlet::store {
+
+using core::Result;
+using core::Status;
+using internal::Connection;
+using internal::ReadAll;
+using internal::ReadOptional;
+using internal::Statement;
+using internal::WithContext;
+
+namespace {
+
+constexpr char kActionSelectSql[] =
+    "SELECT id, moderator, label, origin, selection, created_ms, item_count, undone_ms,"
+    " undone_by FROM moderator_actions";
+
+Result<ModeratorAction> ReadAction(const Statement& s) {
+  ModeratorAction a;
+  a.id = s.ColumnInt(0);
+  a.moderator = s.ColumnText(1);
+  a.label = s.ColumnText(2);
+  a.origin = s.ColumnText(3);
+  a.selection = s.ColumnText(4);
+  a.created_ms = s.ColumnInt(5);
+  a.item_count = s.ColumnInt(6);
+  if (!s.ColumnIsNull(7)) a.undone_ms = s.ColumnInt(7);
+  a.undone_by = s.ColumnText(8);  // NULL reads as ""
+  return a;
+}
+
+Status InsertFeedback(Connection& db, const FeedbackRecord& f) {
+  auto stmt = db.Prepare(internal::FeedbackInsertSql());
+  if (!stmt) return stmt.error();
+  internal::BindFeedback(*stmt, f, internal::EncodeFields(f.fields));
+  return stmt->Run();
+}
+
+// Runs `sql` (an UPDATE) with the values bound and returns how many rows it changed.
+Result<int64_t> RunUpdate(Connection& db, const std::string& sql,
+                          const std::vector<internal::BindValue>& values) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt) return stmt.error();
+  internal::BindValues(*stmt, values);
+  if (Status s = stmt->Run(); !s.ok()) return s;
+  return db.Changes();
+}
+
+}  // namespace
+
+Status SqliteStore::WriteTransaction(const std::function<Status(Connection&)>& body) {
+  std::lock_guard lock(write_mu_);
+  Status s = writer_->Exec("BEGIN IMMEDIATE");
+  if (s.ok()) s = body(*writer_);
+  if (s.ok()) s = writer_->Exec("COMMIT");
+  if (!s.ok() && writer_->InTransaction()) (void)writer_->Exec("ROLLBACK");
+  return s;
+}
+
+// --- moderator actions
+
+Result<ModeratorAction> SqliteStore::AppendModeratorAction(
+    const ModeratorAction& action, const std::vector<FeedbackRecord>& feedback) {
+  const std::string context = "record moderator action";
+  ModeratorAction stored = action;
+  stored.item_count = static_cast<int64_t>(feedback.size());
+  stored.undone_ms.reset();
+  stored.undone_by.clear();
+  Status s = WriteTransaction([&](Connection& db) -> Status {
+    auto stmt = db.Prepare(
+        "INSERT INTO moderator_actions (moderator, label, origin, selection, created_ms,"
+        " item_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!stmt) return stmt.error();
+    stmt->BindText(1, stored.moderator);
+    stmt->BindText(2, stored.label);
+    stmt->BindText(3, stored.origin);
+    stmt->BindText(4, stored.selection);
+    stmt->BindInt(5, stored.created_ms);
+    stmt->BindInt(6, stored.item_count);
+    if (Status run = stmt->Run(); !run.ok()) return run;
+    stored.id = db.LastInsertRowid();
+    for (const FeedbackRecord& f : feedback) {
+      FeedbackRecord row = f;
+      row.action_id = stored.id;
+      if (Status one = InsertFeedback(db, row); !one.ok()) {
+        return WithContext(one, "feedback on decision '" + f.decision_id + "'");
+      }
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return WithContext(s, context);
+  return stored;
+}
+
+Result<std::optional<ModeratorAction>> SqliteStore::GetModeratorAction(int64_t id) {
+  const std::string context = "read moderator action " + std::to_string(id);
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(std::string(kActionSelectSql) + " WHERE id = ?1");
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindInt(1, id);
+  auto action = ReadOptional<ModeratorAction>(*stmt, ReadAction);
+  if (!action) return WithContext(action.error(), context);
+  return action;
+}
+
+Result<std::vector<ModeratorAction>> SqliteStore::ListModeratorActions(const std::string& moderator,
+                                                                       bool include_undone,
+                                                                       int limit) {
+  const std::string context = "list moderator actions";
+  if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
+  std::string sql = std::string(kActionSelectSql) + " WHERE 1";
+  if (!moderator.empty()) sql += " AND moderator = ?2";
+  if (!include_undone) sql += " AND undone_ms IS NULL";
+  sql += " ORDER BY id DESC LIMIT ?1";
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(sql);
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindInt(1, limit);
+  if (!moderator.empty()) stmt->BindText(2, moderator);
+  auto actions = ReadAll<ModeratorAction>(*stmt, ReadAction);
+  if (!actions) return WithContext(actions.error(), context);
+  return actions;
+}
+
+Result<int64_t> SqliteStore::UndoModeratorAction(int64_t id, const std::string& by,
+                                                 int64_t now_ms) {
+  const std::string context = "undo moderator action " + std::to_string(id);
+  int64_t revoked = 0;
+  Status s = WriteTransaction([&](Connection& db) -> Status {
+    // Read on the write connection, inside the transaction: no other undo can slip between.
+    auto read = db.Prepare(std::string(kActionSelectSql) + " WHERE id = ?1");
+    if (!read) return read.error();
+    read->BindInt(1, id);
+    auto action = ReadOptional<ModeratorAction>(*read, ReadAction);
+    if (!action) return action.error();
+    if (!*action) return Status::NotFound("no moderator action has this id");
+    if ((*action)->undone()) {
+      return Status::InvalidArgument("it was undone already (by " + (*action)->undone_by + ")");
+    }
+    auto marked = RunUpdate(db,
+                            "UPDATE moderator_actions SET undone_ms = ?1, undone_by = ?2"
+                            " WHERE id = ?3",
+                            {now_ms, by, id});
+    if (!marked) return marked.error();
+    auto rows = RunUpdate(db,
+                          "UPDATE feedback SET revoked_ms = ?1"
+                          " WHERE action_id = ?2 AND revoked_ms IS NULL",
+                          {now_ms, id});
+    if (!rows) return rows.error();
+    revoked = *rows;
+    return Status::Ok();
+  });
+  if (!s.ok()) return WithContext(s, context);
+  return revoked;
+}
+
+// --- bulk import
+
+Status SqliteStore::AppendImported(const std::vector<DecisionRecord>& decisions,
+                                   const std::vector<FeedbackRecord>& feedback) {
+  for (const DecisionRecord& d : decisions) {
+    if (d.id.empty()) return Status::InvalidArgument("import: a decision id is empty");
+  }
+  Status s = WriteTransaction([&](Connection& db) -> Status {
+    for (const DecisionRecord& d : decisions) {
+      auto stmt = db.Prepare(internal::DecisionInsertSql());
+      if (!stmt) return stmt.error();
+      internal::BindDecision(*stmt, d, internal::EncodeReasons(d.decision.reasons),
+                             internal::EncodeFields(d.comment.fields));
+      if (Status one = stmt->Run(); !one.ok()) return WithContext(one, "decision " + d.id);
+    }
+    for (const FeedbackRecord& f : feedback) {
+      if (Status one = InsertFeedback(db, f); !one.ok()) {
+        return WithContext(one, "feedback on decision '" + f.decision_id + "'");
+      }
+    }
+    return Status::Ok();
+  });
+  return WithContext(s, "import");
+}
+
+// --- retention
+
+namespace {
+
+// The decisions' personal columns blanked by a purge. The reasons keep their check names and
+// contributions (statistics count them); their detail texts go, as a check may quote a field.
+constexpr char kPurgeDecisionsSql[] =
+    "UPDATE decisions SET user_ip = '', user_agent = '', referrer = '', comment_author = '',"
+    " comment_author_email = '', comment_author_url = '', comment_content = '',"
+    " honeypot_value = '', match_key = '', fields = '[]',"
+    " reasons = (SELECT json_group_array(json_object("
+    "   'check', json_extract(j.value, '$.check'),"
+    "   'contribution', json_extract(j.value, '$.contribution'), 'detail', ''))"
+    "   FROM json_each(decisions.reasons) j),"
+    " purged_ms = ?1"
+    " WHERE rowid IN (SELECT rowid FROM decisions"
+    "   WHERE created_ms < ?2 AND purged_ms IS NULL ORDER BY created_ms LIMIT ?3)";
+constexpr char kPurgeFeedbackSql[] =
+    "UPDATE feedback SET fields = '[]', purged_ms = ?1"
+    " WHERE id IN (SELECT id FROM feedback"
+    "   WHERE created_ms < ?2 AND purged_ms IS NULL ORDER BY created_ms LIMIT ?3)";
+constexpr char kPurgeActionsSql[] =
+    "UPDATE moderator_actions SET selection = ''"
+    " WHERE id IN (SELECT id FROM moderator_actions"
+    "   WHERE created_ms < ?1 AND selection != '' ORDER BY id LIMIT ?2)";
+
+}  // namespace
+
+Result<PurgeCounts> SqliteStore::PurgePersonalData(int64_t before_ms, int64_t now_ms,
+                                                   int max_rows) {
+  const std::string context = "purge personal data";
+  if (max_rows < 1) return Status::InvalidArgument(context + ": max_rows must be >= 1");
+  PurgeCounts counts;
+  Status s = WriteTransaction([&](Connection& db) -> Status {
+    const std::vector<internal::BindValue> values = {now_ms, before_ms, int64_t{max_rows}};
+    auto decisions = RunUpdate(db, kPurgeDecisionsSql, values);
+    if (!decisions) return decisions.error();
+    auto feedback = RunUpdate(db, kPurgeFeedbackSql, values);
+    if (!feedback) return feedback.error();
+    auto actions = RunUpdate(db, kPurgeActionsSql, {before_ms, int64_t{max_rows}});
+    if (!actions) return actions.error();
+    counts = PurgeCounts{*decisions, *feedback, *actions};
+    return Status::Ok();
+  });
+  if (!s.ok()) return WithContext(s, context);
+  return counts;
+}
+
+Result<PurgeCounts> SqliteStore::CountPurgeable(int64_t before_ms) {
+  const std::string context = "count purgeable rows";
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(
+      "SELECT (SELECT count(*) FROM decisions WHERE created_ms < ?1 AND purged_ms IS NULL),"
+      " (SELECT count(*) FROM feedback WHERE created_ms < ?1 AND purged_ms IS NULL),"
+      " (SELECT count(*) FROM moderator_actions WHERE created_ms < ?1 AND selection != '')");
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindInt(1, before_ms);
+  auto rows = ReadAll<PurgeCounts>(*stmt, [](const Statement& st) -> Result<PurgeCounts> {
+    return PurgeCounts{st.ColumnInt(0), st.ColumnInt(1), st.ColumnInt(2)};
+  });
+  if (!rows) return WithContext(rows.error(), context);
+  return rows->empty() ? PurgeCounts{} : rows->front();
+}
+
+}  // namespace hamlet::store
