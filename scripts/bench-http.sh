@@ -31,12 +31,8 @@ bench_build
 
 work=$(mktemp -d)
 trap bench_cleanup EXIT
-port=$(bench_free_port)
+bench_prepare bench
 base="http://127.0.0.1:$port"
-db="$work/bench.db"
-site="http://bench.example/"
-key=$(bench_new_key "$db" "$site")
-bench_bodies "$key" "$site" "$work/bodies.txt"
 nbodies=$(wc -l <"$work/bodies.txt")
 bench_check_lua "$work/bodies.txt" "$work/check.lua"
 

@@ -106,10 +106,7 @@ hs_line=$(grep -hiE "hyperscan" "$work/rspamd-log/rspamd.log" "$work/rspamd.out"
 echo "rspamd hyperscan, after $((hs_wait / 2)) s: ${hs_line:-no hyperscan line in its log}"
 
 # --- the same comments for both: form bodies for hamletd, e-mails for rspamd.
-port=$(bench_free_port)
-db="$work/bench.db"
-key=$(bench_new_key "$db" "http://bench.example/")
-bench_bodies "$key" "http://bench.example/" "$work/bodies.txt"
+bench_prepare bench
 bench_check_lua "$work/bodies.txt" "$work/check.lua"
 perl -MJSON::PP -ne '
   next unless /\S/;

@@ -35,10 +35,7 @@ cleanup() {
   bench_cleanup
 }
 trap cleanup EXIT
-port=$(bench_free_port)
-db="$work/crash.db"
-key=$(bench_new_key "$db" "http://crash.example/")
-bench_bodies "$key" "http://crash.example/" "$work/bodies.txt"
+bench_prepare crash
 
 echo "== crash test: $connections connections, ${duration}s, $kills x SIGKILL; hamletd on 127.0.0.1:$port;" \
   "load average $(load_average)"
@@ -67,8 +64,7 @@ guids=$(wc -l <"$work/guids.txt")
 stored=$(sqlite3 "$db" 'SELECT count(*) FROM decisions')
 integrity=$(sqlite3 "$db" 'PRAGMA integrity_check')
 [[ "$integrity" == ok ]] || failures+=("integrity_check: $integrity")
-missing=$(sqlite3 "$db" ".mode csv" "CREATE TEMP TABLE got (id TEXT)" ".import $work/guids.txt got" \
-  "SELECT count(*) FROM got WHERE id NOT IN (SELECT id FROM decisions)")
+missing=$(missing_guids "$db" "$work/guids.txt")
 [[ "$missing" == 0 ]] || failures+=("$missing answered guids are not in the store")
 [[ "$guids" == "$answered" ]] || failures+=("guids logged $guids != answers $answered")
 ((stored >= answered)) || failures+=("stored $stored < answered $answered")

@@ -36,10 +36,7 @@ bench_require curl perl sqlite3
 bench_build
 work=$(mktemp -d)
 trap bench_cleanup EXIT
-port=$(bench_free_port)
-db="$work/load.db"
-key=$(bench_new_key "$db" "http://load.example/")
-bench_bodies "$key" "http://load.example/" "$work/bodies.txt"
+bench_prepare load
 
 echo "== load test: $connections connections, ${duration}s, hamletd on 127.0.0.1:$port" \
   "(${server_args[*]:-default settings}); load average $(load_average)"
@@ -78,8 +75,7 @@ stored=$(sqlite3 "$db" 'SELECT count(*) FROM decisions')
 [[ "$stored" == "$answered" ]] || failures+=("stored decisions $stored != answered checks $answered")
 guids=$(wc -l <"$work/guids.txt")
 [[ "$guids" == "$answered" ]] || failures+=("guids logged $guids != answered checks $answered")
-missing=$(sqlite3 "$db" ".mode csv" "CREATE TEMP TABLE got (id TEXT)" ".import $work/guids.txt got" \
-  "SELECT count(*) FROM got WHERE id NOT IN (SELECT id FROM decisions)")
+missing=$(missing_guids "$db" "$work/guids.txt")
 [[ "$missing" == 0 ]] || failures+=("$missing answered guids are not in the store")
 [[ "$exit_code" == 0 ]] || failures+=("hamletd exited with $exit_code after SIGTERM")
 integrity=$(sqlite3 "$db" 'PRAGMA integrity_check')

@@ -69,6 +69,21 @@ bench_bodies() {
   ' data/*.jsonl data/heldout/*.jsonl >"$3"
 }
 
+# bench_prepare NAME: for a run in $work, sets `port` (free), `db` ($work/NAME.db with a site
+# key for http://NAME.example/), `key`, and writes the comment-check bodies to $work/bodies.txt.
+bench_prepare() {
+  port=$(bench_free_port)
+  db="$work/$1.db"
+  key=$(bench_new_key "$db" "http://$1.example/")
+  bench_bodies "$key" "http://$1.example/" "$work/bodies.txt"
+}
+
+# missing_guids DB FILE: how many guids listed in FILE (one per line) are not decisions in DB.
+missing_guids() {
+  sqlite3 "$1" ".mode csv" "CREATE TEMP TABLE got (id TEXT)" ".import $2 got" \
+    "SELECT count(*) FROM got WHERE id NOT IN (SELECT id FROM decisions)"
+}
+
 # bench_start_hamletd DB PORT LOG [ARGS...]: starts hamletd, sets bench_server_pid and waits
 # until /healthz answers.
 bench_start_hamletd() {
