@@ -97,12 +97,12 @@ fi
 # loaded); wait for the log to say so, up to 120 s.
 hs_wait=0
 for _ in $(seq 1 240); do
-  grep -qiE "hyperscan.*(loaded|compiled|finished)|finished compiling|loaded hyperscan" \
+  grep -qE "hyperscan database of [0-9]+ regexps has been loaded" \
     "$work/rspamd-log/rspamd.log" "$work/rspamd.out" 2>/dev/null && break
   sleep 0.5
   hs_wait=$((hs_wait + 1))
 done
-hs_line=$(grep -hiE "hyperscan" "$work/rspamd-log/rspamd.log" "$work/rspamd.out" 2>/dev/null | tail -n 1 | cut -c1-160)
+hs_line=$(grep -hiE "hyperscan.*loaded" "$work/rspamd-log/rspamd.log" "$work/rspamd.out" 2>/dev/null | tail -n 1 | cut -c1-160)
 echo "rspamd hyperscan, after $((hs_wait / 2)) s: ${hs_line:-no hyperscan line in its log}"
 
 # --- the same comments for both: form bodies for hamletd, e-mails for rspamd.
