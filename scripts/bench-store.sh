@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Store write throughput with group commit: build/tests/hamlet_bench_store appends decisions
 # (the comments under data/) from 1, 4, 16 and 64 threads to a fresh SQLite database in a
-# temporary folder on this disk (WAL, synchronous=FULL), and prints rows/s, commits/s and rows
-# per commit. Then one 16-thread run under strace counts the real fsync/fdatasync calls.
+# temporary folder on this disk (WAL, synchronous=FULL), and prints rows/s, commits/s, rows
+# per commit and KB written per row. Then one 16-thread run under strace counts the real fsync/fdatasync calls.
 # With --compare REV, the same benchmark built from git revision REV's store runs first, in
 # the same run, for a before/after ratio.
 #
