@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -366,8 +367,8 @@ void Client::PrintReport(double elapsed_s) {
               static_cast<unsigned long long>(st_.spam), static_cast<unsigned long long>(st_.ham),
               static_cast<unsigned long long>(st_.other_body));
   std::printf("rps=%.1f\np50_ms=%.3f\np90_ms=%.3f\np99_ms=%.3f\np999_ms=%.3f\nmax_ms=%.3f\n",
-              static_cast<double>(st_.ok + st_.non_2xx) / std::min(elapsed_s, o_.duration_s), pct(50), pct(90), pct(99),
-              pct(99.9), l.empty() ? 0.0 : l.back());
+              static_cast<double>(st_.ok + st_.non_2xx) / std::min(elapsed_s, o_.duration_s),
+              pct(50), pct(90), pct(99), pct(99.9), l.empty() ? 0.0 : l.back());
 }
 
 int Usage() {
