@@ -27,6 +27,9 @@ constexpr int32_t kFastTextMagic = 793712314;  // FASTTEXT_FILEFORMAT_MAGIC_INT3
 constexpr int32_t kFastTextVersion = 12;       // FASTTEXT_VERSION in 0.9.2
 constexpr int64_t kMaxModelBytes = int64_t{2} << 30;
 constexpr int64_t kCentroidsPerSubquantizer = 256;  // ProductQuantizer::ksub_
+// Largest quantized input matrix decoded to floats at load (FastTextClassifier::Model): the
+// models `hamlet train` writes under its default 3 MB cap decode to at most ~25 MB.
+constexpr int64_t kMaxDecodedBytes = int64_t{64} << 20;
 
 // Walks a fastText model file (the layout FastText::saveModel writes in 0.9.2) with bounds
 // checks, so that loadModel never sees a file that would make it read garbage sizes.
@@ -208,6 +211,8 @@ class FastTextClassifier::Model : public fasttext::FastText {
   // centroid look-up per sub-quantizer) was about 90% of a prediction's cost; decoded, the
   // shipped model's rows take about 11 MB. The sums are the same floats, in the same order,
   // as fastText's QuantMatrix::addRowToVector (x[j] += norm * centroid[j] onto zero).
+  // A quantized model too large to decode within kMaxDecodedBytes keeps fastText's per-use
+  // decoding (rows_ stays null): a small .ftz can stand for a matrix of gigabytes.
   void PrepareRows() {
     const int64_t rows = input_->size(0);
     dim_ = input_->size(1);
@@ -215,6 +220,7 @@ class FastTextClassifier::Model : public fasttext::FastText {
       rows_ = dense->data();
       return;
     }
+    if (rows * dim_ > kMaxDecodedBytes / static_cast<int64_t>(sizeof(fasttext::real))) return;
     decoded_.resize(static_cast<size_t>(rows * dim_));
     fasttext::Vector row(dim_);
     for (int64_t i = 0; i < rows; ++i) {
@@ -227,6 +233,7 @@ class FastTextClassifier::Model : public fasttext::FastText {
 
   // logit(spam) - logit(ham) for one line ending in '\n'; 0 when no token is known.
   double Margin(const std::string& line) const {
+    if (rows_ == nullptr) return MarginFromMatrix(line);
     std::vector<int32_t> words;
     Ids(line, words);
     if (words.empty()) return 0.0;
