@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
+#include <fasttext/densematrix.h>
 #include <fasttext/fasttext.h>
+#include <fasttext/vector.h>
 #include <openssl/evp.h>
 
 namespace hamlet::classifier {
@@ -25,6 +27,9 @@ constexpr int32_t kFastTextMagic = 793712314;  // FASTTEXT_FILEFORMAT_MAGIC_INT3
 constexpr int32_t kFastTextVersion = 12;       // FASTTEXT_VERSION in 0.9.2
 constexpr int64_t kMaxModelBytes = int64_t{2} << 30;
 constexpr int64_t kCentroidsPerSubquantizer = 256;  // ProductQuantizer::ksub_
+// Largest quantized input matrix decoded to floats at load (FastTextClassifier::Model): the
+// models `hamlet train` writes under its default 3 MB cap decode to at most ~25 MB.
+constexpr int64_t kMaxDecodedBytes = int64_t{64} << 20;
 
 // Walks a fastText model file (the layout FastText::saveModel writes in 0.9.2) with bounds
 // checks, so that loadModel never sees a file that would make it read garbage sizes.
@@ -183,6 +188,15 @@ std::string Sha256Hex(std::string_view data) {
   return hex;
 }
 
+// getLine stops at the first '\n': one line, ended by exactly one newline (as in training).
+std::string OneLine(std::string_view text) {
+  std::string line;
+  line.reserve(text.size() + 1);
+  for (char c : text) line.push_back(c == '\n' || c == '\r' ? ' ' : c);
+  line.push_back('\n');
+  return line;
+}
+
 }  // namespace
 
 // fastText keeps the matrices protected; this subclass reads them through const methods
@@ -192,13 +206,55 @@ class FastTextClassifier::Model : public fasttext::FastText {
   int32_t spam_id = -1;
   int32_t ham_id = -1;
 
+  // Makes every input row readable as dim floats: the dense matrix's own storage, or, for a
+  // quantized model, the rows decoded once here. Decoding a quantized row on every use (a
+  // centroid look-up per sub-quantizer) was about 90% of a prediction's cost; decoded, the
+  // shipped model's rows take about 11 MB. The sums are the same floats, in the same order,
+  // as fastText's QuantMatrix::addRowToVector (x[j] += norm * centroid[j] onto zero).
+  // A quantized model too large to decode within kMaxDecodedBytes keeps fastText's per-use
+  // decoding (rows_ stays null): a small .ftz can stand for a matrix of gigabytes.
+  void PrepareRows() {
+    const int64_t rows = input_->size(0);
+    dim_ = input_->size(1);
+    if (const auto* dense = dynamic_cast<const fasttext::DenseMatrix*>(input_.get())) {
+      rows_ = dense->data();
+      return;
+    }
+    if (rows * dim_ > kMaxDecodedBytes / static_cast<int64_t>(sizeof(fasttext::real))) return;
+    decoded_.resize(static_cast<size_t>(rows * dim_));
+    fasttext::Vector row(dim_);
+    for (int64_t i = 0; i < rows; ++i) {
+      row.zero();
+      input_->addRowToVector(row, static_cast<int32_t>(i));
+      std::copy(row.data(), row.data() + dim_, decoded_.begin() + i * dim_);
+    }
+    rows_ = decoded_.data();
+  }
+
   // logit(spam) - logit(ham) for one line ending in '\n'; 0 when no token is known.
   double Margin(const std::string& line) const {
-    std::istringstream in(line);
-    std::vector<int32_t> words, labels;
-    dict_->getLine(in, words, labels);
+    if (rows_ == nullptr) return MarginFromMatrix(line);
+    std::vector<int32_t> words;
+    Ids(line, words);
     if (words.empty()) return 0.0;
     // Model::computeHidden: the mean of the input rows of the words and n-grams.
+    fasttext::Vector hidden(dim_);
+    hidden.zero();
+    fasttext::real* h = hidden.data();
+    for (int32_t w : words) {
+      const fasttext::real* row = rows_ + static_cast<int64_t>(w) * dim_;
+      for (int64_t j = 0; j < dim_; ++j) h[j] += row[j];
+    }
+    hidden.mul(static_cast<fasttext::real>(1.0 / static_cast<double>(words.size())));
+    return static_cast<double>(output_->dotRow(hidden, spam_id)) -
+           static_cast<double>(output_->dotRow(hidden, ham_id));
+  }
+
+  // The same margin through fastText's own row access (decoding quantized rows each time).
+  double MarginFromMatrix(const std::string& line) const {
+    std::vector<int32_t> words;
+    Ids(line, words);
+    if (words.empty()) return 0.0;
     fasttext::Vector hidden(args_->dim);
     hidden.zero();
     for (int32_t w : words) input_->addRowToVector(hidden, w);
@@ -206,6 +262,18 @@ class FastTextClassifier::Model : public fasttext::FastText {
     return static_cast<double>(output_->dotRow(hidden, spam_id)) -
            static_cast<double>(output_->dotRow(hidden, ham_id));
   }
+
+ private:
+  // The input row ids of the line's words, character n-grams and word n-grams.
+  void Ids(const std::string& line, std::vector<int32_t>& words) const {
+    std::istringstream in(line);
+    std::vector<int32_t> labels;
+    dict_->getLine(in, words, labels);
+  }
+
+  const fasttext::real* rows_ = nullptr;
+  int64_t dim_ = 0;
+  std::vector<fasttext::real> decoded_;
 };
 
 FastTextClassifier::FastTextClassifier(std::unique_ptr<Model> model, std::string version)
@@ -242,6 +310,7 @@ core::Result<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Load(
     std::istringstream in(bytes);
     in.seekg(2 * sizeof(int32_t));
     model->loadModel(in);
+    model->PrepareRows();
     auto dict = model->getDictionary();
     if (dict->nlabels() != 2) {
       return invalid("expected the labels __label__spam and __label__ham, found " +
@@ -270,14 +339,9 @@ core::Result<std::unique_ptr<FastTextClassifier>> FastTextClassifier::Load(
 }
 
 core::Result<core::Prediction> FastTextClassifier::Predict(std::string_view normalized_text) const {
-  // getLine stops at the first '\n': one line, ended by exactly one newline (as in training).
-  std::string line;
-  line.reserve(normalized_text.size() + 1);
-  for (char c : normalized_text) line.push_back(c == '\n' || c == '\r' ? ' ' : c);
-  line.push_back('\n');
   core::Prediction p;
   try {
-    p.margin = model_->Margin(line);
+    p.margin = model_->Margin(OneLine(normalized_text));
   } catch (const std::exception& e) {
     return core::Status::Internal(std::string("fastText prediction failed: ") + e.what());
   }
@@ -304,6 +368,7 @@ core::Result<FastTextClassifier::Reference> FastTextClassifier::ReferenceForTest
     auto out = model_->getOutputMatrix();  // dense only (qout = false)
     ref.sentence_vector_margin = static_cast<double>(out->dotRow(v, model_->spam_id)) -
                                  static_cast<double>(out->dotRow(v, model_->ham_id));
+    ref.matrix_rows_margin = model_->MarginFromMatrix(OneLine(normalized_text));
   } catch (const std::exception& e) {
     return core::Status::Internal(e.what());
   }

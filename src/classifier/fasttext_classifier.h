@@ -36,11 +36,13 @@ class FastTextClassifier final : public Classifier {
   const std::string& Version() const override { return version_; }
 
   // fastText's own view of the same text, for tests that check Predict against it:
-  // predictLine's P(spam) and P(ham) (which saturate), and the margin recomputed from
-  // FastText::getSentenceVector. Not thread-safe.
+  // predictLine's P(spam) and P(ham) (which saturate), the margin recomputed from
+  // FastText::getSentenceVector, and the margin summed from fastText's own input-matrix rows
+  // (Predict reads them pre-decoded; the two must be equal, bit for bit). Not thread-safe.
   struct Reference {
     double p_spam = 0, p_ham = 0;
     double sentence_vector_margin = 0;
+    double matrix_rows_margin = 0;
   };
   core::Result<Reference> ReferenceForTesting(std::string_view normalized_text) const;
 

@@ -11,11 +11,19 @@ int main(int argc, char** argv) {
   app.add_option("--listen", options.listen, "HOST:PORT to listen on")
       ->capture_default_str();
   app.add_option("--model", options.model_path, "fastText model (default: the shipped model)");
-  app.add_option("--threads", options.threads, "worker threads (= concurrent connections)")
+  app.add_option("--threads", options.threads, "worker threads (= connections served at once, idle kept-alive ones included)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   app.add_option("--max-body-bytes", options.max_body_bytes, "request body limit; larger gets 413")
       ->check(CLI::Range(size_t{1024}, size_t{64} << 20))
+      ->capture_default_str();
+  app.add_option("--keep-alive-max", options.keep_alive_max_count,
+                 "requests served on one connection before it is closed")
+      ->check(CLI::Range(size_t{1}, size_t{100000}))
+      ->capture_default_str();
+  app.add_option("--keep-alive-timeout", options.keep_alive_timeout_seconds,
+                 "seconds an idle kept-alive connection may hold its thread")
+      ->check(CLI::Range(0, 300))
       ->capture_default_str();
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn or error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))

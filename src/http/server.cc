@@ -343,6 +343,8 @@ int RunDaemon(const DaemonOptions& options) {
     server_options.port = listen->second;
     server_options.threads = options.threads;
     server_options.max_body_bytes = options.max_body_bytes;
+    server_options.keep_alive_max_count = options.keep_alive_max_count;
+    server_options.keep_alive_timeout = std::chrono::seconds(options.keep_alive_timeout_seconds);
     Server server(**services, server_options);
     if (core::Status bound = server.Bind(); !bound.ok()) {
       std::cerr << "hamletd: " << bound.message() << "\n";

@@ -21,15 +21,20 @@ namespace hamlet::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (see Server::port())
-  // Worker threads. httplib serves one connection per thread, so this is also the number of
-  // connections served at once; more wait in the (1024-deep) listen backlog.
-  int threads = 16;
+  // Worker threads. httplib serves one connection per thread, for as long as the connection
+  // stays open (an idle kept-alive one included), so this is the number of connections served
+  // at once; the others wait for a thread. 256, far above the clients' usual connection counts,
+  // so that idle keep-alive clients cannot starve the others: with 16 threads, 32 clients that
+  // each send one request a second stalled every other client for seconds (docs/benchmarks.md,
+  // "Threads and keep-alive"). An idle thread costs about 40 KB of RSS.
+  int threads = 256;
   size_t max_body_bytes = 64 * 1024;  // larger bodies get 413
   std::chrono::seconds io_timeout{5};  // read and write timeouts
-  // Kept at httplib's 5 with a short idle timeout: a kept-alive idle connection holds a
-  // worker, and raising the count only pays when threads >= concurrent client connections
-  // (design/dependencies-and-gotchas.md section 3c).
-  size_t keep_alive_max_count = 5;
+  // Requests per connection before the server closes it. With threads above the number of
+  // connections, a higher count saves reconnects (design/dependencies-and-gotchas.md 3c); a
+  // connection beyond the thread count waits for one of them to close, so not unlimited.
+  size_t keep_alive_max_count = 100;
+  // How long an idle kept-alive connection may hold its thread.
   std::chrono::seconds keep_alive_timeout{2};
 };
 
@@ -59,8 +64,10 @@ struct DaemonOptions {
   std::string db_path;
   std::string model_path;  // empty: the shipped default model
   std::string listen = "127.0.0.1:8080";
-  int threads = 16;
+  int threads = 256;                   // ServerOptions::threads
   size_t max_body_bytes = 64 * 1024;
+  size_t keep_alive_max_count = 100;   // ServerOptions::keep_alive_max_count
+  int keep_alive_timeout_seconds = 2;  // ServerOptions::keep_alive_timeout
   std::string log_level = "info";
   // Personal fields of decisions and feedback older than this are blanked by a background
   // thread (app::RetentionWorker): a duration ("90d", "12h") or "off".

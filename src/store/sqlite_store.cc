@@ -143,6 +143,12 @@ core::Result<Statement> Connection::Prepare(const std::string& sql) {
   return Statement(it->second, this);
 }
 
+core::Status Connection::RunCached(const std::string& sql) {
+  core::Result<Statement> stmt = Prepare(sql);
+  if (!stmt) return stmt.error();
+  return stmt->Run();
+}
+
 core::Status Connection::Exec(const std::string& sql) {
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
   return rc == SQLITE_OK ? core::Status::Ok() : Error(rc);

@@ -123,7 +123,7 @@ class SqliteStore final : public Store {
 
   SqliteStore(std::string path, SqliteOptions options, std::unique_ptr<internal::Connection> writer,
               std::unique_ptr<internal::Connection> reader);
-  // The group-commit function: one transaction, a savepoint per record.
+  // The group-commit function: one transaction; a record that fails alone is left out.
   void CommitBatch(const std::vector<PendingWrite*>& batch);
   core::Status InsertOne(Write& write);
   // BEGIN IMMEDIATE, `body` on the write connection, COMMIT; ROLLBACK when anything fails.

@@ -77,8 +77,11 @@ class Connection {
 
   // A statement for `sql`, prepared once per connection and then reused.
   core::Result<Statement> Prepare(const std::string& sql);
-  // Runs constant SQL (no values!): BEGIN, COMMIT, SAVEPOINT, PRAGMA, migrations.
+  // Runs constant SQL (no values!): BEGIN, COMMIT, PRAGMA, migrations.
   core::Status Exec(const std::string& sql);
+  // Runs one constant statement prepared once and cached (BEGIN and COMMIT of every batch),
+  // skipping the parse that Exec repeats each time.
+  core::Status RunCached(const std::string& sql);
   // The first column of the first row of constant SQL, e.g. a PRAGMA's value.
   core::Result<std::string> QueryText(const std::string& sql);
   core::Result<int64_t> QueryInt(const std::string& sql);

@@ -13,6 +13,8 @@
 #include <doctest/doctest.h>
 
 #include "classifier/fasttext_trainer.h"
+#include "support/files.h"
+#include "support/model_files.h"
 #include "support/temp_dir.h"
 #include "support/tiny_model.h"
 
@@ -180,6 +182,43 @@ TEST_CASE("computes the margin as fastText's hidden layer times its output matri
       }
     }
     CHECK(compared >= 3);
+  }
+}
+
+TEST_CASE("sums its pre-decoded input rows exactly as fastText's own matrix does") {
+  // Tiny models (dense and quantized) on the fixed texts, and the shipped quantized model on
+  // every line of our example files (JSON text: many known and unknown words).
+  testing::TempDir dir;
+  std::vector<std::string> texts(std::begin(kTexts), std::end(kTexts));
+  std::vector<std::string> models = {TrainTiny(dir, false), TrainTiny(dir, true)};
+  if (std::filesystem::exists(testing::ShippedModelPath())) {
+    models.push_back(testing::ShippedModelPath());
+    for (const char* file : {"/data/example-comments.jsonl", "/data/blog-comments-seed.jsonl"}) {
+      std::string all = testing::ReadFile(std::string(HAMLET_SOURCE_DIR) + file);
+      for (size_t start = 0, end; start < all.size(); start = end + 1) {
+        end = all.find('\n', start);
+        if (end == std::string::npos) end = all.size();
+        texts.push_back(all.substr(start, end - start));
+      }
+    }
+  }
+  for (const std::string& path : models) {
+    CAPTURE(path);
+    auto model = FastTextClassifier::Load(path);
+    REQUIRE(model.has_value());
+    int mismatches = 0;
+    for (const std::string& text : texts) {
+      auto p = (*model)->Predict(text);
+      auto ref = (*model)->ReferenceForTesting(text);
+      REQUIRE(p.has_value());
+      REQUIRE(ref.has_value());
+      if (p->margin != ref->matrix_rows_margin) {
+        ++mismatches;
+        CAPTURE(text);
+        CHECK(p->margin == ref->matrix_rows_margin);
+      }
+    }
+    CHECK(mismatches == 0);
   }
 }
 
