@@ -29,6 +29,7 @@ sqlite3.h   src/store/sqlite_*.cc
 httplib.h   src/http/*
 CLI/        src/cli/* src/http/main.cc
 spdlog/     src/engine/* src/app/* src/http/* src/cli/*
+re2/        src/signals/pattern.cc
 '
 
 declare -A allowed_layers  # layer -> " dep dep=path ... "
