@@ -1,8 +1,10 @@
 // The table of checks, run in order. Adding a check means one file pair, one row, one test.
 #include <array>
 
+#include "signals/author.h"
 #include "signals/honeypot.h"
 #include "signals/links.h"
+#include "signals/list_checks.h"
 #include "signals/signal.h"
 #include "signals/test_hooks.h"
 
@@ -10,10 +12,14 @@ namespace hamlet::signals {
 namespace {
 
 // Test hooks come first: a forcing hit earlier in the table wins (see decision::Decide).
-constexpr std::array<CheckRow, 3> kChecks = {{
+constexpr std::array<CheckRow, 5> kChecks = {{
     {"akismet", &CheckTestHooks, "Akismet's test hooks (viagra-test-123, administrator role)"},
     {"honeypot", &CheckHoneypot, "a hidden form field only bots fill in"},
+    {"lists", &CheckLists, "the operator's block list (spam) and allow list, logged-in roles"},
     {"links", &CheckLinks, "links in the text: count, density, shorteners, anchors"},
+    {"author", &CheckAuthor,
+     "author fields: throw-away or malformed e-mail, keyword or URL as a name, URL on a first "
+     "comment"},
 }};
 
 }  // namespace
