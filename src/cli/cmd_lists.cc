@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli/command.h"
@@ -133,13 +134,26 @@ void Show(Context& ctx, const ListsArgs& args) {
   }
 }
 
-void Add(Context& ctx, const ListsArgs& args) {
+// The list, kind and services an add or remove works on; nullopt (after ctx.Fail) when the
+// list or kind is not one, or the database does not open.
+struct EntryTarget {
+  signals::ListName list;
+  signals::ListKind kind;
+  app::Services* services;
+};
+std::optional<EntryTarget> TargetOf(Context& ctx, const ListsArgs& args) {
   auto list = ListOf(args.list);
-  if (!list) return ctx.Fail(list.error());
+  if (!list) return ctx.Fail(list.error()), std::nullopt;
   auto kind = KindOf(args.kind);
-  if (!kind) return ctx.Fail(kind.error());
+  if (!kind) return ctx.Fail(kind.error()), std::nullopt;
   auto services = ctx.Services(false);
-  if (!services) return ctx.Fail(services.error());
+  if (!services) return ctx.Fail(services.error()), std::nullopt;
+  return EntryTarget{*list, *kind, *services};
+}
+
+void Add(Context& ctx, const ListsArgs& args) {
+  const auto target = TargetOf(ctx, args);
+  if (!target) return;
   store::ListEntry entry;
   entry.site_url = SiteOf(args.site);
   entry.list = args.list;
@@ -147,10 +161,10 @@ void Add(Context& ctx, const ListsArgs& args) {
   entry.value = args.value;
   entry.note = args.note;
   entry.added_by = AddedBy(args);
-  auto ids = (*services)->lists->Add({entry});
+  auto ids = target->services->lists->Add({entry});
   if (!ids) return ctx.Fail(ids.error());
   // Show the value as stored: the canonical form may differ from what was typed.
-  auto canonical = signals::CanonicalListValue(*kind, args.value);
+  auto canonical = signals::CanonicalListValue(target->kind, args.value);
   const std::string value = canonical ? *canonical : args.value;
   const std::string where = "the " + args.list + " list of " + ForTerminal(Shown(entry.site_url));
   if (ids->front() == 0) {
@@ -162,14 +176,11 @@ void Add(Context& ctx, const ListsArgs& args) {
 }
 
 void Remove(Context& ctx, const ListsArgs& args) {
-  auto list = ListOf(args.list);
-  if (!list) return ctx.Fail(list.error());
-  auto kind = KindOf(args.kind);
-  if (!kind) return ctx.Fail(kind.error());
-  auto services = ctx.Services(false);
-  if (!services) return ctx.Fail(services.error());
+  const auto target = TargetOf(ctx, args);
+  if (!target) return;
   const std::string site = SiteOf(args.site);
-  if (auto s = (*services)->lists->Remove(site, *list, *kind, args.value); !s.ok()) {
+  if (auto s = target->services->lists->Remove(site, target->list, target->kind, args.value);
+      !s.ok()) {
     return ctx.Fail(s);
   }
   *ctx.out << "removed " << args.kind << " " << ForTerminal(args.value) << " from the " << args.list

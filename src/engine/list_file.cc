@@ -1,16 +1,10 @@
 // List file parsing.
 #include "engine/list_file.h"
 
+#include "signals/ascii.h"
+
 namespace hamlet::engine {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 // Calls `fn(line_number, line)` for each line that is not blank or a comment.
 template <typename Fn>
@@ -21,7 +15,7 @@ void ForEachLine(std::string_view text, Fn fn) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
     ++number;
-    const std::string_view line = Trim(text.substr(start, end - start));
+    const std::string_view line = signals::TrimAsciiSpace(text.substr(start, end - start));
     start = end + 1;
     if (line.empty() || line.front() == '#') continue;
     fn(number, line);
@@ -55,7 +49,8 @@ ParsedListText ParseListText(std::string_view text) {
       out.errors.push_back(where + "no value after '" + std::string(kind_text) + "'");
       return;
     }
-    auto value = signals::CanonicalListValue(*kind, Trim(line.substr(space + 1)));
+    auto value =
+        signals::CanonicalListValue(*kind, signals::TrimAsciiSpace(line.substr(space + 1)));
     if (!value) {
       out.errors.push_back(where + value.error().message());
       return;

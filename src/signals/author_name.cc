@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "signals/ascii.h"
 #include "signals/author.h"
 
 namespace hamlet::signals {
@@ -48,7 +49,6 @@ constexpr std::string_view kNameTlds[] = {
     "ca",  "au",   "su",  "ua",   "ws",    "cc",   "tk",     "ml",      "ga",   "cf",
     "gq",  "pw",   "icu", "buzz", "space", "tech", "fun",    "website", "ltd",  "agency"};
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 bool IsAsciiAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -60,7 +60,7 @@ std::vector<std::string> NameWords(std::string_view name) {
   std::string current;
   for (char c : name) {
     if (IsAsciiAlnum(c) || static_cast<unsigned char>(c) >= 0x80) {
-      current.push_back(Lower(c));
+      current.push_back(AsciiLower(c));
     } else if (!current.empty()) {
       words.push_back(std::move(current));
       current.clear();
@@ -91,7 +91,7 @@ std::vector<std::string_view> Pieces(std::string_view name) {
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {
-    if (Lower(s[i]) != prefix[i]) return false;
+    if (AsciiLower(s[i]) != prefix[i]) return false;
   }
   return true;
 }
@@ -104,7 +104,7 @@ bool IsDomain(std::string_view piece) {
   const size_t last = piece.rfind('.');
   if (last == std::string_view::npos || last < 2) return false;
   std::string tld;
-  for (char c : piece.substr(last + 1)) tld.push_back(Lower(c));
+  for (char c : piece.substr(last + 1)) tld.push_back(AsciiLower(c));
   if (!In(kNameTlds, tld)) return false;
   size_t label_start = piece.rfind('.', last - 1);
   label_start = label_start == std::string_view::npos ? 0 : label_start + 1;

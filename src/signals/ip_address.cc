@@ -6,14 +6,10 @@
 #include <charconv>
 #include <cstring>
 
+#include "signals/ascii.h"
+
 namespace hamlet::signals {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // "'text'" built by appending: GCC 12 warns falsely (-Wrestrict) on "'" + std::string(...).
 std::string Quoted(std::string_view text) {
@@ -35,7 +31,7 @@ bool IsMappedV4(const std::array<uint8_t, 16>& b) {
 }  // namespace
 
 std::optional<IpAddress> ParseIpAddress(std::string_view text) {
-  text = Trim(text);
+  text = TrimAsciiSpace(text);
   // INET6_ADDRSTRLEN is 46; anything longer is not an address.
   if (text.empty() || text.size() >= 46) return std::nullopt;
   char buf[46];
@@ -76,7 +72,7 @@ std::optional<IpNetwork> ParseIpNetwork(std::string_view text, std::string* erro
     if (error != nullptr) *error = std::move(why);
     return std::nullopt;
   };
-  text = Trim(text);
+  text = TrimAsciiSpace(text);
   std::string_view addr = text;
   std::optional<int> written;
   if (size_t slash = text.find('/'); slash != std::string_view::npos) {

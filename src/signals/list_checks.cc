@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "signals/ascii.h"
 #include "text/domain.h"
 
 namespace hamlet::signals {
@@ -33,14 +34,6 @@ constexpr std::string_view kGrantedRoles[] = {"editor",        "author",       "
                                               "bbp_keymaster", "wpseo_editor", "wpseo_manager"};
 constexpr double kGrantedRole = -3.0;
 constexpr double kOtherRole = -1.0;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string Detail(const KindRule& rule, const ListedEntry& entry, ListName list) {
   std::string out = rule.what;
@@ -158,9 +151,7 @@ double RoleContribution(std::string_view user_role) {
     if (end == std::string_view::npos) end = user_role.size();
     std::string_view role = user_role.substr(start, end - start);
     start = end + 1;
-    while (!role.empty() && role.front() == ' ') role.remove_prefix(1);
-    while (!role.empty() && role.back() == ' ') role.remove_suffix(1);
-    const std::string lower = Lower(role);
+    const std::string lower = AsciiLower(TrimAsciiSpace(role));
     if (lower.empty() || lower == "guest" || lower == "administrator") continue;
     const bool granted = std::find(std::begin(kGrantedRoles), std::end(kGrantedRoles), lower) !=
                          std::end(kGrantedRoles);

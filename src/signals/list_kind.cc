@@ -5,6 +5,7 @@
 #include <array>
 #include <utility>
 
+#include "signals/ascii.h"
 #include "signals/ip_address.h"
 #include "signals/pattern.h"
 #include "text/domain.h"
@@ -26,26 +27,6 @@ constexpr std::array<ListKind, 6> kKinds = {ListKind::kIp,          ListKind::kE
                                             ListKind::kWord,        ListKind::kRegex};
 
 constexpr int kMaxWords = 8;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() &&
-         (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 core::Status Invalid(ListKind kind, std::string_view value, std::string_view why) {
   return core::Status::InvalidArgument(std::string(ListKindName(kind)) + " '" +
@@ -87,7 +68,7 @@ core::Result<std::string> CanonicalIp(std::string_view value) {
 }
 
 core::Result<std::string> CanonicalDomain(ListKind kind, std::string_view value) {
-  std::string host = Lower(value);
+  std::string host = AsciiLower(value);
   if (kind == ListKind::kUrlDomain && host.find_first_of("/:") != std::string::npos) {
     host = text::UrlHost(host);  // a URL: keep its host
   }
@@ -102,7 +83,7 @@ core::Result<std::string> CanonicalDomain(ListKind kind, std::string_view value)
 }
 
 core::Result<std::string> CanonicalEmail(std::string_view value) {
-  const std::string email = Lower(value);
+  const std::string email = AsciiLower(value);
   const size_t at = email.rfind('@');
   if (at == std::string::npos || at == 0) {
     return Invalid(ListKind::kEmail, value, "is not an e-mail address (local@domain)");
@@ -171,7 +152,7 @@ std::span<const ListKind> ListKinds() { return kKinds; }
 
 core::Result<std::string> CanonicalListValue(ListKind kind, std::string_view value) {
   // A regex keeps its spaces; everything else is trimmed.
-  const std::string_view trimmed = kind == ListKind::kRegex ? value : Trim(value);
+  const std::string_view trimmed = kind == ListKind::kRegex ? value : TrimAsciiSpace(value);
   if (trimmed.empty()) return Invalid(kind, value, "is empty");
   switch (kind) {
     case ListKind::kIp:

@@ -4,18 +4,11 @@
 #include <algorithm>
 #include <cstring>
 
+#include "signals/ascii.h"
 #include "text/domain.h"
 
 namespace hamlet::signals {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string_view TrimDots(std::string_view s) {
   while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.remove_suffix(1);
@@ -125,7 +118,7 @@ const ListedEntry* MatchList::MatchIp(std::string_view user_ip) const {
 
 const ListedEntry* MatchList::MatchEmail(std::string_view email) const {
   if (emails_.empty()) return nullptr;
-  const std::string lower = Lower(TrimDots(email));
+  const std::string lower = AsciiLower(TrimDots(email));
   auto it = emails_.find(std::string_view(lower));
   return it == emails_.end() ? nullptr : &entries_[it->second];
 }
@@ -146,13 +139,13 @@ const ListedEntry* MatchList::MatchEmailDomain(std::string_view email_or_domain)
   if (email_domains_.empty()) return nullptr;
   const std::string domain = email_or_domain.find('@') != std::string_view::npos
                                  ? text::EmailDomain(email_or_domain)
-                                 : Lower(TrimDots(email_or_domain));
+                                 : AsciiLower(TrimDots(email_or_domain));
   return FindDomain(email_domains_, domain);
 }
 
 const ListedEntry* MatchList::MatchUrlDomain(std::string_view host) const {
   if (url_domains_.empty()) return nullptr;
-  return FindDomain(url_domains_, Lower(TrimDots(host)));
+  return FindDomain(url_domains_, AsciiLower(TrimDots(host)));
 }
 
 const ListedEntry* MatchList::MatchWords(std::string_view normalized) const {
