@@ -9,17 +9,13 @@
 #include "core/comment.h"
 #include "signals/lists.h"
 #include "signals/signal.h"
+#include "support/signal_hits.h"
 
 using namespace hamlet;
 
 namespace {
 
-const core::SignalHit* Find(const std::vector<core::SignalHit>& hits, const std::string& check) {
-  for (const auto& h : hits) {
-    if (h.check == check) return &h;
-  }
-  return nullptr;
-}
+using testing::FindHit;
 
 std::vector<core::SignalHit> Author(core::FieldList fields, const signals::Lists& lists = {},
                                     const signals::History& history = {}) {
@@ -159,34 +155,34 @@ TEST_SUITE("signals/author") {
     signals::Lists lists;
     lists.disposable_email_domains = {"mailinator.com"};
     auto disposable = Author({{"comment_author_email", "xyz@mailinator.com"}}, lists);
-    REQUIRE(Find(disposable, "author.disposable_email") != nullptr);
-    CHECK(Find(disposable, "author.disposable_email")->contribution == doctest::Approx(1.5));
-    CHECK(Find(disposable, "author.disposable_email")->detail.find("mailinator.com") !=
+    REQUIRE(FindHit(disposable, "author.disposable_email") != nullptr);
+    CHECK(FindHit(disposable, "author.disposable_email")->contribution == doctest::Approx(1.5));
+    CHECK(FindHit(disposable, "author.disposable_email")->detail.find("mailinator.com") !=
           std::string::npos);
     // Subdomains of a provider are the provider's.
-    CHECK(Find(Author({{"comment_author_email", "a@eu.mailinator.com"}}, lists),
-               "author.disposable_email") != nullptr);
-    CHECK(Find(Author({{"comment_author_email", "a@notmailinator.com.example"}}, lists),
-               "author.disposable_email") == nullptr);
+    CHECK(FindHit(Author({{"comment_author_email", "a@eu.mailinator.com"}}, lists),
+                  "author.disposable_email") != nullptr);
+    CHECK(FindHit(Author({{"comment_author_email", "a@notmailinator.com.example"}}, lists),
+                  "author.disposable_email") == nullptr);
 
     auto shape = Author({{"comment_author_email", "asdf"}}, lists);
-    REQUIRE(Find(shape, "author.email_shape") != nullptr);
-    CHECK(Find(shape, "author.email_shape")->detail.find("'@'") != std::string::npos);
+    REQUIRE(FindHit(shape, "author.email_shape") != nullptr);
+    CHECK(FindHit(shape, "author.email_shape")->detail.find("'@'") != std::string::npos);
 
     auto digits = Author({{"comment_author_email", "anna19871203@mail.example"}});
-    REQUIRE(Find(digits, "author.email_digits") != nullptr);
-    CHECK(Find(digits, "author.email_digits")->detail.find("anna") == std::string::npos);
+    REQUIRE(FindHit(digits, "author.email_digits") != nullptr);
+    CHECK(FindHit(digits, "author.email_digits")->detail.find("anna") == std::string::npos);
 
     auto keywords = Author({{"comment_author", "Buy Essay Online"}});
-    REQUIRE(Find(keywords, "author.name_keywords") != nullptr);
-    CHECK(Find(keywords, "author.name_keywords")->contribution == doctest::Approx(2.5));
+    REQUIRE(FindHit(keywords, "author.name_keywords") != nullptr);
+    CHECK(FindHit(keywords, "author.name_keywords")->contribution == doctest::Approx(2.5));
     auto two = Author({{"comment_author", "Cheap Deals"}});
-    REQUIRE(Find(two, "author.name_keywords") != nullptr);
-    CHECK(Find(two, "author.name_keywords")->contribution == doctest::Approx(1.5));
+    REQUIRE(FindHit(two, "author.name_keywords") != nullptr);
+    CHECK(FindHit(two, "author.name_keywords")->contribution == doctest::Approx(1.5));
 
     auto url = Author({{"comment_author", "http://bestseo.example"}});
-    REQUIRE(Find(url, "author.name_link") != nullptr);
-    CHECK(Find(url, "author.name_link")->contribution == doctest::Approx(2.5));
+    REQUIRE(FindHit(url, "author.name_link") != nullptr);
+    CHECK(FindHit(url, "author.name_link")->contribution == doctest::Approx(2.5));
 
     auto ordinary = Author({{"comment_author", "Dr. Anna Smith"},
                             {"comment_author_email", "anna.smith@mail.example"},
@@ -199,31 +195,31 @@ TEST_SUITE("signals/author") {
                                     {"comment_author", "Ann"},
                                     {"comment_author_url", "https://ann-shop.example/buy"}};
     signals::History none;  // no memory attached
-    CHECK(Find(Author(fields, {}, none), "author.url_first_comment") == nullptr);
+    CHECK(FindHit(Author(fields, {}, none), "author.url_first_comment") == nullptr);
 
     signals::History first;
     first.available = true;
     auto hits = Author(fields, {}, first);
-    REQUIRE(Find(hits, "author.url_first_comment") != nullptr);
-    CHECK(Find(hits, "author.url_first_comment")->contribution == doctest::Approx(1.0));
+    REQUIRE(FindHit(hits, "author.url_first_comment") != nullptr);
+    CHECK(FindHit(hits, "author.url_first_comment")->contribution == doctest::Approx(1.0));
 
     signals::History regular = first;
     regular.prior_comments_by_author = 3;
-    CHECK(Find(Author(fields, {}, regular), "author.url_first_comment") == nullptr);
+    CHECK(FindHit(Author(fields, {}, regular), "author.url_first_comment") == nullptr);
 
     // No URL, or a URL on the site itself: nothing.
-    CHECK(Find(Author({{"comment_author", "Ann"}}, {}, first), "author.url_first_comment") ==
+    CHECK(FindHit(Author({{"comment_author", "Ann"}}, {}, first), "author.url_first_comment") ==
           nullptr);
-    CHECK(Find(Author({{"blog", "https://blog.example/"},
-                       {"comment_author_url", "https://www.blog.example/about"}},
-                      {}, first),
-               "author.url_first_comment") == nullptr);
+    CHECK(FindHit(Author({{"blog", "https://blog.example/"},
+                          {"comment_author_url", "https://www.blog.example/about"}},
+                         {}, first),
+                  "author.url_first_comment") == nullptr);
   }
 
   TEST_CASE("author checks run in the table and can be switched off by weight") {
     auto hits =
         signals::RunChecks(core::CommentFromFields({{"comment_author", "Best SEO Services"}}));
-    CHECK(Find(hits, "author.name_keywords") != nullptr);
+    CHECK(FindHit(hits, "author.name_keywords") != nullptr);
     const core::Comment comment =
         core::CommentFromFields({{"comment_author", "Best SEO Services"}});
     const text::TextAnalysis text = text::Analyze("");
@@ -232,6 +228,6 @@ TEST_SUITE("signals/author") {
     signals::CheckSettings settings;
     settings.weights["author"] = 0.0;
     auto off = signals::RunChecks(signals::CheckInput{comment, text, history, lists, settings, 0});
-    CHECK(Find(off, "author.name_keywords") == nullptr);
+    CHECK(FindHit(off, "author.name_keywords") == nullptr);
   }
 }

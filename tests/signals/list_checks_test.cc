@@ -9,18 +9,14 @@
 #include "core/comment.h"
 #include "signals/lists.h"
 #include "signals/signal.h"
+#include "support/signal_hits.h"
 
 using namespace hamlet;
 using signals::ListKind;
 
 namespace {
 
-const core::SignalHit* Find(const std::vector<core::SignalHit>& hits, const std::string& check) {
-  for (const auto& h : hits) {
-    if (h.check == check) return &h;
-  }
-  return nullptr;
-}
+using testing::FindHit;
 
 // Whether any hit is of the lists family (other families' checks may hit the same comment).
 bool AnyListHit(const std::vector<core::SignalHit>& hits) {
@@ -77,7 +73,7 @@ TEST_SUITE("signals/list_checks") {
       const std::string shown_check = row.check;
       CAPTURE(shown_check);
       auto hits = Run(lists, row.fields);
-      const core::SignalHit* hit = Find(hits, row.check);
+      const core::SignalHit* hit = FindHit(hits, row.check);
       REQUIRE(hit != nullptr);
       CHECK(hit->forced == core::Verdict::kSpam);
       CHECK(hit->detail.find("block list (entry ") != std::string::npos);
@@ -129,7 +125,7 @@ TEST_SUITE("signals/list_checks") {
       const std::string shown_check = row.check;
       CAPTURE(shown_check);
       auto hits = Run(lists, row.fields);
-      const core::SignalHit* hit = Find(hits, row.check);
+      const core::SignalHit* hit = FindHit(hits, row.check);
       REQUIRE(hit != nullptr);
       CHECK_FALSE(hit->forced.has_value());
       CHECK(hit->contribution == doctest::Approx(row.contribution));
@@ -142,10 +138,10 @@ TEST_SUITE("signals/list_checks") {
     auto mixed =
         Run(lists,
             {{"comment_content", "see https://en.wikipedia.org/wiki/X and http://pills.example"}});
-    CHECK(Find(mixed, "lists.allow_url_domain") == nullptr);
+    CHECK(FindHit(mixed, "lists.allow_url_domain") == nullptr);
     auto with_author_url = Run(lists, {{"comment_content", "see https://en.wikipedia.org/wiki/X"},
                                        {"comment_author_url", "http://pills.example"}});
-    CHECK(Find(with_author_url, "lists.allow_url_domain") == nullptr);
+    CHECK(FindHit(with_author_url, "lists.allow_url_domain") == nullptr);
     auto no_links = Run(lists, {{"comment_content", "nothing linked"}});
     CHECK_FALSE(AnyListHit(no_links));
   }
@@ -156,16 +152,16 @@ TEST_SUITE("signals/list_checks") {
     lists.block.push_back(List({{ListKind::kWord, "casino"}}));
     auto both = Run(
         lists, {{"comment_author_email", "ann@mail.example"}, {"comment_content", "casino night"}});
-    REQUIRE(Find(both, "lists.block_word") != nullptr);
-    REQUIRE(Find(both, "lists.allow_email") != nullptr);
-    CHECK(Find(both, "lists.block_word")->forced == core::Verdict::kSpam);
+    REQUIRE(FindHit(both, "lists.block_word") != nullptr);
+    REQUIRE(FindHit(both, "lists.allow_email") != nullptr);
+    CHECK(FindHit(both, "lists.block_word")->forced == core::Verdict::kSpam);
 
     auto honeypot = Run(lists, {{"comment_author_email", "ann@mail.example"},
                                 {"honeypot_field_name", "hp"},
                                 {"hp", "filled"}});
-    REQUIRE(Find(honeypot, "honeypot") != nullptr);
-    CHECK(Find(honeypot, "honeypot")->contribution +
-              Find(honeypot, "lists.allow_email")->contribution >
+    REQUIRE(FindHit(honeypot, "honeypot") != nullptr);
+    CHECK(FindHit(honeypot, "honeypot")->contribution +
+              FindHit(honeypot, "lists.allow_email")->contribution >
           0.0);
   }
 
@@ -173,8 +169,8 @@ TEST_SUITE("signals/list_checks") {
     signals::Lists lists;
     lists.block.push_back(List({{ListKind::kWord, "casino"}}));
     lists.block.push_back(List({{ListKind::kWord, "poker"}}));
-    CHECK(Find(Run(lists, {{"comment_content", "poker"}}), "lists.block_word") != nullptr);
-    CHECK(Find(Run(lists, {{"comment_content", "casino"}}), "lists.block_word") != nullptr);
+    CHECK(FindHit(Run(lists, {{"comment_content", "poker"}}), "lists.block_word") != nullptr);
+    CHECK(FindHit(Run(lists, {{"comment_content", "casino"}}), "lists.block_word") != nullptr);
   }
 
   TEST_CASE("logged-in roles lean to ham, more for roles the site grants") {
@@ -199,8 +195,8 @@ TEST_SUITE("signals/list_checks") {
     }
     signals::Lists none;
     auto hits = Run(none, {{"user_role", "subscriber"}});
-    REQUIRE(Find(hits, "lists.role") != nullptr);
-    CHECK(Find(hits, "lists.role")->detail.find("subscriber") != std::string::npos);
+    REQUIRE(FindHit(hits, "lists.role") != nullptr);
+    CHECK(FindHit(hits, "lists.role")->detail.find("subscriber") != std::string::npos);
     CHECK_FALSE(AnyListHit(Run(none, {{"user_role", "guest"}})));
   }
 
@@ -213,6 +209,6 @@ TEST_SUITE("signals/list_checks") {
     signals::CheckSettings settings;
     settings.weights["lists.block_word"] = 0.0;
     auto hits = signals::RunChecks(signals::CheckInput{comment, text, history, lists, settings, 0});
-    CHECK(Find(hits, "lists.block_word") == nullptr);
+    CHECK(FindHit(hits, "lists.block_word") == nullptr);
   }
 }
