@@ -13,8 +13,7 @@ constexpr double kEmailShape = 1.0;
 constexpr double kEmailDigits = 0.75;
 constexpr double kKeywordPhrase = 1.5;
 constexpr double kStrongKeywordPhrase = 2.5;
-constexpr double kNameUrl = 2.5;
-constexpr double kNameDomainOrEmail = 2.0;
+constexpr double kNameEmail = 2.0;
 constexpr double kUrlOnFirstComment = 1.0;
 
 void CheckEmail(const CheckInput& input, std::vector<core::SignalHit>& hits) {
@@ -46,20 +45,9 @@ void CheckName(const CheckInput& input, std::vector<core::SignalHit>& hits) {
     hits.push_back({"author.name_keywords", score >= 3 ? kStrongKeywordPhrase : kKeywordPhrase,
                     "the author name is a keyword phrase, not a name", std::nullopt});
   }
-  switch (FindNameLink(name)) {
-    case NameLink::kUrl:
-      hits.push_back({"author.name_link", kNameUrl, "the author name is a URL", std::nullopt});
-      break;
-    case NameLink::kDomain:
-      hits.push_back(
-          {"author.name_link", kNameDomainOrEmail, "the author name is a domain", std::nullopt});
-      break;
-    case NameLink::kEmail:
-      hits.push_back({"author.name_link", kNameDomainOrEmail,
-                      "the author name is an e-mail address", std::nullopt});
-      break;
-    case NameLink::kNone:
-      break;
+  if (NameHoldsEmailAddress(name)) {
+    hits.push_back(
+        {"author.name_email", kNameEmail, "the author name holds an e-mail address", std::nullopt});
   }
 }
 

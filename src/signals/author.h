@@ -1,7 +1,8 @@
 // Author-field checks (family "author"): what the name, e-mail and URL fields say about the
-// sender. Each is small evidence on its own (the model sees these fields too), tuned so that
-// ordinary names and addresses ("Dr. Anna Smith", "John from Ohio", "gamer_123",
-// "maria.2024@...") never trip them; contributions are in docs/checks.md.
+// sender. A link or domain in the name belongs to the links family (links.author_name). Each is
+// small evidence on its own (the model sees these fields too), tuned so that ordinary names and
+// addresses ("Dr. Anna Smith", "John from Ohio", "gamer_123", "maria.2024@...") never trip them;
+// contributions are in docs/checks.md.
 #pragma once
 
 #include <string_view>
@@ -17,7 +18,7 @@ namespace hamlet::signals {
 //   author.email_shape       +1.0  the e-mail cannot be delivered to (EmailShapeProblem)
 //   author.email_digits      +0.75 the local part is digits-heavy or random (DigitHeavyLocalPart)
 //   author.name_keywords     +1.5 / +2.5  the name is a keyword phrase (NameKeywordScore 2 / 3+)
-//   author.name_link         +2.5 URL, +2 domain or e-mail address as (or in) the name
+//   author.name_email        +2    an e-mail address as (or in) the name
 //   author.url_first_comment +1.0  an author URL on the sender's first comment on this site
 //                                  (only with history; never for a URL on the site itself)
 void CheckAuthor(const CheckInput& input, std::vector<core::SignalHit>& hits);
@@ -37,9 +38,8 @@ bool DigitHeavyLocalPart(std::string_view local);
 // Smith" 0, "George Best" 1.
 int NameKeywordScore(std::string_view name);
 
-enum class NameLink { kNone, kUrl, kDomain, kEmail };
-// Whether the name is or contains a URL ("http://", "www."), a domain with a common
-// commercial or country top-level domain ("bestseo.com"), or an e-mail address.
-NameLink FindNameLink(std::string_view name);
+// Whether the name is or holds an e-mail address ("sales@bestseo.example"); "@maria" and
+// "Ann @ home" are not. (A URL or domain in the name is links.author_name, links family.)
+bool NameHoldsEmailAddress(std::string_view name);
 
 }  // namespace hamlet::signals

@@ -1,4 +1,4 @@
-// The author name: a keyword phrase, a URL, a domain or an e-mail address instead of a name.
+// The author name: a keyword phrase or an e-mail address instead of a name.
 #include <algorithm>
 #include <string>
 #include <string_view>
@@ -39,16 +39,6 @@ constexpr std::string_view kCommercialWords[] = {
 
 constexpr int kSpamWordScore = 2;
 
-// Top-level domains that make a dotted word in a name a domain: commercial and country
-// ones spam uses. Words that are also short English words ("me", "it", "is", "to") are left
-// out, so "Jo.Me" or "Al.It" stay names.
-constexpr std::string_view kNameTlds[] = {
-    "com", "net",  "org", "info", "biz",   "xyz",  "online", "site",    "shop", "store",
-    "top", "club", "io",  "co",   "ru",    "cn",   "pro",    "live",    "link", "click",
-    "vip", "app",  "dev", "blog", "uk",    "de",   "fr",     "pl",      "nl",   "eu",
-    "ca",  "au",   "su",  "ua",   "ws",    "cc",   "tk",     "ml",      "ga",   "cf",
-    "gq",  "pw",   "icu", "buzz", "space", "tech", "fun",    "website", "ltd",  "agency"};
-
 bool IsAsciiAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -75,7 +65,7 @@ bool In(const std::string_view (&table)[N], std::string_view word) {
   return std::find(std::begin(table), std::end(table), word) != std::end(table);
 }
 
-// Space-separated pieces of the name, each kept whole ("bestseo.com/shop").
+// Pieces of the name between spaces and brackets, each kept whole ("sales@shop.example").
 std::vector<std::string_view> Pieces(std::string_view name) {
   std::vector<std::string_view> out;
   size_t start = 0;
@@ -86,33 +76,6 @@ std::vector<std::string_view> Pieces(std::string_view name) {
     start = end + 1;
   }
   return out;
-}
-
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (AsciiLower(s[i]) != prefix[i]) return false;
-  }
-  return true;
-}
-
-// "bestseo.com", "shop.example.co.uk/x": dot-separated ASCII labels ending in kNameTlds, the
-// label before it of 2+ characters.
-bool IsDomain(std::string_view piece) {
-  piece = piece.substr(0, piece.find_first_of("/?#"));
-  while (!piece.empty() && (piece.back() == '.' || piece.back() == ':')) piece.remove_suffix(1);
-  const size_t last = piece.rfind('.');
-  if (last == std::string_view::npos || last < 2) return false;
-  std::string tld;
-  for (char c : piece.substr(last + 1)) tld.push_back(AsciiLower(c));
-  if (!In(kNameTlds, tld)) return false;
-  size_t label_start = piece.rfind('.', last - 1);
-  label_start = label_start == std::string_view::npos ? 0 : label_start + 1;
-  if (last - label_start < 2) return false;
-  for (char c : piece.substr(0, last)) {
-    if (!IsAsciiAlnum(c) && c != '-' && c != '.') return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -129,23 +92,15 @@ int NameKeywordScore(std::string_view name) {
   return score;
 }
 
-NameLink FindNameLink(std::string_view name) {
-  NameLink found = NameLink::kNone;
+bool NameHoldsEmailAddress(std::string_view name) {
   for (std::string_view piece : Pieces(name)) {
-    if (StartsWithNoCase(piece, "http://") || StartsWithNoCase(piece, "https://") ||
-        StartsWithNoCase(piece, "www.")) {
-      return NameLink::kUrl;
-    }
-    if (const size_t at = piece.find('@'); at != std::string_view::npos && at > 0) {
-      const std::string_view domain = piece.substr(at + 1);
-      if (domain.find('.') != std::string_view::npos && domain.back() != '.') {
-        found = NameLink::kEmail;
-      }
-      continue;
-    }
-    if (found == NameLink::kNone && IsDomain(piece)) found = NameLink::kDomain;
+    const size_t at = piece.find('@');
+    if (at == std::string_view::npos || at == 0) continue;  // "@maria" is a mention
+    const std::string_view domain = piece.substr(at + 1);
+    const size_t dot = domain.find('.');
+    if (dot != std::string_view::npos && dot > 0 && domain.back() != '.') return true;
   }
-  return found;
+  return false;
 }
 
 }  // namespace hamlet::signals

@@ -18,8 +18,8 @@ constexpr std::array<CheckRow, 5> kChecks = {{
     {"lists", &CheckLists, "the operator's block list (spam) and allow list, logged-in roles"},
     {"links", &CheckLinks, "links in the text: count, density, shorteners, anchors"},
     {"author", &CheckAuthor,
-     "author fields: throw-away or malformed e-mail, keyword or URL as a name, URL on a first "
-     "comment"},
+     "author fields: throw-away or malformed e-mail, keyword phrase or e-mail as a name, URL on a "
+     "first comment"},
 }};
 
 }  // namespace

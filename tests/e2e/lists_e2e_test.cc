@@ -187,8 +187,7 @@ TEST_SUITE("e2e/lists") {
         {{{"comment_author", "Ann"}, {"comment_author_email", "ann19871203@mail.example"}},
          "author.email_digits=+0.75"},
         {{{"comment_author", "Buy Essay Online"}}, "author.name_keywords=+2.50"},
-        {{{"comment_author", "https://best-seo.example"}}, "author.name_link=+2.50"},
-        {{{"comment_author", "bestseo.com"}}, "author.name_link=+2.00"},
+        {{{"comment_author", "sales@best-seo.example"}}, "author.name_email=+2.00"},
     };
     for (const Row& row : rows) {
       const std::string shown_check = row.check;

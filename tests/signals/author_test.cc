@@ -122,32 +122,27 @@ TEST_SUITE("signals/author") {
     }
   }
 
-  TEST_CASE("a URL, a domain or an e-mail address as the name is found") {
+  TEST_CASE("an e-mail address as the name is found and mentions are not") {
     struct Row {
       const char* name;
-      signals::NameLink link;
+      bool email;
     };
     const Row rows[] = {
-        {"https://bestseo.example", signals::NameLink::kUrl},
-        {"www.cheap-pills.example", signals::NameLink::kUrl},
-        {"Visit bestseo.com", signals::NameLink::kDomain},
-        {"bestseo.com/services", signals::NameLink::kDomain},
-        {"Essay Help (essays.co.uk)", signals::NameLink::kDomain},
-        {"sales@bestseo.example", signals::NameLink::kEmail},
-        {"Dr. Anna Smith", signals::NameLink::kNone},
-        {"J.R.R. Tolkien fan", signals::NameLink::kNone},
-        {"St.Louis Blues", signals::NameLink::kNone},
-        {"Jo.Me", signals::NameLink::kNone},
-        {"Mr.Bean", signals::NameLink::kNone},
-        {"@maria", signals::NameLink::kNone},
-        {"Ann @ home", signals::NameLink::kNone},
-        {"John from Ohio", signals::NameLink::kNone},
-        {"v2.0 beta tester", signals::NameLink::kNone},
+        {"sales@bestseo.example", true},
+        {"Best SEO (sales@bestseo.example)", true},
+        {"Dr. Anna Smith", false},
+        {"@maria", false},
+        {"Ann @ home", false},
+        {"maria@", false},
+        {"ann@localhost", false},
+        {"ann@host.", false},
+        {"John from Ohio", false},
+        {"https://bestseo.example", false},  // links.author_name's, not ours
     };
     for (const Row& row : rows) {
       const std::string shown_name = row.name;
       CAPTURE(shown_name);
-      CHECK(signals::FindNameLink(row.name) == row.link);
+      CHECK(signals::NameHoldsEmailAddress(row.name) == row.email);
     }
   }
 
@@ -180,9 +175,9 @@ TEST_SUITE("signals/author") {
     REQUIRE(FindHit(two, "author.name_keywords") != nullptr);
     CHECK(FindHit(two, "author.name_keywords")->contribution == doctest::Approx(1.5));
 
-    auto url = Author({{"comment_author", "http://bestseo.example"}});
-    REQUIRE(FindHit(url, "author.name_link") != nullptr);
-    CHECK(FindHit(url, "author.name_link")->contribution == doctest::Approx(2.5));
+    auto email = Author({{"comment_author", "sales@bestseo.example"}});
+    REQUIRE(FindHit(email, "author.name_email") != nullptr);
+    CHECK(FindHit(email, "author.name_email")->contribution == doctest::Approx(2.0));
 
     auto ordinary = Author({{"comment_author", "Dr. Anna Smith"},
                             {"comment_author_email", "anna.smith@mail.example"},
