@@ -30,6 +30,7 @@ zlib.h      src/cli/png_writer.cc
 httplib.h   src/http/*
 CLI/        src/cli/* src/http/main.cc
 spdlog/     src/engine/* src/app/* src/http/* src/cli/*
+re2/        src/signals/pattern.cc
 '
 
 declare -A allowed_layers  # layer -> " dep dep=path ... "

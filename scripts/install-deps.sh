@@ -32,6 +32,7 @@ packages=(
   nlohmann-json3-dev                   # JSON API, JSONL data
   libcli11-dev                         # command-line parsing
   libutf8proc-dev                      # Unicode normalization
+  libre2-dev                           # allow/block list regexes in linear time
   libssl-dev                           # SHA-256 and random bytes for keys
   zlib1g-dev                           # PNG charts (hamlet stats --png); cpp-httplib needs it too
   sqlite3                              # inspecting the database by hand

@@ -43,6 +43,24 @@ std::string DefaultModelPath() {
   return (dir / ".." / "models" / kDefaultModelFile).lexically_normal().string();
 }
 
+std::string DefaultDataDir() {
+  if (const char* env = std::getenv("HAMLET_DATA"); env != nullptr && *env != '\0') return env;
+  const auto dir = ExecutableDir();
+  const std::filesystem::path candidates[] = {
+      dir / ".." / "data",
+      dir / "data",
+      std::filesystem::path("/usr/share/hamlet/data"),
+      std::filesystem::path(HAMLET_SOURCE_DATA_DIR),
+  };
+  for (const auto& candidate : candidates) {
+    std::error_code ec;
+    if (std::filesystem::exists(candidate / "lists" / engine::kDisposableDomainsFile, ec)) {
+      return std::filesystem::weakly_canonical(candidate, ec).string();
+    }
+  }
+  return "";
+}
+
 core::Result<std::unique_ptr<Services>> Open(const Options& options) {
   if (auto status = options.policy.Validate(); !status.ok()) return status;
   auto services = std::make_unique<Services>();
@@ -52,7 +70,12 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
   services->store = std::move(*store);
   services->sites = std::make_unique<engine::SiteDirectory>(*services->store, services->clock);
   if (core::Status s = services->sites->Refresh(); !s.ok()) return s;
-  services->lists = std::make_unique<engine::ListDirectory>();
+  const std::string data_dir = options.data_dir.empty() ? DefaultDataDir() : options.data_dir;
+  services->lists = std::make_unique<engine::ListDirectory>(
+      *services->store, services->clock,
+      data_dir.empty() ? std::filesystem::path() : std::filesystem::path(data_dir) / "lists");
+  // Store errors fail the start; a bad line in a list file is only skipped (Problems()).
+  if (core::Status s = services->lists->Reload(); !s.ok()) return s;
 
   if (options.load_model) {
     const std::string path = options.model_path.empty() ? DefaultModelPath() : options.model_path;

@@ -28,6 +28,9 @@ namespace hamlet::app {
 struct Options {
   std::string db_path;     // SQLite file; created with its schema when missing
   std::string model_path;  // empty: the shipped default model (DefaultModelPath())
+  // The data directory whose lists/ holds the shipped and operator list files; empty: the
+  // shipped one (DefaultDataDir()).
+  std::string data_dir;
   bool load_model = true;  // CLI commands that only touch the store skip the model
   decision::Policy policy;
   // Replace policy's spam and discard thresholds by those in the model's sidecar
@@ -41,7 +44,8 @@ struct Services {
   std::unique_ptr<store::Store> store;
   // Per-site settings, cached from the store (`hamlet sites`).
   std::unique_ptr<engine::SiteDirectory> sites;
-  // The lists the checks read.
+  // The lists the checks read: <data_dir>/lists/ files and the store's entries (`hamlet
+  // lists`), refreshed every 2 s.
   std::unique_ptr<engine::ListDirectory> lists;
   // Serves the model snapshot (classifier, input mode, policy); null when !load_model.
   std::unique_ptr<engine::Filter> filter;
@@ -68,5 +72,10 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options);
 // (<exe>/../models, <exe>/models, /usr/share/hamlet/models, then the models/ of the source
 // tree this was built from). $HAMLET_MODEL overrides.
 std::string DefaultModelPath();
+
+// The shipped data directory (it holds lists/disposable-email-domains.txt): the first of
+// <exe>/../data, <exe>/data, /usr/share/hamlet/data and the data/ of the source tree this was
+// built from that has it. $HAMLET_DATA overrides. "" when none has it.
+std::string DefaultDataDir();
 
 }  // namespace hamlet::app

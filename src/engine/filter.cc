@@ -58,8 +58,9 @@ core::Result<core::Decision> Filter::Judge(const ModelSnapshot& model, const Sit
   if (!policy) return policy.error();
   const signals::History history =
       memory != nullptr ? memory->Recall(sighting) : signals::History{};
+  // The lists that apply to the key's site (every site's entries plus its own).
   const std::shared_ptr<const signals::Lists> lists =
-      context_.lists != nullptr ? context_.lists->Current() : NoLists();
+      context_.lists != nullptr ? context_.lists->For(sighting.site_url) : NoLists();
   const signals::CheckInput input{comment, *sighting.text, history,
                                   *lists,  profile.checks, sighting.at_ms};
   return decision::Decide(*prediction, signals::RunChecks(input), *policy);

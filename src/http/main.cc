@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   app.add_option("--listen", options.listen, "HOST:PORT to listen on")
       ->capture_default_str();
   app.add_option("--model", options.model_path, "fastText model (default: the shipped model)");
+  app.add_option("--data-dir", options.data_dir,
+                 "data directory whose lists/ holds the list files (default: the shipped data; "
+                 "$HAMLET_DATA)");
   app.add_option("--threads", options.threads, "worker threads (= connections served at once, idle kept-alive ones included)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();

@@ -99,8 +99,28 @@ const Route* FindPath(std::string_view path) {
   return nullptr;
 }
 
-// SIGHUP: reload the model from the path hamletd started with; a bad file changes nothing.
+// Logs what the lists in force hold and every entry they had to skip.
+void LogLists(const app::Services& services, std::string_view when) {
+  const auto counts = services.lists->Count();
+  std::string dir = "(no data directory found)";
+  if (!services.lists->lists_dir().empty()) {
+    dir.assign("'").append(services.lists->lists_dir().string()).append("'");
+  }
+  spdlog::info("{}: lists from {}: {} allow/block entries, {} disposable e-mail domains", when,
+               dir, counts.entries, counts.disposable_domains);
+  for (const std::string& problem : services.lists->Problems()) {
+    spdlog::warn("{}: list entry skipped: {}", when, problem);
+  }
+}
+
+// SIGHUP: re-read the lists, and reload the model from the path hamletd started with; a bad
+// file changes nothing.
 void ReloadOnSignal(app::Services& services) {
+  if (core::Status s = services.lists->Reload(); !s.ok()) {
+    spdlog::error("SIGHUP: lists not reloaded: {}", s.message());
+  } else {
+    LogLists(services, "SIGHUP");
+  }
   if (!services.reloader) return;  // no model loaded, nothing to reload
   auto outcome = services.reloader->Reload();
   if (!outcome) {
@@ -332,6 +352,7 @@ int RunDaemon(const DaemonOptions& options) {
     app::Options app_options;
     app_options.db_path = options.db_path;
     app_options.model_path = options.model_path;
+    app_options.data_dir = options.data_dir;
     app_options.load_model = true;
     auto services = app::Open(app_options);
     if (!services) {
@@ -353,6 +374,7 @@ int RunDaemon(const DaemonOptions& options) {
     spdlog::info("hamletd listening on {}:{} (model {}, {} threads, body limit {} bytes)",
                  server_options.host, server.port(), (*services)->filter->ModelVersion(),
                  server_options.threads, server_options.max_body_bytes);
+    LogLists(**services, "start");
     std::unique_ptr<app::RetentionWorker> retention;
     if (retention_ms) {
       spdlog::info("retention: personal fields are blanked after {}, checked every {}",

@@ -63,6 +63,7 @@ class Server {
 struct DaemonOptions {
   std::string db_path;
   std::string model_path;  // empty: the shipped default model
+  std::string data_dir;    // holds lists/; empty: the shipped data (app::DefaultDataDir)
   std::string listen = "127.0.0.1:8080";
   int threads = 256;                   // ServerOptions::threads
   size_t max_body_bytes = 64 * 1024;
@@ -81,8 +82,9 @@ core::Result<std::pair<std::string, int>> ParseListen(std::string_view listen);
 
 // hamletd: sets up logging, opens the database and model, starts the retention purge (unless
 // options.retention is "off"), serves until SIGINT or SIGTERM.
-// SIGHUP reloads the model from the path it was started with (--model, or the default path
-// resolved at start); success and failure are logged, and a bad file leaves the old model.
+// SIGHUP re-reads the allow/block lists and reloads the model from the path it was started
+// with (--model, or the default path resolved at start); success and failure are logged, and
+// a bad file leaves the old model.
 // Returns the process exit code: 0 after a clean stop, 1 when it could not start (one line
 // on stderr says why). Never throws.
 int RunDaemon(const DaemonOptions& options);

@@ -103,6 +103,11 @@ void HandleV1AdminReload(const RouteContext& ctx, const Exchange& ex) {
     return WriteStatusError(ex, key.error());
   }
   if (auto body = DecodeV1AdminReload(ex.body); !body.ok()) return WriteStatusError(ex, body);
+  // The allow/block lists are re-read too (they also refresh by themselves within seconds).
+  if (core::Status lists = ctx.services.lists->Reload(); !lists.ok()) {
+    spdlog::error("{} admin reload key={}: lists not reloaded: {}", ex.request_id, key->id,
+                  lists.ToString());
+  }
   if (!ctx.services.reloader) {
     return WriteStatusError(ex, core::Status::Unavailable("model not loaded"));
   }

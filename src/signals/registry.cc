@@ -2,8 +2,10 @@
 #include <array>
 
 #include "signals/contact.h"
+#include "signals/author.h"
 #include "signals/honeypot.h"
 #include "signals/links.h"
+#include "signals/list_checks.h"
 #include "signals/signal.h"
 #include "signals/test_hooks.h"
 #include "signals/timing.h"
@@ -12,14 +14,18 @@ namespace hamlet::signals {
 namespace {
 
 // Test hooks come first: a forcing hit earlier in the table wins (see decision::Decide).
-constexpr std::array<CheckRow, 5> kChecks = {{
+constexpr std::array<CheckRow, 7> kChecks = {{
     {"akismet", &CheckTestHooks, "Akismet's test hooks (viagra-test-123, administrator role)"},
     {"honeypot", &CheckHoneypot, "hidden form fields: a filled honeypot, a failed WordPress nonce"},
     {"timing", &CheckTiming, "time from form render to submission, WordPress's JavaScript field"},
+    {"lists", &CheckLists, "the operator's block list (spam) and allow list, logged-in roles"},
     {"links", &CheckLinks,
      "links: count, density, shorteners, obfuscated domains, anchors, author name and URL"},
     {"contact", &CheckContact,
      "contact bait: phone numbers, e-mail addresses, messenger ids, support-number phrasing"},
+    {"author", &CheckAuthor,
+     "author fields: throw-away or malformed e-mail, keyword phrase or e-mail as a name, URL on a "
+     "first comment"},
 }};
 
 }  // namespace

@@ -162,6 +162,36 @@ CREATE TRIGGER decisions_fts_update
 END;
 )sql";
 
+// Version 7: the operators' allow and block lists (`hamlet lists`), one row per entry; site_url
+// '' applies to every site. `kind` is not constrained here: the engine validates it, so a new
+// kind needs no table rewrite (rows of a kind this build does not know are skipped). The
+// single-row list_revision counts changes (triggers, so even a hand edit counts): a running
+// hamletd polls it instead of re-reading the entries.
+constexpr std::string_view kV7 = R"sql(
+CREATE TABLE list_entries (
+  id         INTEGER PRIMARY KEY,
+  site_url   TEXT NOT NULL,
+  list       TEXT NOT NULL CHECK (list IN ('allow', 'block')),
+  kind       TEXT NOT NULL CHECK (length(kind) > 0),
+  value      TEXT NOT NULL CHECK (length(value) > 0),
+  note       TEXT NOT NULL,
+  added_by   TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  UNIQUE (site_url, list, kind, value)
+);
+CREATE TABLE list_revision (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  revision INTEGER NOT NULL
+);
+INSERT INTO list_revision (id, revision) VALUES (1, 0);
+CREATE TRIGGER list_entries_inserted AFTER INSERT ON list_entries
+  BEGIN UPDATE list_revision SET revision = revision + 1 WHERE id = 1; END;
+CREATE TRIGGER list_entries_updated AFTER UPDATE ON list_entries
+  BEGIN UPDATE list_revision SET revision = revision + 1 WHERE id = 1; END;
+CREATE TRIGGER list_entries_deleted AFTER DELETE ON list_entries
+  BEGIN UPDATE list_revision SET revision = revision + 1 WHERE id = 1; END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, site_keys, decisions, feedback", kV1},
     {2, "decisions.recheck_of links a recheck to the earlier decision; per-key time index", kV2},
@@ -169,6 +199,7 @@ constexpr Migration kMigrations[] = {
     {4, "site_settings: per-site settings as name/value rows ('' = every site)", kV4},
     {5, "moderator_actions; feedback.action_id/revoked_ms/purged_ms; decisions.purged_ms", kV5},
     {6, "decisions_fts: full-text search over author, e-mail, author URL and content", kV6},
+    {7, "list_entries: operators' allow/block lists ('' = every site); list_revision", kV7},
 };
 
 }  // namespace

@@ -112,6 +112,12 @@ class SqliteStore final : public Store {
                                               int max_rows) override;
   core::Result<PurgeCounts> CountPurgeable(int64_t before_ms) override;
 
+  core::Result<std::vector<ListEntry>> ListListEntries() override;
+  core::Result<int64_t> ListEntriesRevision() override;
+  core::Result<std::vector<int64_t>> AddListEntries(const std::vector<ListEntry>& entries) override;
+  core::Status RemoveListEntry(const std::string& site_url, const std::string& list,
+                               const std::string& kind, const std::string& value) override;
+
   core::Status Ping() override;
 
   // Transactions committed by the writer thread (each holding 1..max_batch appends).

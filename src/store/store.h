@@ -146,6 +146,19 @@ enum class DecisionOrder {
 };
 
 // Which decisions a listing, count or bulk action covers. Every condition set must hold.
+// One entry of an operator's allow or block list (`hamlet lists`). Text as given; the engine
+// validates it and brings the value to its canonical form before it is stored.
+struct ListEntry {
+  int64_t id = 0;        // assigned by the store
+  std::string site_url;  // the site it applies to; "" for every site
+  std::string list;      // "allow" or "block"
+  std::string kind;      // "ip", "email", "email_domain", "url_domain", "word", "regex"
+  std::string value;     // canonical (signals::CanonicalListValue)
+  std::string note;      // why it was added; may be empty
+  std::string added_by;  // who added it; may be empty
+  int64_t created_ms = 0;
+};
+
 struct DecisionFilter {
   // Only decisions that are spam, discard or uncertain (the moderators' queue).
   bool flagged_only = false;
@@ -324,6 +337,21 @@ class Store {
                                                       int max_rows) = 0;
   // The rows PurgePersonalData(before_ms, ...) would blank, all batches together.
   virtual core::Result<PurgeCounts> CountPurgeable(int64_t before_ms) = 0;
+
+  // --- allow and block lists
+  // Every entry of every site, ordered by site, list, kind, then value.
+  virtual core::Result<std::vector<ListEntry>> ListListEntries() = 0;
+  // A number that changes whenever an entry is added, changed or removed (by any process on
+  // the same database), so a cache can tell cheaply that it must re-read the entries.
+  virtual core::Result<int64_t> ListEntriesRevision() = 0;
+  // Adds `entries` in one transaction (all or none). An entry equal to a stored one (same
+  // site, list, kind and value) is skipped. Returns, for each entry in order, its new id, or
+  // 0 when it was skipped. InvalidArgument when list, kind or value is empty.
+  virtual core::Result<std::vector<int64_t>> AddListEntries(
+      const std::vector<ListEntry>& entries) = 0;
+  // NotFound when there is no such entry.
+  virtual core::Status RemoveListEntry(const std::string& site_url, const std::string& list,
+                                       const std::string& kind, const std::string& value) = 0;
 
   // Ok when the database is open and answers a query (for /healthz).
   virtual core::Status Ping() = 0;

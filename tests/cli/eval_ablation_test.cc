@@ -57,12 +57,12 @@ TEST_SUITE("cli/eval_ablation") {
     const auto with = nlohmann::json::parse(all.out);
     CHECK(with["tp"] == 2);
 
-    auto off = Eval(
-        dir, {"--data", data, "--json", "--threshold", threshold, "--without", "akismet,honeypot"});
+    auto off = Eval(dir, {"--data", data, "--json", "--threshold", threshold, "--without",
+                          "akismet,honeypot,author"});
     REQUIRE_MESSAGE(off.code == 0, off.err);
     const auto without = nlohmann::json::parse(off.out);
     CHECK(without["tp"] == 0);
-    CHECK(without["without"] == nlohmann::json({"akismet", "honeypot"}));
+    CHECK(without["without"] == nlohmann::json({"akismet", "honeypot", "author"}));
   }
 
   TEST_CASE("--ablation measures every family switched off in turn") {
