@@ -1,6 +1,8 @@
 // OpenSSL-backed randomness, hashing and comparison.
 #include "engine/crypto.h"
 
+#include <cstdio>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -28,6 +30,15 @@ core::Result<std::string> RandomHex(size_t bytes) {
     return core::Status::Internal("the system random number generator failed");
   }
   return ToHex(buf.data(), buf.size());
+}
+
+core::Result<std::string> TimeOrderedId(int64_t now_ms) {
+  auto random = RandomHex(10);
+  if (!random) return random.error();
+  char prefix[13];
+  std::snprintf(prefix, sizeof prefix, "%012llx",
+                static_cast<unsigned long long>(now_ms < 0 ? 0 : now_ms) & 0xffffffffffffULL);
+  return std::string(prefix) + *random;
 }
 
 std::string Sha256Hex(std::string_view data) {

@@ -1,6 +1,7 @@
 // Small cryptographic helpers for ids and keys (OpenSSL underneath).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,11 @@ namespace hamlet::engine {
 
 // `bytes` random bytes from the OS CSPRNG as lowercase hex (2 * bytes characters).
 core::Result<std::string> RandomHex(size_t bytes);
+// A decision id: 32 lowercase hex characters, the first 12 the time in milliseconds (so new
+// rows land at the end of the primary-key index instead of at random pages: measured 25-30%
+// fewer bytes written per commit, docs/benchmarks.md), the other 20 from the OS CSPRNG (80 bits,
+// so ids stay unguessable).
+core::Result<std::string> TimeOrderedId(int64_t now_ms);
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 // Equality that takes the same time wherever the first difference is.

@@ -90,10 +90,11 @@ core::Result<CheckOutcome> Filter::Check(const core::Comment& comment, const sto
   const auto started = std::chrono::steady_clock::now();
   // One snapshot for the whole check: the verdict and the recorded version are the same model's.
   const std::shared_ptr<const ModelSnapshot> model = model_.Current();
-  auto id = RandomHex(16);
+  const int64_t now_ms = clock_.NowMillis();
+  auto id = TimeOrderedId(now_ms);
   if (!id) return id.error();
   const text::TextAnalysis text = text::Analyze(comment.comment_content);
-  Sighting sighting{*id, key.site_url, &comment, &text, clock_.NowMillis()};
+  Sighting sighting{*id, key.site_url, &comment, &text, now_ms};
   std::shared_ptr<const SiteProfile> site;
   if (context_.sites != nullptr) site = context_.sites->For(key.site_url);
   auto decision = Judge(*model, site ? *site : DefaultProfile(), sighting, context_.memory);

@@ -297,4 +297,19 @@ TEST_SUITE("engine/crypto") {
     CHECK_FALSE(engine::ConstantTimeEquals("abc", "abd"));
     CHECK_FALSE(engine::ConstantTimeEquals("abc", "abcd"));
   }
+
+  TEST_CASE("decision ids sort by time and still differ within one millisecond") {
+    auto early = engine::TimeOrderedId(1'700'000'000'000);
+    auto same = engine::TimeOrderedId(1'700'000'000'000);
+    auto later = engine::TimeOrderedId(1'700'000'000'001);
+    REQUIRE(early);
+    REQUIRE(same);
+    REQUIRE(later);
+    CHECK(early->size() == 32);
+    CHECK(early->find_first_not_of("0123456789abcdef") == std::string::npos);
+    CHECK(early->substr(0, 12) == "018bcfe56800");  // 1.7e12 ms in hex
+    CHECK(*early != *same);
+    CHECK(*later > *early);
+    CHECK(*later > *same);
+  }
 }
