@@ -82,6 +82,10 @@ class SqliteStore final : public Store {
   // label is not "spam"/"ham".
   core::Result<int64_t> AppendFeedback(const FeedbackRecord& record) override;
   // Oldest first (by id).
+  // As AppendFeedback; InvalidArgument also when the event is refused (an event_id that
+  // exists already, an unknown type): then the feedback is not stored either.
+  core::Result<int64_t> AppendFeedbackWithEvent(const FeedbackRecord& record,
+                                                const WebhookEvent& event) override;
   core::Result<std::vector<FeedbackRecord>> ListFeedback(const std::string& decision_id) override;
   core::Result<std::vector<LabeledFeedback>> ListLabeledFeedback(int64_t after_feedback_id,
                                                                  int limit) override;
@@ -89,6 +93,27 @@ class SqliteStore final : public Store {
   core::Result<std::vector<SiteSetting>> ListSiteSettings() override;
   core::Status PutSiteSetting(const SiteSetting& setting) override;
   core::Status DeleteSiteSetting(const std::string& site_url, const std::string& name) override;
+
+  // The cursor is "<decision rowid>.<feedback id>": the last decision row and the last
+  // feedback row the previous page covered. SQLite commits one writer at a time, so rowids
+  // become visible in increasing order and a cursor never skips a row.
+  core::Result<DecisionChangesPage> ListDecisionChanges(const std::string& site_url,
+                                                        const std::string& cursor,
+                                                        int limit) override;
+
+  // InvalidArgument when the event_id exists already or the type is unknown.
+  core::Result<int64_t> AppendWebhookEvent(const WebhookEvent& event) override;
+  core::Result<std::optional<WebhookEvent>> ClaimWebhookEvent(const std::string& worker,
+                                                              int64_t now_ms,
+                                                              int64_t lease_ms) override;
+  core::Status FinishWebhookAttempt(const WebhookAttemptResult& result) override;
+  // InvalidArgument when the limit is negative.
+  core::Result<std::vector<WebhookEvent>> ListWebhookEvents(
+      const WebhookEventFilter& filter) override;
+  core::Result<std::optional<WebhookEvent>> GetWebhookEvent(int64_t id) override;
+  core::Result<int> RequeueWebhookEvents(int64_t id, const std::optional<std::string>& site_url,
+                                         int64_t now_ms) override;
+  core::Result<int> PruneWebhookEvents(int64_t before_ms) override;
 
   core::Status Ping() override;
 
@@ -104,6 +129,9 @@ class SqliteStore final : public Store {
   // The group-commit function: one transaction, a savepoint per record.
   void CommitBatch(const std::vector<PendingWrite*>& batch);
   core::Status InsertOne(Write& write);
+  // Inserts `event` on `conn` (the write connection, under write_mu_); returns its id.
+  static core::Result<int64_t> InsertWebhookEvent(internal::Connection& conn,
+                                                  const WebhookEvent& event);
 
   const std::string path_;
   const SqliteOptions options_;

@@ -18,6 +18,7 @@ using internal::WithContext;
 struct SqliteStore::Write : PendingWrite {
   const DecisionRecord* decision = nullptr;
   const FeedbackRecord* feedback = nullptr;
+  const WebhookEvent* event = nullptr;  // with `feedback`: the outbox row reporting it
   std::string reasons_json;
   std::string fields_json;
   int64_t new_id = 0;  // feedback: the row id, once inserted
@@ -184,6 +185,16 @@ Result<int64_t> SqliteStore::AppendFeedback(const FeedbackRecord& record) {
   return write.new_id;
 }
 
+Result<int64_t> SqliteStore::AppendFeedbackWithEvent(const FeedbackRecord& record,
+                                                     const WebhookEvent& event) {
+  Write write;
+  write.feedback = &record;
+  write.event = &event;
+  write.fields_json = internal::EncodeFields(record.fields);
+  if (Status s = queue_.Submit(write); !s.ok()) return s;
+  return write.new_id;
+}
+
 namespace {
 
 // SQLite does not say which foreign key failed; name the candidates.
@@ -215,6 +226,12 @@ Status SqliteStore::InsertOne(Write& write) {
         s, "no decision '" + f.decision_id + "' or no key with id " + std::to_string(f.key_id));
   }
   write.new_id = writer_->LastInsertRowid();
+  if (write.event == nullptr) return Status::Ok();
+  // In the feedback's savepoint: if the event cannot be stored, neither is the feedback.
+  WebhookEvent event = *write.event;
+  event.feedback_id = write.new_id;
+  Result<int64_t> event_id = InsertWebhookEvent(*writer_, event);
+  if (!event_id) return event_id.error();
   return Status::Ok();
 }
 

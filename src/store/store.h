@@ -111,6 +111,84 @@ struct SiteSetting {
   int64_t updated_ms = 0;
 };
 
+// Where a webhook event stands: waiting (first attempt or a retry), delivered (the site
+// answered 2xx), or failed (attempts used up, or nothing to deliver to; `hamlet webhooks
+// retry` puts it back).
+enum class WebhookState { kPending, kDelivered, kFailed };
+
+// "pending", "delivered", "failed".
+constexpr std::string_view WebhookStateName(WebhookState state) {
+  switch (state) {
+    case WebhookState::kPending:
+      return "pending";
+    case WebhookState::kDelivered:
+      return "delivered";
+    case WebhookState::kFailed:
+      return "failed";
+  }
+  return "pending";
+}
+
+// The state named `name`; nullopt for anything else.
+constexpr std::optional<WebhookState> ParseWebhookState(std::string_view name) {
+  if (name == "pending") return WebhookState::kPending;
+  if (name == "delivered") return WebhookState::kDelivered;
+  if (name == "failed") return WebhookState::kFailed;
+  return std::nullopt;
+}
+
+// One event in the webhook outbox: a moderator outcome (or a test ping) to be POSTed to a
+// site. Written with the feedback it reports, in the same transaction; delivered by a worker
+// that claims it for a lease, so that several workers (or nodes) never send it at once.
+struct WebhookEvent {
+  int64_t id = 0;           // assigned by the store; enqueue order
+  std::string event_id;     // 32 lowercase hex, unique; the receiver's idempotency key
+  std::string site_url;     // whose webhook_url and webhook_secret it goes to
+  std::string type;         // "decision.moderated" or "ping"
+  std::string decision_id;  // empty for a ping
+  int64_t feedback_id = 0;  // the feedback it reports; 0 for a ping. Set by the store
+  std::string payload;      // the JSON body, fixed when enqueued (retries send the same)
+  int64_t created_ms = 0;
+  WebhookState state = WebhookState::kPending;
+  int attempts = 0;              // attempts started (a claim starts one)
+  int64_t next_attempt_ms = 0;   // not attempted before this time
+  std::string claimed_by;        // the worker holding the lease; empty when none
+  int64_t claimed_until_ms = 0;  // the lease's end; 0 when not claimed
+  int last_status = 0;           // the HTTP status of the last attempt; 0: no answer
+  std::string last_error;        // why the last attempt failed; empty after a success
+  int64_t finished_ms = 0;       // when it was delivered or given up; 0 while pending
+};
+
+// What one delivery attempt came to, for FinishWebhookAttempt.
+struct WebhookAttemptResult {
+  int64_t event = 0;                            // WebhookEvent::id
+  std::string worker;                           // the claim's holder
+  WebhookState state = WebhookState::kPending;  // pending: retry at next_attempt_ms
+  int64_t next_attempt_ms = 0;                  // for a retry
+  int last_status = 0;
+  std::string last_error;
+  int64_t now_ms = 0;  // finished_ms when delivered or failed
+};
+
+struct WebhookEventFilter {
+  std::optional<WebhookState> state;
+  std::optional<std::string> site_url;
+  int limit = 50;
+};
+
+// One page of a site's decisions that changed (were made, or got a label) after a cursor,
+// for GET /v1/decisions. Each decision appears once per page, as it is now (its latest
+// feedback), ordered by the time of the change that put it on the page.
+struct DecisionChange {
+  DecisionRecord decision;
+  std::optional<FeedbackRecord> latest_feedback;  // the label in force and who gave it
+};
+struct DecisionChangesPage {
+  std::vector<DecisionChange> changes;
+  std::string next_cursor;  // where the next page starts; the same cursor when nothing changed
+  bool more = false;        // true when changes beyond this page exist already
+};
+
 struct DecisionFilter {
   // Only decisions that are spam, discard or uncertain (the moderators' queue).
   bool flagged_only = false;
@@ -180,6 +258,47 @@ class Store {
   // last row's feedback_id; an empty page is the end. InvalidArgument for a negative limit.
   virtual core::Result<std::vector<LabeledFeedback>> ListLabeledFeedback(int64_t after_feedback_id,
                                                                          int limit) = 0;
+
+  // AppendFeedback and, in the same transaction, `event` with its feedback_id set to the new
+  // feedback row: both are stored or neither (the outbox). Returns the feedback id.
+  virtual core::Result<int64_t> AppendFeedbackWithEvent(const FeedbackRecord& record,
+                                                        const WebhookEvent& event) = 0;
+
+  // --- decisions that changed, for sites that poll (GET /v1/decisions)
+  // The decisions of `site_url` made, or labeled by feedback, after `cursor` ("" = from the
+  // beginning), at most `limit` changes. The cursor is the backend's own opaque text: a
+  // decision committed after a page was read is never skipped by the next page, and may
+  // appear again when it changes again. InvalidArgument for a cursor this backend did not
+  // hand out, or a limit < 1.
+  virtual core::Result<DecisionChangesPage> ListDecisionChanges(const std::string& site_url,
+                                                                const std::string& cursor,
+                                                                int limit) = 0;
+
+  // --- webhook outbox
+  // Stores a new event with no feedback (a ping). Returns its id.
+  virtual core::Result<int64_t> AppendWebhookEvent(const WebhookEvent& event) = 0;
+  // Claims the oldest due event (pending, next_attempt_ms <= now_ms, not under another
+  // worker's unexpired lease) for `worker` until now_ms + lease_ms and counts the attempt,
+  // atomically: no two workers, in this process or another, hold the same event at once.
+  // nullopt when none is due.
+  virtual core::Result<std::optional<WebhookEvent>> ClaimWebhookEvent(const std::string& worker,
+                                                                      int64_t now_ms,
+                                                                      int64_t lease_ms) = 0;
+  // Records an attempt's outcome and ends the claim. NotFound when `result.worker` no longer
+  // holds the claim (the lease ran out and another worker took it): then nothing changes.
+  virtual core::Status FinishWebhookAttempt(const WebhookAttemptResult& result) = 0;
+  // Newest first.
+  virtual core::Result<std::vector<WebhookEvent>> ListWebhookEvents(
+      const WebhookEventFilter& filter) = 0;
+  virtual core::Result<std::optional<WebhookEvent>> GetWebhookEvent(int64_t id) = 0;
+  // Puts failed or pending events back to pending, due at now_ms, with their attempt count
+  // reset: the event with `id`, or (id 0) every failed event, of `site_url` when given. A
+  // delivered event is sent again only when named by id. Returns how many changed.
+  virtual core::Result<int> RequeueWebhookEvents(int64_t id,
+                                                 const std::optional<std::string>& site_url,
+                                                 int64_t now_ms) = 0;
+  // Deletes delivered events that finished before `before_ms`. Returns how many.
+  virtual core::Result<int> PruneWebhookEvents(int64_t before_ms) = 0;
 
   // --- per-site settings
   // Every setting of every site (and the defaults, site_url ""), ordered by site, then name.
