@@ -47,8 +47,9 @@ core::Result<std::optional<store::DecisionRecord>> FindOriginalDecision(
   return std::optional<store::DecisionRecord>();
 }
 
-FeedbackService::FeedbackService(store::Store& store, const core::Clock& clock)
-    : store_(store), clock_(clock) {}
+FeedbackService::FeedbackService(store::Store& store, const core::Clock& clock,
+                                 const WebhookOutbox* outbox)
+    : store_(store), clock_(clock), outbox_(outbox) {}
 
 core::Result<FeedbackOutcome> FeedbackService::Submit(const core::Comment& comment,
                                                       const store::SiteKey& key, Label label,
@@ -98,7 +99,13 @@ core::Result<FeedbackOutcome> FeedbackService::Mark(std::string_view decision_id
   record.moderator = std::string(moderator);
   record.created_ms = clock_.NowMillis();
   record.is_test = (*found)->comment.is_test;
-  auto id = store_.AppendFeedback(record);
+  std::optional<store::WebhookEvent> event;
+  if (outbox_ != nullptr) {
+    auto made = outbox_->ModeratedEvent(**found, record);
+    if (!made) return made.error();
+    event = std::move(*made);
+  }
+  auto id = event ? store_.AppendFeedbackWithEvent(record, *event) : store_.AppendFeedback(record);
   if (!id) return id.error();
   return FeedbackOutcome{*id, record.decision_id};
 }

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/comment.h"
 #include "core/status.h"
+#include "engine/webhook_outbox.h"
 #include "store/store.h"
 
 namespace hamlet::engine {
@@ -24,24 +25,31 @@ struct FeedbackOutcome {
 
 class FeedbackService {
  public:
-  FeedbackService(store::Store& store, const core::Clock& clock);
+  // With an `outbox` (which must outlive the service), a moderator's Mark on a decision of a
+  // site with a webhook_url also enqueues a webhook event, in the feedback's transaction.
+  FeedbackService(store::Store& store, const core::Clock& clock,
+                  const WebhookOutbox* outbox = nullptr);
 
   // A site reports a comment (Akismet submit-spam/submit-ham or native). Linked to the check
   // with `guid` when given and known, else to FindOriginalDecision's match (WordPress's
   // plugin sends no guid). A recheck found either way is replaced by the decision it
   // rechecked. The `reporter` field is stored as the moderator. Stored even when nothing
-  // matches.
+  // matches. No webhook event: the site made this report, so it knows already.
   core::Result<FeedbackOutcome> Submit(const core::Comment& comment, const store::SiteKey& key,
                                        Label label, std::string_view guid,
                                        std::string_view source) const;
 
-  // A moderator's verdict on a stored decision. NotFound when there is no such decision.
+  // A moderator's verdict on a stored decision. NotFound when there is no such decision. Every
+  // verdict (also one that agrees with hamlet's, or resolves an uncertain decision) becomes a
+  // webhook event when the decision's site has a webhook_url: the site learns that a human
+  // looked, and what they said.
   core::Result<FeedbackOutcome> Mark(std::string_view decision_id, Label label,
                                      std::string_view moderator) const;
 
  private:
   store::Store& store_;
   const core::Clock& clock_;
+  const WebhookOutbox* outbox_;  // may be null: no webhook events
 };
 
 // The value later reports and rechecks are matched on: a hash of the comment's content,
