@@ -67,7 +67,12 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
     services->reloader = std::make_unique<ModelReloader>(
         *services->filter, services->clock, path, options.policy, options.use_model_thresholds);
   }
-  services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock);
+  services->webhooks =
+      std::make_unique<engine::WebhookOutbox>(*services->store, *services->sites, services->clock);
+  services->decision_feed =
+      std::make_unique<engine::DecisionFeed>(*services->store, *services->sites);
+  services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock,
+                                                                 services->webhooks.get());
   services->keys = std::make_unique<engine::KeyService>(*services->store, services->clock);
   services->moderation = std::make_unique<engine::Moderation>(*services->store);
   services->usage = std::make_unique<engine::Usage>(*services->store, services->clock);
