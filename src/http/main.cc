@@ -20,6 +20,14 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn or error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
+  app.add_option("--webhook-retry-base-ms", options.webhook_retry_base_ms,
+                 "delay after a webhook's first failed attempt; doubles per attempt up to 4 h")
+      ->check(CLI::Range(int64_t{1}, int64_t{4} * 3'600'000))
+      ->capture_default_str();
+  app.add_option("--webhook-max-attempts", options.webhook_max_attempts,
+                 "attempts before a webhook event is marked failed (hamlet webhooks retry)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

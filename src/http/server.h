@@ -62,12 +62,17 @@ struct DaemonOptions {
   int threads = 16;
   size_t max_body_bytes = 64 * 1024;
   std::string log_level = "info";
+  // Webhook delivery (docs/webhooks.md): the delay after the first failed attempt (doubling
+  // up to 4 h) and the attempts before an event is failed.
+  int64_t webhook_retry_base_ms = 30'000;
+  int webhook_max_attempts = 15;
 };
 
 // "HOST:PORT", "[v6]:PORT" -> (host, port). InvalidArgument otherwise.
 core::Result<std::pair<std::string, int>> ParseListen(std::string_view listen);
 
-// hamletd: sets up logging, opens the database and model, serves until SIGINT or SIGTERM.
+// hamletd: sets up logging, opens the database and model, starts the webhook delivery thread,
+// serves until SIGINT or SIGTERM, then stops the delivery thread after its attempt in flight.
 // SIGHUP reloads the model from the path it was started with (--model, or the default path
 // resolved at start); success and failure are logged, and a bad file leaves the old model.
 // Returns the process exit code: 0 after a clean stop, 1 when it could not start (one line
