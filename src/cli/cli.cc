@@ -13,8 +13,9 @@ struct CommandRow {
 
 // The command table: one row per command file.
 constexpr CommandRow kCommands[] = {
-    {&RegisterKeys},  {&RegisterCheck}, {&RegisterQueue},   {&RegisterShow},   {&RegisterMark},
-    {&RegisterTrain}, {&RegisterEval},  {&RegisterRetrain}, {&RegisterReplay}, {&RegisterSites},
+    {&RegisterKeys},   {&RegisterCheck}, {&RegisterQueue},    {&RegisterShow},
+    {&RegisterMark},   {&RegisterTrain}, {&RegisterEval},     {&RegisterRetrain},
+    {&RegisterReplay}, {&RegisterSites}, {&RegisterWebhooks},
 };
 
 }  // namespace

@@ -47,6 +47,7 @@ void RegisterEval(CLI::App& app, Context& ctx);
 void RegisterRetrain(CLI::App& app, Context& ctx);
 void RegisterReplay(CLI::App& app, Context& ctx);
 void RegisterSites(CLI::App& app, Context& ctx);
+void RegisterWebhooks(CLI::App& app, Context& ctx);
 
 // Runs the CLI with argv; returns the process exit code. Output goes to the given streams,
 // so tests can run commands in-process.
