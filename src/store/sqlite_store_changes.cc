@@ -55,14 +55,8 @@ struct Change {
   int64_t at_ms = 0;
 };
 
-Result<std::vector<Change>> ReadChanges(Statement& stmt) {
-  std::vector<Change> out;
-  for (;;) {
-    Result<bool> row = stmt.Step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back({stmt.ColumnInt(0), stmt.ColumnText(1), stmt.ColumnInt(2)});
-  }
+Result<Change> ReadChange(const Statement& s) {
+  return Change{s.ColumnInt(0), s.ColumnText(1), s.ColumnInt(2)};
 }
 
 // Up to `limit` changes after the cursor from both streams, merged by time. Each stream is
@@ -123,7 +117,7 @@ Result<DecisionChangesPage> SqliteStore::ListDecisionChanges(const std::string& 
       stmt->BindText(1, site_url);
       stmt->BindInt(2, after);
       stmt->BindInt(3, static_cast<int64_t>(limit) + 1);  // one more tells whether more exist
-      return ReadChanges(*stmt);
+      return internal::ReadAll<Change>(*stmt, ReadChange);
     };
     auto decisions = read_stream(kDecisionsSql, cursor->decision_rowid);
     if (!decisions) return decisions.error();
@@ -144,23 +138,17 @@ Result<DecisionChangesPage> SqliteStore::ListDecisionChanges(const std::string& 
       auto stmt = conn.Prepare(kDecisionSql);
       if (!stmt) return stmt.error();
       stmt->BindText(1, id);
-      Result<bool> row = stmt->Step();
-      if (!row) return row.error();
-      if (!*row) return Status::Internal("decision " + id + " vanished while read");
-      auto record = internal::ReadDecision(*stmt);
+      auto record = internal::ReadOptional<DecisionRecord>(*stmt, internal::ReadDecision);
       if (!record) return record.error();
-      change.decision = std::move(record).value();
+      if (!*record) return Status::Internal("decision " + id + " vanished while read");
+      change.decision = std::move(**record);
 
       auto fstmt = conn.Prepare(kLatestFeedbackSql);
       if (!fstmt) return fstmt.error();
       fstmt->BindText(1, id);
-      Result<bool> frow = fstmt->Step();
-      if (!frow) return frow.error();
-      if (*frow) {
-        auto f = internal::ReadFeedback(*fstmt);
-        if (!f) return f.error();
-        change.latest_feedback = std::move(f).value();
-      }
+      auto latest = internal::ReadOptional<FeedbackRecord>(*fstmt, internal::ReadFeedback);
+      if (!latest) return latest.error();
+      change.latest_feedback = std::move(*latest);
       out.changes.push_back(std::move(change));
     }
     return out;

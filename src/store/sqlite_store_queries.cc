@@ -11,6 +11,8 @@ namespace hamlet::store {
 using core::Result;
 using core::Status;
 using internal::Connection;
+using internal::ReadAll;
+using internal::ReadOptional;
 using internal::Statement;
 using internal::WithContext;
 
@@ -27,35 +29,6 @@ struct SqliteStore::Write : PendingWrite {
     return decision != nullptr ? "store decision " + decision->id : "store feedback";
   }
 };
-
-namespace {
-
-// Steps `stmt` and reads at most one row with `read`.
-template <typename T, typename Read>
-Result<std::optional<T>> ReadOptional(Statement& stmt, Read read) {
-  Result<bool> row = stmt.Step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<T>();
-  Result<T> value = read(stmt);
-  if (!value) return value.error();
-  return std::optional<T>(std::move(value).value());
-}
-
-// Steps `stmt` to the end, reading every row with `read`.
-template <typename T, typename Read>
-Result<std::vector<T>> ReadAll(Statement& stmt, Read read) {
-  std::vector<T> out;
-  for (;;) {
-    Result<bool> row = stmt.Step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    Result<T> value = read(stmt);
-    if (!value) return value.error();
-    out.push_back(std::move(value).value());
-  }
-}
-
-}  // namespace
 
 // --- meta
 

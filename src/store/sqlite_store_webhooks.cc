@@ -44,19 +44,6 @@ Result<WebhookEvent> ReadEvent(const Statement& s) {
   return e;
 }
 
-// Steps `stmt` to the end, reading every row as an event.
-Result<std::vector<WebhookEvent>> ReadEvents(Statement& stmt) {
-  std::vector<WebhookEvent> out;
-  for (;;) {
-    Result<bool> row = stmt.Step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    Result<WebhookEvent> event = ReadEvent(stmt);
-    if (!event) return event.error();
-    out.push_back(std::move(event).value());
-  }
-}
-
 }  // namespace
 
 Result<int64_t> SqliteStore::InsertWebhookEvent(Connection& conn, const WebhookEvent& e) {
@@ -110,7 +97,7 @@ Result<std::optional<WebhookEvent>> SqliteStore::ClaimWebhookEvent(const std::st
   stmt->BindText(1, worker);
   stmt->BindInt(2, now_ms);
   stmt->BindInt(3, lease_ms);
-  auto events = ReadEvents(*stmt);
+  auto events = internal::ReadAll<WebhookEvent>(*stmt, ReadEvent);
   if (!events) return WithContext(events.error(), context);
   if (events->empty()) return std::optional<WebhookEvent>();
   return std::optional<WebhookEvent>(std::move(events->front()));
@@ -159,7 +146,7 @@ Result<std::vector<WebhookEvent>> SqliteStore::ListWebhookEvents(const WebhookEv
   stmt->BindInt(1, filter.limit);
   if (filter.state) stmt->BindText(2, WebhookStateName(*filter.state));
   if (filter.site_url) stmt->BindText(3, *filter.site_url);
-  auto events = ReadEvents(*stmt);
+  auto events = internal::ReadAll<WebhookEvent>(*stmt, ReadEvent);
   if (!events) return WithContext(events.error(), "list webhook events");
   return events;
 }
@@ -172,7 +159,7 @@ Result<std::optional<WebhookEvent>> SqliteStore::GetWebhookEvent(int64_t id) {
   auto stmt = lock.conn().Prepare(kSql);
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, id);
-  auto events = ReadEvents(*stmt);
+  auto events = internal::ReadAll<WebhookEvent>(*stmt, ReadEvent);
   if (!events) return WithContext(events.error(), context);
   if (events->empty()) return std::optional<WebhookEvent>();
   return std::optional<WebhookEvent>(std::move(events->front()));

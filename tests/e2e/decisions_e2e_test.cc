@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "support/hamletd_process.h"
+#include "support/json_error.h"
 #include "support/text_lines.h"
 
 namespace hamlet::testing {
@@ -60,15 +61,6 @@ std::vector<std::string> Ids(const json& page) {
   std::vector<std::string> ids;
   for (const auto& item : page["decisions"]) ids.push_back(item["id"]);
   return ids;
-}
-
-void CheckJsonError(const httplib::Result& r, int status, const std::string& code) {
-  REQUIRE(r);
-  CHECK(r->status == status);
-  CHECK(r->get_header_value("Content-Type") == "application/json");
-  const json body = json::parse(r->body);
-  CHECK(body["error"]["code"] == code);
-  CHECK(body["error"]["message"].is_string());
 }
 
 }  // namespace
@@ -147,20 +139,20 @@ TEST_SUITE("e2e/decisions") {
   TEST_CASE("GET /v1/decisions errors are JSON 4xx") {
     HamletdProcess d;
     const std::string admin_key = NewKey(d, {"--admin"});
-    CheckJsonError(Get(d, "", ""), 401, "unauthenticated");
-    CheckJsonError(Get(d, "0123456789ab", ""), 401, "unauthenticated");
+    JsonErrorOf(Get(d, "", ""), 401, "unauthenticated");
+    JsonErrorOf(Get(d, "0123456789ab", ""), 401, "unauthenticated");
     // A key in the query string is not read: keys do not belong in URLs (and logs).
-    CheckJsonError(Get(d, "", "?api_key=" + d.key()), 401, "unauthenticated");
-    CheckJsonError(Get(d, admin_key, ""), 403, "permission_denied");
-    CheckJsonError(Get(d, d.key(), "?since=not-a-cursor"), 400, "invalid_argument");
-    CheckJsonError(Get(d, d.key(), "?since=1.2.3"), 400, "invalid_argument");
+    JsonErrorOf(Get(d, "", "?api_key=" + d.key()), 401, "unauthenticated");
+    JsonErrorOf(Get(d, admin_key, ""), 403, "permission_denied");
+    JsonErrorOf(Get(d, d.key(), "?since=not-a-cursor"), 400, "invalid_argument");
+    JsonErrorOf(Get(d, d.key(), "?since=1.2.3"), 400, "invalid_argument");
     for (const char* limit : {"0", "1001", "-5", "abc", "", "2.5"}) {
       CAPTURE(limit);
-      CheckJsonError(Get(d, d.key(), std::string("?limit=") + limit), 400, "invalid_argument");
+      JsonErrorOf(Get(d, d.key(), std::string("?limit=") + limit), 400, "invalid_argument");
     }
     httplib::Client c(d.host(), d.port());
     auto post = c.Post("/v1/decisions", "{}", "application/json");
-    CheckJsonError(post, 405, "invalid_argument");
+    JsonErrorOf(post, 405, "invalid_argument");
 
     // GET /v1 lists the route.
     auto index = c.Get("/v1");
