@@ -44,6 +44,7 @@ if ((want_test)); then
     wrk                 # HTTP benchmark
     tmux                # drives `hamlet review` in a real terminal (tests/cli/review_tmux.sh)
     fasttext            # the fasttext CLI, for model fixtures
+    openssl python3     # signing and checking the webhook snippets of docs/webhooks.md
     # tests/wordpress: Debian's WordPress 6.1 with its bundled Akismet plugin, the default
     # theme (it has the comment form), PHP's built-in server and a private MariaDB
     wordpress wordpress-theme-twentytwentythree php-cli mariadb-server

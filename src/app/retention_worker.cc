@@ -31,11 +31,13 @@ void RetentionWorker::Run() {
     if (!purged) {
       // Unavailable (a locked or full database) is retried at the next pass.
       spdlog::warn("retention: purge failed: {}", purged.error().ToString());
-    } else if (purged->decisions + purged->feedback + purged->actions > 0) {
+    } else if (purged->decisions + purged->feedback + purged->actions + purged->webhook_events >
+               0) {
       spdlog::info(
           "retention: blanked personal fields of {} decisions, {} feedback rows, {} moderator "
-          "actions older than {} s",
-          purged->decisions, purged->feedback, purged->actions, retention_ms_ / 1000);
+          "actions and deleted {} finished webhook events older than {} s",
+          purged->decisions, purged->feedback, purged->actions, purged->webhook_events,
+          retention_ms_ / 1000);
     }
     passes_.fetch_add(1);
     std::unique_lock lock(mu_);

@@ -90,11 +90,15 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
     services->reloader = std::make_unique<ModelReloader>(
         *services->filter, services->clock, path, options.policy, options.use_model_thresholds);
   }
+  services->webhooks =
+      std::make_unique<engine::WebhookOutbox>(*services->store, *services->sites, services->clock);
+  services->decision_feed =
+      std::make_unique<engine::DecisionFeed>(*services->store, *services->sites);
   services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock);
   services->keys = std::make_unique<engine::KeyService>(*services->store, services->clock);
   services->moderation = std::make_unique<engine::Moderation>(*services->store);
   services->actions = std::make_unique<engine::ModeratorActions>(
-      *services->store, *services->moderation, services->clock);
+      *services->store, *services->moderation, services->clock, services->webhooks.get());
   services->stats = std::make_unique<engine::ModerationStats>(*services->store);
   services->retention = std::make_unique<engine::Retention>(*services->store, services->clock);
   services->transfer =

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "decision/policy.h"
+#include "engine/decision_feed.h"
 #include "engine/feedback.h"
 #include "engine/filter.h"
 #include "engine/key_service.h"
@@ -21,6 +22,7 @@
 #include "engine/site_directory.h"
 #include "engine/transfer.h"
 #include "engine/usage.h"
+#include "engine/webhook_outbox.h"
 #include "store/store.h"
 
 namespace hamlet::app {
@@ -54,6 +56,11 @@ struct Services {
   // The sidecar of the model Open loaded (the defaults when it has none). A reload does not
   // change it: the model in force is filter->Model().
   ModelMeta model_meta;
+  // The webhook outbox: events for moderator outcomes, `hamlet webhooks`. (Delivery runs in
+  // hamletd only: http::RunDaemon adds the sender and the worker.)
+  std::unique_ptr<engine::WebhookOutbox> webhooks;
+  // GET /v1/decisions.
+  std::unique_ptr<engine::DecisionFeed> decision_feed;
   std::unique_ptr<engine::FeedbackService> feedback;
   std::unique_ptr<engine::KeyService> keys;
   std::unique_ptr<engine::Moderation> moderation;

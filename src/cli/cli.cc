@@ -17,7 +17,7 @@ constexpr CommandRow kCommands[] = {
     {&RegisterKeys},  {&RegisterCheck}, {&RegisterQueue},   {&RegisterShow},     {&RegisterReview},
     {&RegisterMark},  {&RegisterUndo},  {&RegisterStats},   {&RegisterTransfer}, {&RegisterPurge},
     {&RegisterTrain}, {&RegisterEval},  {&RegisterRetrain}, {&RegisterReplay},   {&RegisterSites},
-    {&RegisterLists},
+    {&RegisterLists}, {&RegisterWebhooks},
 };
 
 int Run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,

@@ -27,6 +27,7 @@ void Run(Context& ctx, const PurgeArgs& args) {
     *ctx.out << nlohmann::json{{"decisions", counts->decisions},
                                {"feedback", counts->feedback},
                                {"actions", counts->actions},
+                               {"webhook_events", counts->webhook_events},
                                {"older_than", args.older_than},
                                {"dry_run", args.dry_run}}
                     .dump()
@@ -35,8 +36,9 @@ void Run(Context& ctx, const PurgeArgs& args) {
   }
   *ctx.out << (args.dry_run ? "Dry run: would blank" : "Blanked") << " the personal fields of "
            << counts->decisions << " decision(s), " << counts->feedback << " feedback row(s) and "
-           << counts->actions << " moderator action(s) older than " << args.older_than
-           << ". Verdicts, labels and counts are kept.\n";
+           << counts->actions << " moderator action(s) older than " << args.older_than << ", and "
+           << (args.dry_run ? "would delete " : "deleted ") << counts->webhook_events
+           << " sent or failed webhook event(s). Verdicts, labels and counts are kept.\n";
 }
 
 }  // namespace
@@ -51,7 +53,8 @@ void RegisterPurge(CLI::App& app, Context& ctx) {
   cmd->add_option("--older-than", args->older_than, "a duration: 30d, 12h, 90m")->required();
   cmd->add_flag("--dry-run", args->dry_run, "count what would be blanked; change nothing");
   cmd->add_flag("--json", args->json,
-                "print {\"decisions\", \"feedback\", \"actions\", \"older_than\", \"dry_run\"}");
+                "print {\"decisions\", \"feedback\", \"actions\", \"webhook_events\", \"older_than\",\n"
+                "\"dry_run\"}");
   cmd->callback([&ctx, args] { Run(ctx, *args); });
 }
 

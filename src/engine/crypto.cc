@@ -1,10 +1,11 @@
-// OpenSSL-backed randomness, hashing and comparison.
+// OpenSSL-backed randomness, hashing, HMAC and comparison.
 #include "engine/crypto.h"
 
 #include <cstdio>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <vector>
@@ -46,6 +47,17 @@ std::string Sha256Hex(std::string_view data) {
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
   return ToHex(digest, len);
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  // HMAC() with an empty key needs a non-null pointer.
+  static const unsigned char kEmpty = 0;
+  const void* key_data = key.empty() ? &kEmpty : static_cast<const void*>(key.data());
+  HMAC(EVP_sha256(), key_data, static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
+  return ToHex(mac, len);
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

@@ -1,4 +1,4 @@
-// Small cryptographic helpers for ids and keys (OpenSSL underneath).
+// Small cryptographic helpers for ids, keys and signatures (OpenSSL underneath).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,8 @@ core::Result<std::string> RandomHex(size_t bytes);
 core::Result<std::string> TimeOrderedId(int64_t now_ms);
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
+// Lowercase hex HMAC-SHA256 of `data` under `key` (RFC 2104), e.g. a webhook signature.
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
 // Equality that takes the same time wherever the first difference is.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -83,24 +83,4 @@ core::Result<FeedbackOutcome> FeedbackService::Submit(const core::Comment& comme
   return FeedbackOutcome{*id, decision_id};
 }
 
-core::Result<FeedbackOutcome> FeedbackService::Mark(std::string_view decision_id, Label label,
-                                                    std::string_view moderator) const {
-  auto found = store_.GetDecision(std::string(decision_id));
-  if (!found) return found.error();
-  if (!found->has_value()) {
-    return core::Status::NotFound("no decision with id '" + std::string(decision_id) + "'");
-  }
-  store::FeedbackRecord record;
-  record.decision_id = (*found)->id;
-  record.key_id = (*found)->key_id;
-  record.label = std::string(LabelName(label));
-  record.source = "cli";
-  record.moderator = std::string(moderator);
-  record.created_ms = clock_.NowMillis();
-  record.is_test = (*found)->comment.is_test;
-  auto id = store_.AppendFeedback(record);
-  if (!id) return id.error();
-  return FeedbackOutcome{*id, record.decision_id};
-}
-
 }  // namespace hamlet::engine

@@ -24,20 +24,18 @@ struct FeedbackOutcome {
 
 class FeedbackService {
  public:
+  // Moderators' verdicts in hamlet are ModeratorActions' (recorded, undoable, reported to
+  // the site's webhook); this is the sites' own reports.
   FeedbackService(store::Store& store, const core::Clock& clock);
 
   // A site reports a comment (Akismet submit-spam/submit-ham or native). Linked to the check
   // with `guid` when given and known, else to FindOriginalDecision's match (WordPress's
   // plugin sends no guid). A recheck found either way is replaced by the decision it
   // rechecked. The `reporter` field is stored as the moderator. Stored even when nothing
-  // matches.
+  // matches. No webhook event: the site made this report, so it knows already.
   core::Result<FeedbackOutcome> Submit(const core::Comment& comment, const store::SiteKey& key,
                                        Label label, std::string_view guid,
                                        std::string_view source) const;
-
-  // A moderator's verdict on a stored decision. NotFound when there is no such decision.
-  core::Result<FeedbackOutcome> Mark(std::string_view decision_id, Label label,
-                                     std::string_view moderator) const;
 
  private:
   store::Store& store_;

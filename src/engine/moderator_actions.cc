@@ -6,8 +6,8 @@
 namespace hamlet::engine {
 
 ModeratorActions::ModeratorActions(store::Store& store, const Moderation& moderation,
-                                   const core::Clock& clock)
-    : store_(store), moderation_(moderation), clock_(clock) {}
+                                   const core::Clock& clock, const WebhookOutbox* outbox)
+    : store_(store), moderation_(moderation), clock_(clock), outbox_(outbox) {}
 
 core::Status ModeratorActions::AddToPlan(store::DecisionRecord record, ActionPlan& plan,
                                          std::unordered_set<std::string>& seen) const {
@@ -75,6 +75,7 @@ core::Result<store::ModeratorAction> ModeratorActions::Apply(const ActionPlan& p
   action.created_ms = clock_.NowMillis();
   if (plan.to_change.empty()) return action;
   std::vector<store::FeedbackRecord> rows;
+  std::vector<store::WebhookEvent> events;
   rows.reserve(plan.to_change.size());
   for (const store::DecisionRecord& d : plan.to_change) {
     store::FeedbackRecord f;
@@ -85,9 +86,14 @@ core::Result<store::ModeratorAction> ModeratorActions::Apply(const ActionPlan& p
     f.moderator = action.moderator;
     f.created_ms = action.created_ms;
     f.is_test = d.comment.is_test;
+    if (outbox_ != nullptr) {
+      auto event = outbox_->ModeratedEvent(d, f);
+      if (!event) return event.error();
+      if (event->has_value()) events.push_back(std::move(**event));
+    }
     rows.push_back(std::move(f));
   }
-  return store_.AppendModeratorAction(action, rows);
+  return store_.AppendModeratorAction(action, rows, events);
 }
 
 core::Result<std::vector<store::ModeratorAction>> ModeratorActions::Recent(
@@ -107,8 +113,38 @@ core::Result<UndoOutcome> ModeratorActions::UndoLast(std::string_view moderator,
   return Undo(latest->front().id, by);
 }
 
+core::Result<std::vector<store::WebhookEvent>> ModeratorActions::UndoEvents(int64_t id) const {
+  std::vector<store::WebhookEvent> events;
+  if (outbox_ == nullptr) return events;
+  auto rows = store_.ListActionFeedback(id);
+  if (!rows) return rows.error();
+  for (const store::FeedbackRecord& row : *rows) {
+    if (row.revoked_ms) continue;
+    auto history = store_.ListFeedback(row.decision_id);  // oldest first
+    if (!history) return history.error();
+    const store::FeedbackRecord* in_force = nullptr;
+    const store::FeedbackRecord* restored = nullptr;
+    for (const store::FeedbackRecord& f : *history) {
+      if (f.revoked_ms) continue;
+      in_force = &f;
+      if (f.action_id != id) restored = &f;
+    }
+    // A later verdict on the decision stands either way: the site has nothing new to learn.
+    if (in_force == nullptr || in_force->id != row.id) continue;
+    auto decision = store_.GetDecision(row.decision_id);
+    if (!decision) return decision.error();
+    if (!decision->has_value()) continue;
+    auto event = outbox_->UndoneEvent(**decision, row, restored);
+    if (!event) return event.error();
+    if (event->has_value()) events.push_back(std::move(**event));
+  }
+  return events;
+}
+
 core::Result<UndoOutcome> ModeratorActions::Undo(int64_t id, std::string_view by) const {
-  auto revoked = store_.UndoModeratorAction(id, std::string(by), clock_.NowMillis());
+  auto events = UndoEvents(id);
+  if (!events) return events.error();
+  auto revoked = store_.UndoModeratorAction(id, std::string(by), clock_.NowMillis(), *events);
   if (!revoked) return revoked.error();
   auto action = store_.GetModeratorAction(id);
   if (!action) return action.error();

@@ -17,6 +17,7 @@
 #include "core/status.h"
 #include "engine/feedback.h"
 #include "engine/moderation.h"
+#include "engine/webhook_outbox.h"
 #include "store/store.h"
 
 namespace hamlet::engine {
@@ -38,7 +39,11 @@ struct UndoOutcome {
 
 class ModeratorActions {
  public:
-  ModeratorActions(store::Store& store, const Moderation& moderation, const core::Clock& clock);
+  // With an `outbox`, each verdict and each undo that changes the label in force on a
+  // decision of a site with a webhook_url also stores a webhook event, in the same
+  // transaction. The collaborators must outlive this.
+  ModeratorActions(store::Store& store, const Moderation& moderation, const core::Clock& clock,
+                   const WebhookOutbox* outbox = nullptr);
 
   // The plan for `label` on these decision ids. NotFound naming the first unknown id.
   core::Result<ActionPlan> PlanForIds(const std::vector<std::string>& ids, Label label) const;
@@ -71,9 +76,13 @@ class ModeratorActions {
   core::Status AddToPlan(store::DecisionRecord record, ActionPlan& plan,
                          std::unordered_set<std::string>& seen) const;
 
+  // The webhook events reporting that undoing action `id` revokes its feedback rows.
+  core::Result<std::vector<store::WebhookEvent>> UndoEvents(int64_t id) const;
+
   store::Store& store_;
   const Moderation& moderation_;
   const core::Clock& clock_;
+  const WebhookOutbox* outbox_;  // may be null: no webhook events
 };
 
 }  // namespace hamlet::engine

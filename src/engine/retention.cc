@@ -21,8 +21,9 @@ core::Result<store::PurgeCounts> Retention::Purge(int64_t older_than_ms, int bat
     total.decisions += batch->decisions;
     total.feedback += batch->feedback;
     total.actions += batch->actions;
+    total.webhook_events += batch->webhook_events;
     if (batch->decisions < batch_rows && batch->feedback < batch_rows &&
-        batch->actions < batch_rows) {
+        batch->actions < batch_rows && batch->webhook_events < batch_rows) {
       return total;
     }
     if (keep_going && !keep_going()) return total;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "engine/webhook_url.h"
 #include "signals/signal.h"
 
 namespace hamlet::engine {
@@ -28,6 +29,8 @@ constexpr SiteSettingInfo kSettings[] = {
     {"webhook_url", "http(s)://... or empty",
      "moderator outcomes are POSTed here, signed with webhook_secret"},
     {"webhook_secret", "text, 16+ characters", "HMAC-SHA256 key of the webhook signature"},
+    {"outcome_personal_data", "false | true",
+     "webhook events and GET /v1/decisions include the commenter's name, e-mail, URL and IP"},
 };
 
 std::optional<double> ParseNumber(std::string_view text) {
@@ -108,10 +111,18 @@ core::Status ApplySetting(std::string_view name, std::string_view value, SitePro
     return core::Status::Ok();
   }
   if (name == "webhook_url") {
-    if (!value.empty() && !value.starts_with("http://") && !value.starts_with("https://")) {
-      return Bad(name, "wants an http:// or https:// URL (empty: no webhook)");
+    if (!value.empty()) {
+      if (auto url = ParseWebhookUrl(value); !url) {
+        return Bad(name, url.error().message() + " (empty: no webhook)");
+      }
     }
     profile.webhook_url = std::string(value);
+    return core::Status::Ok();
+  }
+  if (name == "outcome_personal_data") {
+    auto v = ParseBool(value);
+    if (!v) return Bad(name, "wants false (the default: no personal data) or true");
+    profile.outcome_personal_data = *v;
     return core::Status::Ok();
   }
   if (name == "webhook_secret") {

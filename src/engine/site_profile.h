@@ -26,6 +26,8 @@ struct SiteProfile {
   signals::CheckSettings checks;
   std::string webhook_url;     // empty: no webhook
   std::string webhook_secret;  // HMAC-SHA256 key for the webhook's signature header
+  // Webhook events and GET /v1/decisions carry the commenter's name, e-mail, URL and IP.
+  bool outcome_personal_data = false;
 
   // `model_policy` with this site's overrides applied. InvalidArgument when the result is not
   // a valid policy (e.g. a site discard threshold below the model's spam threshold).

@@ -26,6 +26,7 @@ void HandleKeySites(const RouteContext& ctx, const Exchange& ex);
 // Native JSON API (v1_handlers.cc).
 void HandleV1Check(const RouteContext& ctx, const Exchange& ex);
 void HandleV1Feedback(const RouteContext& ctx, const Exchange& ex);
+void HandleV1Decisions(const RouteContext& ctx, const Exchange& ex);
 void HandleV1AdminReload(const RouteContext& ctx, const Exchange& ex);
 
 // Service (routes.cc).

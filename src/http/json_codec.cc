@@ -1,9 +1,11 @@
 // JSON <-> Comment / CheckOutcome for the /v1 API.
 #include "http/json_codec.h"
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "core/timestamp.h"
+#include "engine/outcome_json.h"
 #include "http/form_codec.h"
 #include "http/http_status.h"
 
@@ -163,6 +165,35 @@ std::string EncodeCheckOutcome(const engine::CheckOutcome& outcome) {
                     {"reasons", std::move(reasons)},
                     {"model", outcome.model_version}};
   // Replace, never throw, should any detail carry invalid UTF-8.
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+core::Result<V1DecisionsRequest> DecodeV1Decisions(const std::string* since,
+                                                   const std::string* limit) {
+  V1DecisionsRequest request;
+  if (since != nullptr) request.since = *since;
+  if (limit != nullptr) {
+    int value = 0;
+    const char* end = limit->data() + limit->size();
+    const auto [ptr, ec] = std::from_chars(limit->data(), end, value);
+    if (limit->empty() || ec != std::errc() || ptr != end) {
+      return core::Status::InvalidArgument("limit must be a whole number, got '" +
+                                           limit->substr(0, 32) + "'");
+    }
+    request.limit = value;
+  }
+  return request;
+}
+
+std::string EncodeDecisionsPage(const engine::DecisionFeedPage& page) {
+  json items = json::array();
+  for (const store::DecisionChange& c : page.changes.changes) {
+    items.push_back(engine::DecisionOutcomeJson(
+        c.decision, c.latest_feedback ? &*c.latest_feedback : nullptr, page.personal_data));
+  }
+  json doc = {{"decisions", std::move(items)},
+              {"next", page.changes.next_cursor},
+              {"more", page.changes.more}};
   return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -9,6 +9,7 @@
 #include "app/model_reload.h"
 #include "core/comment.h"
 #include "core/status.h"
+#include "engine/decision_feed.h"
 #include "engine/feedback.h"
 #include "engine/filter.h"
 
@@ -38,6 +39,16 @@ core::Result<V1FeedbackRequest> DecodeV1Feedback(std::string_view body);
 // path from the client): an empty body or {}. InvalidArgument for anything else.
 core::Status DecodeV1AdminReload(std::string_view body);
 
+// GET /v1/decisions?since=CURSOR&limit=N: the query parameters. An absent `since` starts at
+// the first decision; an absent `limit` is DecisionFeed::kDefaultLimit. InvalidArgument when
+// limit is not a whole number (the range is the engine's to check).
+struct V1DecisionsRequest {
+  std::string since;
+  int limit = engine::DecisionFeed::kDefaultLimit;
+};
+core::Result<V1DecisionsRequest> DecodeV1Decisions(const std::string* since,
+                                                   const std::string* limit);
+
 // "Authorization: Bearer KEY" -> KEY; "" for anything else.
 std::string BearerToken(std::string_view authorization_header);
 
@@ -45,6 +56,8 @@ std::string BearerToken(std::string_view authorization_header);
 std::string EncodeCheckOutcome(const engine::CheckOutcome& outcome);
 // {"feedback_id": N, "decision_id": "..." | null}
 std::string EncodeFeedbackOutcome(const engine::FeedbackOutcome& outcome);
+// {"decisions": [engine::DecisionOutcomeJson...], "next": cursor, "more": bool}
+std::string EncodeDecisionsPage(const engine::DecisionFeedPage& page);
 // {"model": current, "previous": previous, "reloads": N}
 std::string EncodeReloadOutcome(const app::ReloadOutcome& outcome);
 // A refused reload: {"error":{"code":"reload_failed","message":"...","request_id":"..."},

@@ -38,6 +38,14 @@ int main(int argc, char** argv) {
   app.add_option("--purge-interval", options.purge_interval,
                  "how often the retention purge runs (it also runs at start)")
       ->capture_default_str();
+  app.add_option("--webhook-retry-base-ms", options.webhook_retry_base_ms,
+                 "delay after a webhook's first failed attempt; doubles per attempt up to 4 h")
+      ->check(CLI::Range(int64_t{1}, int64_t{4} * 3'600'000))
+      ->capture_default_str();
+  app.add_option("--webhook-max-attempts", options.webhook_max_attempts,
+                 "attempts before a webhook event is marked failed (hamlet webhooks retry)")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

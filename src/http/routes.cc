@@ -42,6 +42,9 @@ constexpr Route kRoutes[] = {
      "JSON check: Akismet field names in, {id, verdict, score, reasons, model} out."},
     {"POST", "/v1/feedback", HandleV1Feedback,
      "JSON feedback: {id | comment fields, label: spam|ham}."},
+    {"GET", "/v1/decisions", HandleV1Decisions,
+     "Site key (Authorization: Bearer): this site's decisions made or labeled after a cursor, "
+     "?since=CURSOR&limit=N (1..1000). {decisions, next, more}; docs/webhooks.md."},
     {"POST", "/v1/admin/reload", HandleV1AdminReload,
      "Admin key (Authorization: Bearer): reload the model from hamletd's model path. "
      "{model, previous, reloads}; 422 and the old model keeps serving when the file is bad."},

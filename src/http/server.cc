@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <functional>
@@ -20,8 +21,11 @@
 #include "app/duration.h"
 #include "app/logging.h"
 #include "app/retention_worker.h"
+#include "app/webhook_worker.h"
 #include "app/wiring.h"
+#include "engine/webhook_dispatcher.h"
 #include "http/routes.h"
+#include "http/webhook_sender.h"
 
 namespace hamlet::http {
 namespace {
@@ -359,6 +363,15 @@ int RunDaemon(const DaemonOptions& options) {
       std::cerr << "hamletd: " << services.error().message() << "\n";
       return 1;
     }
+    engine::WebhookPolicy webhook_policy;
+    webhook_policy.retry_base_ms = options.webhook_retry_base_ms;
+    webhook_policy.max_attempts = options.webhook_max_attempts;
+    webhook_policy.retry_max_delay_ms =
+        std::max(webhook_policy.retry_max_delay_ms, webhook_policy.retry_base_ms);
+    if (core::Status s = webhook_policy.Validate(); !s.ok()) {
+      std::cerr << "hamletd: " << s.message() << "\n";
+      return 1;
+    }
     ServerOptions server_options;
     server_options.host = listen->first;
     server_options.port = listen->second;
@@ -374,6 +387,12 @@ int RunDaemon(const DaemonOptions& options) {
     spdlog::info("hamletd listening on {}:{} (model {}, {} threads, body limit {} bytes)",
                  server_options.host, server.port(), (*services)->filter->ModelVersion(),
                  server_options.threads, server_options.max_body_bytes);
+    // Webhook delivery runs beside the server on its own thread, never in a request.
+    HttplibWebhookSender webhook_sender;
+    engine::WebhookDispatcher webhook_dispatcher(*(*services)->store, *(*services)->sites,
+                                                 webhook_sender, (*services)->clock, webhook_policy,
+                                                 app::NewWebhookWorkerId());
+    app::WebhookWorker webhook_worker(webhook_dispatcher);
     LogLists(**services, "start");
     std::unique_ptr<app::RetentionWorker> retention;
     if (retention_ms) {
@@ -408,6 +427,7 @@ int RunDaemon(const DaemonOptions& options) {
     const core::Status ran = server.Run();
     done = true;
     waiter.join();
+    webhook_worker.Stop();
     if (retention) retention->Stop();
     if (!ran.ok()) {
       std::cerr << "hamletd: " << ran.message() << "\n";

@@ -75,13 +75,18 @@ struct DaemonOptions {
   std::string retention = "90d";
   // How often that thread looks for old rows (it also runs once at start).
   std::string purge_interval = "1h";
+  // Webhook delivery (docs/webhooks.md): the delay after the first failed attempt (doubling
+  // up to 4 h) and the attempts before an event is failed.
+  int64_t webhook_retry_base_ms = 30'000;
+  int webhook_max_attempts = 15;
 };
 
 // "HOST:PORT", "[v6]:PORT" -> (host, port). InvalidArgument otherwise.
 core::Result<std::pair<std::string, int>> ParseListen(std::string_view listen);
 
 // hamletd: sets up logging, opens the database and model, starts the retention purge (unless
-// options.retention is "off"), serves until SIGINT or SIGTERM.
+// options.retention is "off") and the webhook delivery thread, serves until SIGINT or SIGTERM,
+// then stops the delivery thread after its attempt in flight.
 // SIGHUP re-reads the allow/block lists and reloads the model from the path it was started
 // with (--model, or the default path resolved at start); success and failure are logged, and
 // a bad file leaves the old model.

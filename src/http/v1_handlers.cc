@@ -1,5 +1,5 @@
-// The native JSON API: POST /v1/check and POST /v1/feedback (site keys), POST
-// /v1/admin/reload (admin keys). Each: decode JSON -> authenticate (body api_key or
+// The native JSON API: POST /v1/check, POST /v1/feedback and GET /v1/decisions (site keys),
+// POST /v1/admin/reload (admin keys). Each: decode JSON -> authenticate (body api_key or
 // Authorization: Bearer) -> one engine or app call -> JSON. Errors are {"error":{...}} with
 // the status from http_status.cc; a refused reload is 422 (see HandleV1AdminReload).
 #include <httplib.h>
@@ -94,6 +94,28 @@ void HandleV1Feedback(const RouteContext& ctx, const Exchange& ex) {
                engine::LabelName(request->label), outcome->feedback_id,
                outcome->decision_id.empty() ? "-" : outcome->decision_id);
   WriteJson(ex, 200, EncodeFeedbackOutcome(*outcome));
+}
+
+void HandleV1Decisions(const RouteContext& ctx, const Exchange& ex) {
+  auto key = Authenticate(ctx, ex, /*body_key=*/"");
+  if (!key) {
+    LogFailure(ex, "v1 authenticate", key.error());
+    return WriteStatusError(ex, key.error());
+  }
+  auto param = [&](const char* name) -> const std::string* {
+    auto it = ex.request.params.find(name);
+    return it == ex.request.params.end() ? nullptr : &it->second;
+  };
+  auto request = DecodeV1Decisions(param("since"), param("limit"));
+  if (!request) return WriteStatusError(ex, request.error());
+  auto page = ctx.services.decision_feed->Changes(*key, request->since, request->limit);
+  if (!page) {
+    LogFailure(ex, "v1 decisions", page.error());
+    return WriteStatusError(ex, page.error());
+  }
+  spdlog::debug("{} v1-decisions key={} changes={} more={}", ex.request_id, key->id,
+                page->changes.changes.size(), page->changes.more);
+  WriteJson(ex, 200, EncodeDecisionsPage(*page));
 }
 
 void HandleV1AdminReload(const RouteContext& ctx, const Exchange& ex) {

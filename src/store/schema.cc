@@ -192,6 +192,35 @@ CREATE TRIGGER list_entries_deleted AFTER DELETE ON list_entries
   BEGIN UPDATE list_revision SET revision = revision + 1 WHERE id = 1; END;
 )sql";
 
+// Version 8: the webhook outbox. An event is written in the transaction of the feedback it
+// reports, then claimed by a delivery worker for a lease (claimed_by, claimed_until_ms), so
+// that several workers or nodes never send it at once. The partial index holds only what
+// is still to be delivered. decisions_by_site serves GET /v1/decisions (a site's decisions
+// in insertion order: SQLite indexes carry the rowid).
+constexpr std::string_view kV8 = R"sql(
+CREATE TABLE webhook_events (
+  id               INTEGER PRIMARY KEY,
+  event_id         TEXT NOT NULL UNIQUE CHECK (length(event_id) > 0),
+  site_url         TEXT NOT NULL,
+  type             TEXT NOT NULL CHECK (type IN ('decision.moderated', 'ping')),
+  decision_id      TEXT REFERENCES decisions (id),
+  feedback_id      INTEGER REFERENCES feedback (id),
+  payload          TEXT NOT NULL,
+  created_ms       INTEGER NOT NULL,
+  state            TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts         INTEGER NOT NULL CHECK (attempts >= 0),
+  next_attempt_ms  INTEGER NOT NULL,
+  claimed_by       TEXT,
+  claimed_until_ms INTEGER,
+  last_status      INTEGER,
+  last_error       TEXT NOT NULL,
+  finished_ms      INTEGER
+);
+CREATE INDEX webhook_events_due ON webhook_events (next_attempt_ms) WHERE state = 'pending';
+CREATE INDEX webhook_events_by_site ON webhook_events (site_url, id);
+CREATE INDEX decisions_by_site ON decisions (site_url);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, site_keys, decisions, feedback", kV1},
     {2, "decisions.recheck_of links a recheck to the earlier decision; per-key time index", kV2},
@@ -200,6 +229,7 @@ constexpr Migration kMigrations[] = {
     {5, "moderator_actions; feedback.action_id/revoked_ms/purged_ms; decisions.purged_ms", kV5},
     {6, "decisions_fts: full-text search over author, e-mail, author URL and content", kV6},
     {7, "list_entries: operators' allow/block lists ('' = every site); list_revision", kV7},
+    {8, "webhook_events: the webhook outbox; decisions_by_site for GET /v1/decisions", kV8},
 };
 
 }  // namespace

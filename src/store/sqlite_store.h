@@ -96,13 +96,15 @@ class SqliteStore final : public Store {
   core::Status PutSiteSetting(const SiteSetting& setting) override;
   core::Status DeleteSiteSetting(const std::string& site_url, const std::string& name) override;
   core::Result<ModeratorAction> AppendModeratorAction(
-      const ModeratorAction& action, const std::vector<FeedbackRecord>& feedback) override;
+      const ModeratorAction& action, const std::vector<FeedbackRecord>& feedback,
+      const std::vector<WebhookEvent>& events) override;
   core::Result<std::optional<ModeratorAction>> GetModeratorAction(int64_t id) override;
   core::Result<std::vector<ModeratorAction>> ListModeratorActions(const std::string& moderator,
                                                                   bool include_undone,
                                                                   int limit) override;
-  core::Result<int64_t> UndoModeratorAction(int64_t id, const std::string& by,
-                                            int64_t now_ms) override;
+  core::Result<std::vector<FeedbackRecord>> ListActionFeedback(int64_t id) override;
+  core::Result<int64_t> UndoModeratorAction(int64_t id, const std::string& by, int64_t now_ms,
+                                            const std::vector<WebhookEvent>& events) override;
 
   core::Status AppendImported(const std::vector<DecisionRecord>& decisions,
                               const std::vector<FeedbackRecord>& feedback) override;
@@ -117,6 +119,27 @@ class SqliteStore final : public Store {
   core::Result<std::vector<int64_t>> AddListEntries(const std::vector<ListEntry>& entries) override;
   core::Status RemoveListEntry(const std::string& site_url, const std::string& list,
                                const std::string& kind, const std::string& value) override;
+
+  // The cursor is "<decision rowid>.<feedback id>": the last decision row and the last
+  // feedback row the previous page covered. SQLite commits one writer at a time, so rowids
+  // become visible in increasing order and a cursor never skips a row.
+  core::Result<DecisionChangesPage> ListDecisionChanges(const std::string& site_url,
+                                                        const std::string& cursor,
+                                                        int limit) override;
+
+  // InvalidArgument when the event_id exists already or the type is unknown.
+  core::Result<int64_t> AppendWebhookEvent(const WebhookEvent& event) override;
+  core::Result<std::optional<WebhookEvent>> ClaimWebhookEvent(const std::string& worker,
+                                                              int64_t now_ms,
+                                                              int64_t lease_ms) override;
+  core::Status FinishWebhookAttempt(const WebhookAttemptResult& result) override;
+  // InvalidArgument when the limit is negative.
+  core::Result<std::vector<WebhookEvent>> ListWebhookEvents(
+      const WebhookEventFilter& filter) override;
+  core::Result<std::optional<WebhookEvent>> GetWebhookEvent(int64_t id) override;
+  core::Result<int> RequeueWebhookEvents(int64_t id, const std::optional<std::string>& site_url,
+                                         int64_t now_ms) override;
+  core::Result<int> PruneWebhookEvents(int64_t before_ms) override;
 
   core::Status Ping() override;
 
@@ -135,6 +158,9 @@ class SqliteStore final : public Store {
   // BEGIN IMMEDIATE, `body` on the write connection, COMMIT; ROLLBACK when anything fails.
   // Holds write_mu_ throughout, so group-commit batches wait: keep `body` short.
   core::Status WriteTransaction(const std::function<core::Status(internal::Connection&)>& body);
+  // Inserts `event` on `conn` (the write connection, under write_mu_); returns its id.
+  static core::Result<int64_t> InsertWebhookEvent(internal::Connection& conn,
+                                                  const WebhookEvent& event);
 
   const std::string path_;
   const SqliteOptions options_;

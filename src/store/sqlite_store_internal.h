@@ -11,6 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <variant>
+#include <utility>
 #include <vector>
 
 #include "core/comment.h"
@@ -104,6 +105,31 @@ class Connection {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
+// Steps `stmt` and reads at most one row with `read` (a Result<T>(const Statement&)).
+template <typename T, typename Read>
+core::Result<std::optional<T>> ReadOptional(Statement& stmt, Read read) {
+  core::Result<bool> row = stmt.Step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<T>();
+  core::Result<T> value = read(stmt);
+  if (!value) return value.error();
+  return std::optional<T>(std::move(value).value());
+}
+
+// Steps `stmt` to the end, reading every row with `read`.
+template <typename T, typename Read>
+core::Result<std::vector<T>> ReadAll(Statement& stmt, Read read) {
+  std::vector<T> out;
+  for (;;) {
+    core::Result<bool> row = stmt.Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    core::Result<T> value = read(stmt);
+    if (!value) return value.error();
+    out.push_back(std::move(value).value());
+  }
+}
+
 // --- Row codec (sqlite_store_codec.cc). Column order is fixed by the SQL texts below.
 
 // JSON text for the `fields` columns: [["name","value"], ...] in order. Bytes that are not
@@ -135,31 +161,6 @@ core::Result<FeedbackRecord> ReadFeedback(const Statement& stmt);
 const std::string& SiteKeySelectSql();  // "SELECT ... FROM site_keys k"
 // Internal when the row's role is not one this build knows.
 core::Result<SiteKey> ReadSiteKey(const Statement& stmt);
-
-// Steps `stmt` and reads at most one row with `read`.
-template <typename T, typename Read>
-core::Result<std::optional<T>> ReadOptional(Statement& stmt, Read read) {
-  core::Result<bool> row = stmt.Step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<T>();
-  core::Result<T> value = read(stmt);
-  if (!value) return value.error();
-  return std::optional<T>(std::move(value).value());
-}
-
-// Steps `stmt` to the end, reading every row with `read`.
-template <typename T, typename Read>
-core::Result<std::vector<T>> ReadAll(Statement& stmt, Read read) {
-  std::vector<T> out;
-  for (;;) {
-    core::Result<bool> row = stmt.Step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    core::Result<T> value = read(stmt);
-    if (!value) return value.error();
-    out.push_back(std::move(value).value());
-  }
-}
 
 // --- Decision filters (sqlite_store_filter.cc)
 

@@ -1,5 +1,6 @@
 // SqliteStore's multi-row writes, each in one transaction of its own on the write connection:
 // moderator actions and their undo, bulk import, and the retention purge.
+#include <unordered_map>
 #include <utility>
 
 #include "store/sqlite_store.h"
@@ -66,7 +67,8 @@ Status SqliteStore::WriteTransaction(const std::function<Status(Connection&)>& b
 // --- moderator actions
 
 Result<ModeratorAction> SqliteStore::AppendModeratorAction(
-    const ModeratorAction& action, const std::vector<FeedbackRecord>& feedback) {
+    const ModeratorAction& action, const std::vector<FeedbackRecord>& feedback,
+    const std::vector<WebhookEvent>& events) {
   const std::string context = "record moderator action";
   ModeratorAction stored = action;
   stored.item_count = static_cast<int64_t>(feedback.size());
@@ -85,12 +87,24 @@ Result<ModeratorAction> SqliteStore::AppendModeratorAction(
     stmt->BindInt(6, stored.item_count);
     if (Status run = stmt->Run(); !run.ok()) return run;
     stored.id = db.LastInsertRowid();
+    std::unordered_map<std::string, int64_t> feedback_ids;  // decision id -> its new row
     for (const FeedbackRecord& f : feedback) {
       FeedbackRecord row = f;
       row.action_id = stored.id;
       if (Status one = InsertFeedback(db, row); !one.ok()) {
         return WithContext(one, "feedback on decision '" + f.decision_id + "'");
       }
+      feedback_ids[f.decision_id] = db.LastInsertRowid();
+    }
+    for (const WebhookEvent& e : events) {
+      auto row = feedback_ids.find(e.decision_id);
+      if (row == feedback_ids.end()) {
+        return Status::InvalidArgument("webhook event " + e.event_id + " is on decision '" +
+                                       e.decision_id + "', which this action does not judge");
+      }
+      WebhookEvent event = e;
+      event.feedback_id = row->second;
+      if (auto id = InsertWebhookEvent(db, event); !id) return id.error();
     }
     return Status::Ok();
   });
@@ -128,8 +142,21 @@ Result<std::vector<ModeratorAction>> SqliteStore::ListModeratorActions(const std
   return actions;
 }
 
+Result<std::vector<FeedbackRecord>> SqliteStore::ListActionFeedback(int64_t id) {
+  const std::string context = "read the feedback of moderator action " + std::to_string(id);
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(internal::FeedbackSelectSql() +
+                                  " WHERE f.action_id = ?1 ORDER BY f.id");
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindInt(1, id);
+  auto rows = ReadAll<FeedbackRecord>(*stmt, internal::ReadFeedback);
+  if (!rows) return WithContext(rows.error(), context);
+  return rows;
+}
+
 Result<int64_t> SqliteStore::UndoModeratorAction(int64_t id, const std::string& by,
-                                                 int64_t now_ms) {
+                                                 int64_t now_ms,
+                                                 const std::vector<WebhookEvent>& events) {
   const std::string context = "undo moderator action " + std::to_string(id);
   int64_t revoked = 0;
   Status s = WriteTransaction([&](Connection& db) -> Status {
@@ -154,6 +181,9 @@ Result<int64_t> SqliteStore::UndoModeratorAction(int64_t id, const std::string& 
                           {now_ms, id});
     if (!rows) return rows.error();
     revoked = *rows;
+    for (const WebhookEvent& e : events) {
+      if (auto event_id = InsertWebhookEvent(db, e); !event_id) return event_id.error();
+    }
     return Status::Ok();
   });
   if (!s.ok()) return WithContext(s, context);
@@ -210,6 +240,10 @@ constexpr char kPurgeActionsSql[] =
     "UPDATE moderator_actions SET selection = ''"
     " WHERE id IN (SELECT id FROM moderator_actions"
     "   WHERE created_ms < ?1 AND selection != '' ORDER BY id LIMIT ?2)";
+// Pending events stay: they are still owed to the site.
+constexpr char kPurgeWebhookEventsSql[] =
+    "DELETE FROM webhook_events WHERE id IN (SELECT id FROM webhook_events"
+    "   WHERE created_ms < ?1 AND state != 'pending' ORDER BY id LIMIT ?2)";
 
 }  // namespace
 
@@ -226,7 +260,9 @@ Result<PurgeCounts> SqliteStore::PurgePersonalData(int64_t before_ms, int64_t no
     if (!feedback) return feedback.error();
     auto actions = RunUpdate(db, kPurgeActionsSql, {before_ms, int64_t{max_rows}});
     if (!actions) return actions.error();
-    counts = PurgeCounts{*decisions, *feedback, *actions};
+    auto events = RunUpdate(db, kPurgeWebhookEventsSql, {before_ms, int64_t{max_rows}});
+    if (!events) return events.error();
+    counts = PurgeCounts{*decisions, *feedback, *actions, *events};
     return Status::Ok();
   });
   if (!s.ok()) return WithContext(s, context);
@@ -239,11 +275,12 @@ Result<PurgeCounts> SqliteStore::CountPurgeable(int64_t before_ms) {
   auto stmt = lock.conn().Prepare(
       "SELECT (SELECT count(*) FROM decisions WHERE created_ms < ?1 AND purged_ms IS NULL),"
       " (SELECT count(*) FROM feedback WHERE created_ms < ?1 AND purged_ms IS NULL),"
-      " (SELECT count(*) FROM moderator_actions WHERE created_ms < ?1 AND selection != '')");
+      " (SELECT count(*) FROM moderator_actions WHERE created_ms < ?1 AND selection != ''),"
+      " (SELECT count(*) FROM webhook_events WHERE created_ms < ?1 AND state != 'pending')");
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, before_ms);
   auto rows = ReadAll<PurgeCounts>(*stmt, [](const Statement& st) -> Result<PurgeCounts> {
-    return PurgeCounts{st.ColumnInt(0), st.ColumnInt(1), st.ColumnInt(2)};
+    return PurgeCounts{st.ColumnInt(0), st.ColumnInt(1), st.ColumnInt(2), st.ColumnInt(3)};
   });
   if (!rows) return WithContext(rows.error(), context);
   return rows->empty() ? PurgeCounts{} : rows->front();

@@ -11,6 +11,8 @@ namespace hamlet::store {
 using core::Result;
 using core::Status;
 using internal::Connection;
+using internal::ReadAll;
+using internal::ReadOptional;
 using internal::Statement;
 using internal::WithContext;
 

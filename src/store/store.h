@@ -145,7 +145,6 @@ enum class DecisionOrder {
   kRiskiest,  // score descending, then newest first
 };
 
-// Which decisions a listing, count or bulk action covers. Every condition set must hold.
 // One entry of an operator's allow or block list (`hamlet lists`). Text as given; the engine
 // validates it and brings the value to its canonical form before it is stored.
 struct ListEntry {
@@ -159,6 +158,85 @@ struct ListEntry {
   int64_t created_ms = 0;
 };
 
+// Where a webhook event stands: waiting (first attempt or a retry), delivered (the site
+// answered 2xx), or failed (attempts used up, or nothing to deliver to; `hamlet webhooks
+// retry` puts it back).
+enum class WebhookState { kPending, kDelivered, kFailed };
+
+// "pending", "delivered", "failed".
+constexpr std::string_view WebhookStateName(WebhookState state) {
+  switch (state) {
+    case WebhookState::kPending:
+      return "pending";
+    case WebhookState::kDelivered:
+      return "delivered";
+    case WebhookState::kFailed:
+      return "failed";
+  }
+  return "pending";
+}
+
+// The state named `name`; nullopt for anything else.
+constexpr std::optional<WebhookState> ParseWebhookState(std::string_view name) {
+  if (name == "pending") return WebhookState::kPending;
+  if (name == "delivered") return WebhookState::kDelivered;
+  if (name == "failed") return WebhookState::kFailed;
+  return std::nullopt;
+}
+
+// One event in the webhook outbox: a moderator outcome (or a test ping) to be POSTed to a
+// site. Written with the feedback it reports, in the same transaction; delivered by a worker
+// that claims it for a lease, so that several workers (or nodes) never send it at once.
+struct WebhookEvent {
+  int64_t id = 0;           // assigned by the store; enqueue order
+  std::string event_id;     // 32 lowercase hex, unique; the receiver's idempotency key
+  std::string site_url;     // whose webhook_url and webhook_secret it goes to
+  std::string type;         // "decision.moderated" or "ping"
+  std::string decision_id;  // empty for a ping
+  int64_t feedback_id = 0;  // the feedback it reports; 0 for a ping. Set by the store
+  std::string payload;      // the JSON body, fixed when enqueued (retries send the same)
+  int64_t created_ms = 0;
+  WebhookState state = WebhookState::kPending;
+  int attempts = 0;              // attempts started (a claim starts one)
+  int64_t next_attempt_ms = 0;   // not attempted before this time
+  std::string claimed_by;        // the worker holding the lease; empty when none
+  int64_t claimed_until_ms = 0;  // the lease's end; 0 when not claimed
+  int last_status = 0;           // the HTTP status of the last attempt; 0: no answer
+  std::string last_error;        // why the last attempt failed; empty after a success
+  int64_t finished_ms = 0;       // when it was delivered or given up; 0 while pending
+};
+
+// What one delivery attempt came to, for FinishWebhookAttempt.
+struct WebhookAttemptResult {
+  int64_t event = 0;                            // WebhookEvent::id
+  std::string worker;                           // the claim's holder
+  WebhookState state = WebhookState::kPending;  // pending: retry at next_attempt_ms
+  int64_t next_attempt_ms = 0;                  // for a retry
+  int last_status = 0;
+  std::string last_error;
+  int64_t now_ms = 0;  // finished_ms when delivered or failed
+};
+
+struct WebhookEventFilter {
+  std::optional<WebhookState> state;
+  std::optional<std::string> site_url;
+  int limit = 50;
+};
+
+// One page of a site's decisions that changed (were made, or got a label) after a cursor,
+// for GET /v1/decisions. Each decision appears once per page, as it is now (its latest
+// feedback), ordered by the time of the change that put it on the page.
+struct DecisionChange {
+  DecisionRecord decision;
+  std::optional<FeedbackRecord> latest_feedback;  // the label in force and who gave it
+};
+struct DecisionChangesPage {
+  std::vector<DecisionChange> changes;
+  std::string next_cursor;  // where the next page starts; the same cursor when nothing changed
+  bool more = false;        // true when changes beyond this page exist already
+};
+
+// Which decisions a listing, count or bulk action covers. Every condition set must hold.
 struct DecisionFilter {
   // Only decisions that are spam, discard or uncertain (the moderators' queue).
   bool flagged_only = false;
@@ -227,6 +305,7 @@ struct PurgeCounts {
   int64_t decisions = 0;
   int64_t feedback = 0;
   int64_t actions = 0;  // moderator actions whose `selection` text was blanked
+  int64_t webhook_events = 0;  // delivered or failed events deleted (their payload quotes)
 };
 
 class Store {
@@ -295,6 +374,42 @@ class Store {
   virtual core::Result<std::vector<LabeledFeedback>> ListLabeledFeedback(int64_t after_feedback_id,
                                                                          int limit) = 0;
 
+  // --- decisions that changed, for sites that poll (GET /v1/decisions)
+  // The decisions of `site_url` made, or labeled by feedback, after `cursor` ("" = from the
+  // beginning), at most `limit` changes. The cursor is the backend's own opaque text: a
+  // decision committed after a page was read is never skipped by the next page, and may
+  // appear again when it changes again. InvalidArgument for a cursor this backend did not
+  // hand out, or a limit < 1.
+  virtual core::Result<DecisionChangesPage> ListDecisionChanges(const std::string& site_url,
+                                                                const std::string& cursor,
+                                                                int limit) = 0;
+
+  // --- webhook outbox
+  // Stores a new event with no feedback (a ping). Returns its id.
+  virtual core::Result<int64_t> AppendWebhookEvent(const WebhookEvent& event) = 0;
+  // Claims the oldest due event (pending, next_attempt_ms <= now_ms, not under another
+  // worker's unexpired lease) for `worker` until now_ms + lease_ms and counts the attempt,
+  // atomically: no two workers, in this process or another, hold the same event at once.
+  // nullopt when none is due.
+  virtual core::Result<std::optional<WebhookEvent>> ClaimWebhookEvent(const std::string& worker,
+                                                                      int64_t now_ms,
+                                                                      int64_t lease_ms) = 0;
+  // Records an attempt's outcome and ends the claim. NotFound when `result.worker` no longer
+  // holds the claim (the lease ran out and another worker took it): then nothing changes.
+  virtual core::Status FinishWebhookAttempt(const WebhookAttemptResult& result) = 0;
+  // Newest first.
+  virtual core::Result<std::vector<WebhookEvent>> ListWebhookEvents(
+      const WebhookEventFilter& filter) = 0;
+  virtual core::Result<std::optional<WebhookEvent>> GetWebhookEvent(int64_t id) = 0;
+  // Puts failed or pending events back to pending, due at now_ms, with their attempt count
+  // reset: the event with `id`, or (id 0) every failed event, of `site_url` when given. A
+  // delivered event is sent again only when named by id. Returns how many changed.
+  virtual core::Result<int> RequeueWebhookEvents(int64_t id,
+                                                 const std::optional<std::string>& site_url,
+                                                 int64_t now_ms) = 0;
+  // Deletes delivered events that finished before `before_ms`. Returns how many.
+  virtual core::Result<int> PruneWebhookEvents(int64_t before_ms) = 0;
+
   // --- per-site settings
   // Every setting of every site (and the defaults, site_url ""), ordered by site, then name.
   virtual core::Result<std::vector<SiteSetting>> ListSiteSettings() = 0;
@@ -303,21 +418,28 @@ class Store {
   // NotFound when the site has no such setting.
   virtual core::Status DeleteSiteSetting(const std::string& site_url, const std::string& name) = 0;
   // --- moderator actions
-  // Writes `action` and `feedback` (each row's action_id set to the new action's id) in one
-  // transaction: all or nothing. Returns the action with its id and item_count. Durable when
-  // it returns ok. InvalidArgument when a feedback row names an unknown decision or key.
+  // Writes `action`, `feedback` (each row's action_id set to the new action's id) and the
+  // webhook `events` reporting them (each event's feedback_id set to the row on the event's
+  // decision_id) in one transaction: all or nothing. Returns the action with its id and
+  // item_count. Durable when it returns ok. InvalidArgument when a feedback row names an
+  // unknown decision or key, or an event a decision no feedback row is on.
   virtual core::Result<ModeratorAction> AppendModeratorAction(
-      const ModeratorAction& action, const std::vector<FeedbackRecord>& feedback) = 0;
+      const ModeratorAction& action, const std::vector<FeedbackRecord>& feedback,
+      const std::vector<WebhookEvent>& events) = 0;
   virtual core::Result<std::optional<ModeratorAction>> GetModeratorAction(int64_t id) = 0;
   // Actions newest first; of one moderator when `moderator` is not empty; only those still
   // in force unless `include_undone`. InvalidArgument for a negative limit.
   virtual core::Result<std::vector<ModeratorAction>> ListModeratorActions(
       const std::string& moderator, bool include_undone, int limit) = 0;
-  // Marks the action undone by `by` at now_ms and revokes its feedback rows, in one
-  // transaction; returns how many rows were revoked. NotFound for an unknown id,
-  // InvalidArgument when it was undone already.
+  // The feedback rows action `id` wrote, oldest first (revoked ones included).
+  virtual core::Result<std::vector<FeedbackRecord>> ListActionFeedback(int64_t id) = 0;
+  // Marks the action undone by `by` at now_ms, revokes its feedback rows and stores the
+  // webhook `events` reporting the undo (their feedback_id as given), in one transaction;
+  // returns how many rows were revoked. NotFound for an unknown id, InvalidArgument when it
+  // was undone already.
   virtual core::Result<int64_t> UndoModeratorAction(int64_t id, const std::string& by,
-                                                    int64_t now_ms) = 0;
+                                                    int64_t now_ms,
+                                                    const std::vector<WebhookEvent>& events) = 0;
 
   // --- bulk import
   // Appends decisions, then feedback rows, in one transaction: all or nothing.
@@ -331,7 +453,8 @@ class Store {
   // transaction. Decisions: IP, user agent, referrer, author name, e-mail and URL, content,
   // honeypot value, match key, the submitted `fields`, and the reasons' detail texts (check
   // names and contributions stay); feedback: the submitted `fields`; moderator actions: the
-  // `selection` text (a filter may name an e-mail or IP). Rows stay, so counts stay. Call
+  // `selection` text (a filter may name an e-mail or IP). Rows stay, so counts stay. Webhook
+  // events that are no longer pending are deleted (their payload quotes the comment). Call
   // again until it returns zeros (short transactions never hold up checks).
   virtual core::Result<PurgeCounts> PurgePersonalData(int64_t before_ms, int64_t now_ms,
                                                       int max_rows) = 0;

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "support/hamletd_process.h"
+#include "support/json_error.h"
 
 namespace hamlet::testing {
 namespace {
@@ -17,18 +18,6 @@ httplib::Result PostJson(const HamletdProcess& d, const std::string& path, const
   httplib::Client c(d.host(), d.port());
   c.set_read_timeout(std::chrono::seconds(10));
   return c.Post(path.c_str(), headers, body, "application/json");
-}
-
-// The error object of a JSON error answer, after checking the answer's shape.
-json ErrorOf(const httplib::Result& r, int status, const std::string& code) {
-  REQUIRE(r);
-  CHECK(r->status == status);
-  CHECK(r->get_header_value("Content-Type") == "application/json");
-  const json body = json::parse(r->body);
-  CHECK(body["error"]["code"] == code);
-  CHECK(body["error"]["message"].is_string());
-  CHECK(body["error"]["request_id"] == r->get_header_value("X-Request-Id"));
-  return body["error"];
 }
 
 }  // namespace
@@ -80,30 +69,32 @@ TEST_SUITE("e2e/v1") {
   TEST_CASE("POST /v1/check errors are JSON with the right status") {
     HamletdProcess d;
     const std::string key = d.key();
-    ErrorOf(PostJson(d, "/v1/check", "{\"comment_content\":", {{"Authorization", "Bearer " + key}}),
-            400, "invalid_argument");
-    ErrorOf(PostJson(d, "/v1/check", "[1,2,3]", {{"Authorization", "Bearer " + key}}), 400,
-            "invalid_argument");
-    json e = ErrorOf(PostJson(d, "/v1/check", R"({"comment_content":"x","user_ip":7})",
-                              {{"Authorization", "Bearer " + key}}),
-                     400, "invalid_argument");
+    JsonErrorOf(
+        PostJson(d, "/v1/check", "{\"comment_content\":", {{"Authorization", "Bearer " + key}}),
+        400, "invalid_argument");
+    JsonErrorOf(PostJson(d, "/v1/check", "[1,2,3]", {{"Authorization", "Bearer " + key}}), 400,
+                "invalid_argument");
+    json e = JsonErrorOf(PostJson(d, "/v1/check", R"({"comment_content":"x","user_ip":7})",
+                                  {{"Authorization", "Bearer " + key}}),
+                         400, "invalid_argument");
     CHECK(e["message"].get<std::string>().find("user_ip") != std::string::npos);
-    e = ErrorOf(PostJson(d, "/v1/check", R"({"user_ip":"1.2.3.4"})",
+    e = JsonErrorOf(
+        PostJson(d, "/v1/check", R"({"user_ip":"1.2.3.4"})", {{"Authorization", "Bearer " + key}}),
+        400, "invalid_argument");
+    CHECK(e["message"].get<std::string>().find("comment_content") != std::string::npos);
+    JsonErrorOf(PostJson(d, "/v1/check", "{\"comment_content\":\"\xFF\"}",
                          {{"Authorization", "Bearer " + key}}),
                 400, "invalid_argument");
-    CHECK(e["message"].get<std::string>().find("comment_content") != std::string::npos);
-    ErrorOf(PostJson(d, "/v1/check", "{\"comment_content\":\"\xFF\"}",
-                     {{"Authorization", "Bearer " + key}}),
-            400, "invalid_argument");
-    ErrorOf(PostJson(d, "/v1/check", R"({"comment_content":"x"})"), 401, "unauthenticated");
-    ErrorOf(PostJson(d, "/v1/check", R"({"comment_content":"x","api_key":"0123456789ab"})"), 401,
-            "unauthenticated");
-    ErrorOf(PostJson(d, "/v1/check", R"({"comment_content":"x"})",
-                     {{"Authorization", "Bearer 0123456789ab"}}),
-            401, "unauthenticated");
-    ErrorOf(PostJson(d, "/v1/check",
-                     json{{"api_key", key}, {"comment_content", std::string(70 * 1024, 'a')}}.dump()),
-            413, "invalid_argument");
+    JsonErrorOf(PostJson(d, "/v1/check", R"({"comment_content":"x"})"), 401, "unauthenticated");
+    JsonErrorOf(PostJson(d, "/v1/check", R"({"comment_content":"x","api_key":"0123456789ab"})"),
+                401, "unauthenticated");
+    JsonErrorOf(PostJson(d, "/v1/check", R"({"comment_content":"x"})",
+                         {{"Authorization", "Bearer 0123456789ab"}}),
+                401, "unauthenticated");
+    JsonErrorOf(
+        PostJson(d, "/v1/check",
+                 json{{"api_key", key}, {"comment_content", std::string(70 * 1024, 'a')}}.dump()),
+        413, "invalid_argument");
   }
 
   TEST_CASE("POST /v1/feedback links a label to a decision by id") {
@@ -123,10 +114,11 @@ TEST_SUITE("e2e/v1") {
     CHECK(row["history"][0]["label"] == "spam");
     CHECK(row["history"][0]["source"] == "v1");
 
-    ErrorOf(PostJson(d, "/v1/feedback", json{{"api_key", d.key()}, {"id", id}, {"label", "x"}}.dump()),
-            400, "invalid_argument");
-    ErrorOf(PostJson(d, "/v1/feedback", json{{"id", id}, {"label", "ham"}}.dump()), 401,
-            "unauthenticated");
+    JsonErrorOf(
+        PostJson(d, "/v1/feedback", json{{"api_key", d.key()}, {"id", id}, {"label", "x"}}.dump()),
+        400, "invalid_argument");
+    JsonErrorOf(PostJson(d, "/v1/feedback", json{{"id", id}, {"label", "ham"}}.dump()), 401,
+                "unauthenticated");
   }
 
   TEST_CASE("GET /v1 lists every route with method, path and description") {
@@ -152,7 +144,7 @@ TEST_SUITE("e2e/v1") {
   TEST_CASE("unknown paths are 404 and wrong methods 405, as JSON off the Akismet paths") {
     HamletdProcess d;
     httplib::Client c(d.host(), d.port());
-    ErrorOf(c.Get("/nope"), 404, "not_found");
+    JsonErrorOf(c.Get("/nope"), 404, "not_found");
     auto r = c.Get("/v1/check");
     REQUIRE(r);
     CHECK(r->status == 405);

@@ -7,6 +7,7 @@
 #include "engine/filter.h"
 #include "engine/key_service.h"
 #include "engine/moderation.h"
+#include "engine/moderator_actions.h"
 #include "store/sqlite_store.h"
 #include "support/fake_classifier.h"
 
@@ -29,6 +30,7 @@ struct Fixture {
   engine::Filter filter{classifier, *store, decision::Policy{}, clock};
   engine::FeedbackService feedback{*store, clock};
   engine::Moderation moderation{*store};
+  engine::ModeratorActions actions{*store, moderation, clock};
 
   store::SiteKey NewSite(const std::string& url = "http://blog.example/") {
     return keys.Create(url)->record;
@@ -212,22 +214,6 @@ TEST_SUITE("engine/feedback") {
     REQUIRE(outcome);
     CHECK(outcome->decision_id.empty());
   }
-
-  TEST_CASE("a moderator's mark is stored with who, and unknown ids are NotFound") {
-    Fixture f;
-    auto site = f.NewSite();
-    auto check = f.filter.Check(Spammy(), site, "akismet");
-    REQUIRE(check);
-    REQUIRE(f.feedback.Mark(check->id, engine::Label::kHam, "alice"));
-    auto detail = f.moderation.Show(check->id);
-    REQUIRE(detail);
-    REQUIRE(detail->feedback.size() == 1);
-    CHECK(detail->feedback[0].moderator == "alice");
-    CHECK(detail->feedback[0].source == "cli");
-    CHECK(detail->decision.feedback_label == "ham");
-    CHECK(f.feedback.Mark("0123", engine::Label::kHam, "a").error().code() ==
-          core::StatusCode::kNotFound);
-  }
 }
 
 TEST_SUITE("engine/moderation") {
@@ -248,7 +234,8 @@ TEST_SUITE("engine/moderation") {
     CHECK(queue->total == 2);
     CHECK(queue->items[0].id == second->id);
     CHECK(queue->items[1].id == first->id);
-    REQUIRE(f.feedback.Mark(second->id, engine::Label::kSpam, "bob"));
+    REQUIRE(f.actions.Apply(f.actions.PlanForIds({second->id}, engine::Label::kSpam).value(), "bob",
+                            "mark", second->id));
     query.filter.unreviewed_only = true;
     auto unreviewed = f.moderation.List(query);
     REQUIRE(unreviewed->items.size() == 1);

@@ -102,7 +102,7 @@ TEST_SUITE("store/sqlite_store_moderation") {
 
     auto action = store->AppendModeratorAction(Action("alice", "spam", kT0 + 20),
                                                {ByModerator("d1", "spam", "alice", kT0 + 20),
-                                                ByModerator("d2", "spam", "alice", kT0 + 20)});
+                                                ByModerator("d2", "spam", "alice", kT0 + 20)}, {});
     REQUIRE(action.has_value());
     CHECK(action->id > 0);
     CHECK(action->item_count == 2);
@@ -112,8 +112,13 @@ TEST_SUITE("store/sqlite_store_moderation") {
     REQUIRE(rows->size() == 2);
     CHECK(rows->back().action_id == action->id);
     CHECK_FALSE(rows->back().revoked_ms.has_value());
+    auto written = store->ListActionFeedback(action->id);
+    REQUIRE(written->size() == 2);
+    CHECK((*written)[0].decision_id == "d1");
+    CHECK((*written)[1].decision_id == "d2");
+    CHECK(store->ListActionFeedback(action->id + 1)->empty());
 
-    auto revoked = store->UndoModeratorAction(action->id, "bob", kT0 + 30);
+    auto revoked = store->UndoModeratorAction(action->id, "bob", kT0 + 30, {});
     REQUIRE(revoked.has_value());
     CHECK(*revoked == 2);
     // The site's label is in force again; d2 has none.
@@ -128,9 +133,9 @@ TEST_SUITE("store/sqlite_store_moderation") {
     CHECK((*stored)->undone_ms == kT0 + 30);
     CHECK((*stored)->undone_by == "bob");
 
-    CHECK(store->UndoModeratorAction(action->id, "bob", kT0 + 40).error().code() ==
+    CHECK(store->UndoModeratorAction(action->id, "bob", kT0 + 40, {}).error().code() ==
           core::StatusCode::kInvalidArgument);
-    CHECK(store->UndoModeratorAction(999, "bob", kT0 + 40).error().code() ==
+    CHECK(store->UndoModeratorAction(999, "bob", kT0 + 40, {}).error().code() ==
           core::StatusCode::kNotFound);
   }
 
@@ -141,7 +146,7 @@ TEST_SUITE("store/sqlite_store_moderation") {
     REQUIRE(store->AppendFeedback(Label("d2", "spam", kT0 + 5)).has_value());
     auto action = store->AppendModeratorAction(
         Action("alice", "ham", kT0 + 10),
-        {ByModerator("d1", "ham", "alice", kT0 + 10), ByModerator("d2", "ham", "alice", kT0 + 10)});
+        {ByModerator("d1", "ham", "alice", kT0 + 10), ByModerator("d2", "ham", "alice", kT0 + 10)}, {});
     REQUIRE(action.has_value());
 
     auto labels = AllLabels(*store);
@@ -152,7 +157,7 @@ TEST_SUITE("store/sqlite_store_moderation") {
     REQUIRE(counts->size() == 1);
     CHECK((*counts)[0].false_positives == 2);
 
-    REQUIRE(store->UndoModeratorAction(action->id, "alice", kT0 + 20).has_value());
+    REQUIRE(store->UndoModeratorAction(action->id, "alice", kT0 + 20, {}).has_value());
     labels = AllLabels(*store);
     // d1 has no label left; d2's site label (spam) is back.
     REQUIRE(labels.size() == 1);
@@ -167,7 +172,7 @@ TEST_SUITE("store/sqlite_store_moderation") {
     REQUIRE(store->AppendDecision(Decision("d1", kT0, "x")).ok());
     auto action = store->AppendModeratorAction(
         Action("alice", "spam", kT0),
-        {ByModerator("d1", "spam", "alice", kT0), ByModerator("nope", "spam", "alice", kT0)});
+        {ByModerator("d1", "spam", "alice", kT0), ByModerator("nope", "spam", "alice", kT0)}, {});
     REQUIRE_FALSE(action.has_value());
     CHECK(action.error().code() == core::StatusCode::kInvalidArgument);
     CHECK(store->ListFeedback("d1")->empty());
@@ -178,16 +183,16 @@ TEST_SUITE("store/sqlite_store_moderation") {
     auto store = testing::OpenSqliteStoreOrFail(":memory:");
     REQUIRE(store->AppendDecision(Decision("d1", kT0, "x")).ok());
     auto a1 = store->AppendModeratorAction(Action("alice", "spam", kT0),
-                                           {ByModerator("d1", "spam", "alice", kT0)});
+                                           {ByModerator("d1", "spam", "alice", kT0)}, {});
     auto b1 = store->AppendModeratorAction(Action("bob", "ham", kT0 + 1),
-                                           {ByModerator("d1", "ham", "bob", kT0 + 1)});
+                                           {ByModerator("d1", "ham", "bob", kT0 + 1)}, {});
     auto a2 = store->AppendModeratorAction(Action("alice", "ham", kT0 + 2),
-                                           {ByModerator("d1", "ham", "alice", kT0 + 2)});
+                                           {ByModerator("d1", "ham", "alice", kT0 + 2)}, {});
     REQUIRE((a1 && b1 && a2));
     auto alice = store->ListModeratorActions("alice", false, 10);
     REQUIRE(alice->size() == 2);
     CHECK((*alice)[0].id == a2->id);
-    REQUIRE(store->UndoModeratorAction(a2->id, "alice", kT0 + 3).has_value());
+    REQUIRE(store->UndoModeratorAction(a2->id, "alice", kT0 + 3, {}).has_value());
     alice = store->ListModeratorActions("alice", false, 10);
     REQUIRE(alice->size() == 1);
     CHECK((*alice)[0].id == a1->id);
@@ -343,7 +348,7 @@ TEST_SUITE("store/sqlite_store_moderation") {
     FeedbackRecord orphan = Label("", "spam", kT0 + 100);
     REQUIRE(store->AppendFeedback(orphan).has_value());
     auto action = store->AppendModeratorAction(Action("alice", "spam", kT0 + 200),
-                                               {ByModerator("old1", "spam", "alice", kT0 + 200)});
+                                               {ByModerator("old1", "spam", "alice", kT0 + 200)}, {});
     REQUIRE(action.has_value());
 
     const auto counts_before = store->CountDecisions(0, 0, kT0 + 20 * kDay).value();

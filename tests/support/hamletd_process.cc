@@ -94,22 +94,31 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
 
 HamletdProcess::HamletdProcess() : HamletdProcess(Options{}) {}
 
-HamletdProcess::HamletdProcess(Options options) {
+HamletdProcess::HamletdProcess(Options options) : options_(std::move(options)) {
   db_ = dir_.File("hamlet.db");
   log_ = dir_.File("hamletd.log");
-  if (options.model_path.empty()) options.model_path = E2eModelPath();
-  if (options.create_key) {
+  if (options_.model_path.empty()) options_.model_path = E2eModelPath();
+  if (options_.create_key) {
     const CommandResult made = Hamlet({"keys", "create", "--site", "http://example.test/"});
     REQUIRE_MESSAGE(made.exit_code == 0, "hamlet keys create failed: " << made.err);
     key_ = LastLine(made.out);
     REQUIRE_MESSAGE(key_.size() == 12, "unexpected key line: '" << key_ << "'");
   }
+  Start();
+}
+
+void HamletdProcess::Start() {
   std::string why;
   // The free port can be taken between probing and binding: then hamletd exits; try again.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    if (StartOnce(options, why)) return;
+    if (StartOnce(options_, why)) return;
   }
   FAIL("hamletd did not come up: " << why << "\n--- hamletd log ---\n" << Log());
+}
+
+void HamletdProcess::Restart() {
+  Stop();
+  Start();
 }
 
 bool HamletdProcess::StartOnce(const Options& options, std::string& why) {

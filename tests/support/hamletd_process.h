@@ -43,6 +43,9 @@ class HamletdProcess {
   // SIGTERM, up to 5 s for a clean exit, then SIGKILL. Returns hamletd's exit code, or -1
   // when it had to be killed or was not running.
   int Stop();
+  // Starts hamletd again on the same database and key (after Stop), with the same options,
+  // on a fresh port. Fails the current test when it does not come up.
+  void Restart();
 
   const std::string& host() const { return host_; }
   int port() const { return port_; }
@@ -59,8 +62,10 @@ class HamletdProcess {
 
  private:
   bool StartOnce(const Options& options, std::string& why);
+  void Start();
 
   TempDir dir_;
+  Options options_;
   std::string host_ = "127.0.0.1";
   int port_ = 0;
   pid_t pid_ = -1;

@@ -1,0 +1,121 @@
+// A site's decision changes in SQLite (GET /v1/decisions): new decisions and new labels in one
+// paged stream behind a cursor that never skips a change, each decision once per page as it
+// is now, and nothing of other sites.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "store/sqlite_store.h"
+
+namespace hamlet::store {
+namespace {
+
+constexpr const char* kSite = "https://blog.example/";
+constexpr const char* kOther = "https://other.example/";
+
+DecisionRecord Decision(const std::string& id, int64_t created_ms,
+                        const std::string& site = kSite) {
+  DecisionRecord r;
+  r.id = id;
+  r.site_url = site;
+  r.created_ms = created_ms;
+  r.channel = "v1";
+  r.comment.comment_content = std::string("comment ").append(id);
+  r.decision.score = 0.5;
+  r.model_version = std::string("test-model");
+  r.match_key = std::string("k-").append(id);
+  return r;
+}
+
+FeedbackRecord Label(const std::string& decision_id, const std::string& label, int64_t at_ms) {
+  FeedbackRecord f;
+  f.decision_id = decision_id;
+  f.label = label;
+  f.source = "cli";
+  f.moderator = "alice";
+  f.created_ms = at_ms;
+  return f;
+}
+
+std::vector<std::string> Ids(const DecisionChangesPage& page) {
+  std::vector<std::string> ids;
+  for (const DecisionChange& c : page.changes) ids.push_back(c.decision.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_SUITE("store/decision_changes") {
+  TEST_CASE("pages walk new decisions and new labels in time order without gaps") {
+    auto store = OpenSqliteStore(":memory:").value();
+    REQUIRE(store->AppendDecision(Decision("a", 100)).ok());
+    REQUIRE(store->AppendDecision(Decision("x", 150, kOther)).ok());
+    REQUIRE(store->AppendDecision(Decision("b", 200)).ok());
+    REQUIRE(store->AppendFeedback(Label("a", "spam", 300)));
+    REQUIRE(store->AppendDecision(Decision("c", 400)).ok());
+    REQUIRE(store->AppendFeedback(Label("x", "ham", 450)));  // another site's
+
+    auto p1 = store->ListDecisionChanges(kSite, "", 2).value();
+    CHECK(Ids(p1) == std::vector<std::string>{"a", "b"});
+    CHECK(p1.more);
+    // "a" already has its label: a page shows a decision as it is now.
+    REQUIRE(p1.changes[0].latest_feedback.has_value());
+    CHECK(p1.changes[0].latest_feedback->label == "spam");
+    CHECK_FALSE(p1.changes[1].latest_feedback.has_value());
+
+    // The label on "a" (at 300) is a change of its own, after "b".
+    auto p2 = store->ListDecisionChanges(kSite, p1.next_cursor, 2).value();
+    CHECK(Ids(p2) == std::vector<std::string>{"a", "c"});
+    CHECK_FALSE(p2.more);
+    auto p3 = store->ListDecisionChanges(kSite, p2.next_cursor, 2).value();
+    CHECK(p3.changes.empty());
+    CHECK_FALSE(p3.more);
+    CHECK(p3.next_cursor == p2.next_cursor);
+
+    // Later changes show up after the last cursor, and only those.
+    REQUIRE(store->AppendFeedback(Label("b", "ham", 500)));
+    REQUIRE(store->AppendDecision(Decision("d", 600)).ok());
+    auto p4 = store->ListDecisionChanges(kSite, p2.next_cursor, 10).value();
+    CHECK(Ids(p4) == std::vector<std::string>{"b", "d"});
+    CHECK(p4.changes[0].latest_feedback->label == "ham");
+    CHECK(p4.changes[0].latest_feedback->moderator == "alice");
+    CHECK(p4.changes[0].latest_feedback->created_ms == 500);
+  }
+
+  TEST_CASE("a decision made and relabeled within one page appears once with its last label") {
+    auto store = OpenSqliteStore(":memory:").value();
+    REQUIRE(store->AppendDecision(Decision("a", 100)).ok());
+    REQUIRE(store->AppendDecision(Decision("b", 150)).ok());
+    REQUIRE(store->AppendFeedback(Label("a", "spam", 200)));
+    REQUIRE(store->AppendFeedback(Label("a", "ham", 250)));
+    auto page = store->ListDecisionChanges(kSite, "", 10).value();
+    CHECK(Ids(page) == std::vector<std::string>{"b", "a"});
+    CHECK(page.changes[1].latest_feedback->label == "ham");
+    CHECK_FALSE(page.more);
+  }
+
+  TEST_CASE("another site sees none of this site's decisions or labels") {
+    auto store = OpenSqliteStore(":memory:").value();
+    REQUIRE(store->AppendDecision(Decision("a", 100)).ok());
+    REQUIRE(store->AppendFeedback(Label("a", "spam", 200)));
+    auto page = store->ListDecisionChanges(kOther, "", 10).value();
+    CHECK(page.changes.empty());
+    CHECK_FALSE(page.more);
+  }
+
+  TEST_CASE("a cursor that was not handed out and a limit below 1 are refused") {
+    auto store = OpenSqliteStore(":memory:").value();
+    for (const std::string bad :
+         {"abc", "1", "1.", ".1", "-1.0", "1.2.3", "99999999999999999999.0"}) {
+      auto page = store->ListDecisionChanges(kSite, bad, 10);
+      REQUIRE_FALSE(page);
+      CHECK(page.error().code() == core::StatusCode::kInvalidArgument);
+    }
+    CHECK(store->ListDecisionChanges(kSite, "", 0).error().code() ==
+          core::StatusCode::kInvalidArgument);
+    CHECK(store->ListDecisionChanges(kSite, "0.0", 1));
+  }
+}
+
+}  // namespace hamlet::store
