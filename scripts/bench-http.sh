@@ -96,7 +96,9 @@ end
 LUA
 
 echo "== starting hamletd on 127.0.0.1:$port (db $db)"
-build/hamletd --db "$db" --listen "127.0.0.1:$port" "${server_args[@]}" >"$work/hamletd.log" 2>&1 &
+# No rate limits: the benchmark is one client address and one key at full speed.
+build/hamletd --db "$db" --listen "127.0.0.1:$port" --rate-limit-ip 0 --rate-limit-key 0 \
+  "${server_args[@]}" >"$work/hamletd.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
   curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break

@@ -38,7 +38,13 @@ core::Result<core::FieldList> ObjectToFields(std::string_view body) {
   }
   if (!doc.is_object()) return core::Status::InvalidArgument("the body must be a JSON object");
   core::FieldList fields;
+  size_t count = 0;
   for (const auto& [name, value] : doc.items()) {
+    count += value.is_array() ? value.size() : 1;
+    if (count > kMaxFields) {
+      return core::Status::InvalidArgument("too many fields (the limit is " +
+                                           std::to_string(kMaxFields) + ")");
+    }
     if (value.is_null()) continue;
     if (name == "is_test") {
       if (value.is_boolean()) {
@@ -187,7 +193,12 @@ std::string EncodeReloadFailure(std::string_view message, std::string_view servi
 
 std::string EncodeError(core::StatusCode code, std::string_view message,
                         std::string_view request_id) {
-  return json{{"error", ErrorObject(ErrorCodeName(code), message, request_id)}}.dump(
+  return EncodeNamedError(ErrorCodeName(code), message, request_id);
+}
+
+std::string EncodeNamedError(std::string_view code, std::string_view message,
+                             std::string_view request_id) {
+  return json{{"error", ErrorObject(code, message, request_id)}}.dump(
       -1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -11,6 +11,8 @@
 #include <utility>
 
 #include "core/status.h"
+#include "http/connection_manager.h"
+#include "http/request_guard.h"
 
 namespace hamlet::app {
 struct Services;
@@ -31,9 +33,22 @@ struct ServerOptions {
   // (design/dependencies-and-gotchas.md section 3c).
   size_t keep_alive_max_count = 5;
   std::chrono::seconds keep_alive_timeout{2};
+  // Request heads: how long one may take to arrive (408 after) and how large it may be (431
+  // above; also more than max_header_count header lines).
+  std::chrono::seconds head_timeout{10};
+  size_t max_head_bytes = 32 * 1024;
+  size_t max_header_count = 100;
+  // Connections open at once, in total (503 above) and per client address (429 above).
+  size_t max_connections = 4096;
+  size_t max_connections_per_ip = 128;
+  GuardOptions guard;                   // request rate limits and failed key checks
+  bool metrics_need_admin_key = false;  // GET /metrics behind an admin key
 };
 
 // Thread-safety: Stop() may be called from any thread; the rest from one thread.
+// Stop() is graceful: hamletd stops accepting, requests being handled (and heads already
+// received) are answered, with "Connection: close", and their decisions committed,
+// connections waiting for a request are closed, and Run() returns once all of that is done.
 class Server {
  public:
   // `services` must outlive the server.
@@ -46,6 +61,8 @@ class Server {
   core::Status Bind();
   // The bound port. REQUIRES: Bind() succeeded.
   int port() const;
+  // Client connections open now (being served or waiting for a request).
+  int64_t OpenConnections() const;
   // Serves until Stop(); requests in flight are finished first. REQUIRES: Bind() succeeded.
   core::Status Run();
   void Stop();
@@ -62,6 +79,18 @@ struct DaemonOptions {
   int threads = 16;
   size_t max_body_bytes = 64 * 1024;
   std::string log_level = "info";
+  // Log IP and e-mail addresses unmasked (off: masked, see app::MaskIp).
+  bool log_personal_data = false;
+  // Rate limits: requests per second per client address and per key (bursts of twice
+  // that), failed key checks per client address per minute; 0 turns one off.
+  double rate_limit_ip = 200;
+  double rate_limit_key = 100;
+  double auth_failures_per_minute = 10;
+  size_t max_connections = 4096;
+  size_t max_connections_per_ip = 128;
+  int head_timeout_seconds = 10;      // a request head must arrive within this; else 408
+  std::string metrics_auth = "none";  // "none" or "admin"
+  int64_t max_db_mb = 0;              // database size cap in MiB (0: none)
 };
 
 // "HOST:PORT", "[v6]:PORT" -> (host, port). InvalidArgument otherwise.

@@ -89,6 +89,10 @@ TEST_SUITE("http/json_codec") {
     CHECK(j["error"]["code"] == "unauthenticated");
     CHECK(j["error"]["message"] == "bad key");
     CHECK(j["error"]["request_id"] == "r-1");
+    const auto named = nlohmann::json::parse(EncodeNamedError("rate_limited", "slow down", "r-2"));
+    CHECK(named["error"]["code"] == "rate_limited");
+    CHECK(named["error"]["message"] == "slow down");
+    CHECK(named["error"]["request_id"] == "r-2");
   }
 
   TEST_CASE("admin reload takes no body, or an empty object, and never a path") {
