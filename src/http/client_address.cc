@@ -1,12 +1,40 @@
-// IPv4 / IPv6 /64 client keys.
+// IPv4 / IPv6 /64 client keys, and socket addresses as text.
 #include "http/client_address.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cstring>
 
 namespace hamlet::http {
+namespace {
+
+// getpeername or getsockname as text and port.
+template <typename Get>
+std::string AddressOf(int fd, int& port, Get get) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  port = -1;
+  if (get(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "";
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (addr.ss_family == AF_INET) {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(addr);
+    ::inet_ntop(AF_INET, &in.sin_addr, text, sizeof text);
+    port = ntohs(in.sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(addr);
+    ::inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof text);
+    port = ntohs(in6.sin6_port);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string PeerAddress(int fd, int& port) { return AddressOf(fd, port, ::getpeername); }
+
+std::string LocalAddress(int fd, int& port) { return AddressOf(fd, port, ::getsockname); }
 
 std::string ClientAddressKey(std::string_view ip) {
   const std::string text(ip);

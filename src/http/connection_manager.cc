@@ -2,8 +2,6 @@
 // request heads, and the connection caps.
 #include "http/connection_manager.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -87,23 +85,8 @@ ConnectionManager::~ConnectionManager() {
 
 void ConnectionManager::Serve(int fd) {
   accepted_.fetch_add(1, std::memory_order_relaxed);
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  std::string ip;
   int port = -1;
-  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    char text[INET6_ADDRSTRLEN] = {0};
-    if (addr.ss_family == AF_INET) {
-      const auto& in = reinterpret_cast<const sockaddr_in&>(addr);
-      ::inet_ntop(AF_INET, &in.sin_addr, text, sizeof text);
-      port = ntohs(in.sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      const auto& in6 = reinterpret_cast<const sockaddr_in6&>(addr);
-      ::inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof text);
-      port = ntohs(in6.sin6_port);
-    }
-    ip = text;
-  }
+  std::string ip = PeerAddress(fd, port);
   std::string key = ClientAddressKey(ip);
   {
     std::unique_lock lock(mu_);

@@ -1,14 +1,14 @@
 // Buffered socket reads and timed writes for ConnectionStream.
 #include "http/connection_stream.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include "http/client_address.h"
 
 namespace hamlet::http {
 namespace {
@@ -24,20 +24,6 @@ int WaitFor(int fd, short events, int timeout_ms) {
     if (r > 0 && (p.revents & (POLLERR | POLLNVAL)) != 0 && (p.revents & events) == 0) return -1;
     return r;
   }
-}
-
-std::string AddressText(const sockaddr_storage& addr, int& port) {
-  char text[INET6_ADDRSTRLEN] = {0};
-  if (addr.ss_family == AF_INET) {
-    const auto& in = reinterpret_cast<const sockaddr_in&>(addr);
-    ::inet_ntop(AF_INET, &in.sin_addr, text, sizeof text);
-    port = ntohs(in.sin_port);
-  } else if (addr.ss_family == AF_INET6) {
-    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(addr);
-    ::inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof text);
-    port = ntohs(in6.sin6_port);
-  }
-  return text;
 }
 
 }  // namespace
@@ -112,13 +98,7 @@ void ConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const 
 }
 
 void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  port = -1;
-  ip.clear();
-  if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    ip = AddressText(addr, port);
-  }
+  ip = LocalAddress(fd_, port);
 }
 
 ConnectionStream::Fill ConnectionStream::FillNonBlocking() {

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/e2e_http.h"
 #include "support/hamletd_process.h"
 #include "support/raw_connection.h"
 #include "support/sqlite_probe.h"
@@ -23,14 +24,13 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kForm = "application/x-www-form-urlencoded";
+constexpr const char* kForm = kFormContentType;
 const std::string kBlog = "blog=http%3A%2F%2Fexample.test%2F";
 
 httplib::Result Post(const HamletdProcess& d, const std::string& path, const std::string& body,
-                     const char* content_type = kForm, httplib::Headers headers = {}) {
-  httplib::Client c(d.host(), d.port());
-  c.set_read_timeout(std::chrono::seconds(10));
-  return c.Post(path.c_str(), headers, body, content_type);
+                     const std::string& content_type = kForm,
+                     const httplib::Headers& headers = {}) {
+  return PostTo(d, path, body, content_type, headers);
 }
 
 std::string Help(const httplib::Result& r) { return r->get_header_value("X-akismet-debug-help"); }
@@ -48,10 +48,6 @@ std::string StoredField(const HamletdProcess& d, const std::string& id, const st
     if (f[0] == name) return f[1];
   }
   return "";
-}
-
-int64_t Stored(const HamletdProcess& d) {
-  return QueryIntForTesting(d.db_path(), "SELECT count(*) FROM decisions");
 }
 
 // hamletd still answers a normal check at once.
@@ -112,7 +108,7 @@ TEST_SUITE("e2e/bad_input") {
                    {{"Authorization", "Bearer " + d.key()}});
     REQUIRE(fb);
     CHECK(fb->status == 400);
-    CHECK(Stored(d) == 0);
+    CHECK(StoredDecisions(d) == 0);
   }
 
   TEST_CASE("an empty body: invalid on the Akismet calls, 400 malformed JSON on /v1") {
@@ -134,7 +130,7 @@ TEST_SUITE("e2e/bad_input") {
       CHECK(json::parse(r->body)["error"]["message"].get<std::string>().starts_with(
           "malformed JSON"));
     }
-    CHECK(Stored(d) == 0);
+    CHECK(StoredDecisions(d) == 0);
   }
 
   TEST_CASE(
@@ -150,7 +146,7 @@ TEST_SUITE("e2e/bad_input") {
     const httplib::Headers auth = {{"Authorization", "Bearer " + d.key()}};
     for (const std::string type : {kForm, "text/plain", "multipart/form-data; boundary=x"}) {
       CAPTURE(type);
-      auto r = Post(d, "/v1/check", json_body, type.c_str(), auth);
+      auto r = Post(d, "/v1/check", json_body, type, auth);
       REQUIRE(r);
       CHECK(r->status == 415);
       CHECK(ErrorCode(r) == "unsupported_media_type");
@@ -166,7 +162,7 @@ TEST_SUITE("e2e/bad_input") {
     for (const std::string type :
          {"application/json; charset=utf-8", "Application/JSON", "application/vnd.api+json"}) {
       CAPTURE(type);
-      auto r = Post(d, "/v1/check", json_body, type.c_str(), auth);
+      auto r = Post(d, "/v1/check", json_body, type, auth);
       REQUIRE(r);
       CHECK(r->status == 200);
     }
@@ -198,7 +194,7 @@ TEST_SUITE("e2e/bad_input") {
                                          "Transfer-Encoding: chunked\r\n\r\n100000\r\n",
                                          kTenMegabytes);
     CHECK(chunked.status == 413);
-    CHECK(Stored(d) == 0);
+    CHECK(StoredDecisions(d) == 0);
     CheckStillServing(d);
   }
 
@@ -267,7 +263,7 @@ TEST_SUITE("e2e/bad_input") {
     CHECK(v1->status == 400);
     CHECK(json::parse(v1->body)["error"]["message"].get<std::string>().find("too many fields") !=
           std::string::npos);
-    CHECK(Stored(d) == 0);
+    CHECK(StoredDecisions(d) == 0);
 
     HamletdProcess small;  // the default body limit (64 KiB) refuses it before parsing
     auto over = Post(small, "/1.1/comment-check", base + many);
@@ -293,7 +289,7 @@ TEST_SUITE("e2e/bad_input") {
     REQUIRE(q);
     CHECK(q->status == 200);
     CHECK(q->body == "invalid");
-    CHECK(Stored(d) == 0);
+    CHECK(StoredDecisions(d) == 0);
   }
 
   TEST_CASE("header floods: too many lines, one huge line, an endless stream, each 431") {
@@ -320,11 +316,7 @@ TEST_SUITE("e2e/bad_input") {
     sender.join();
     CHECK(r.status == 431);
     CheckStillServing(d);
-    httplib::Client m(d.host(), d.port());
-    auto metrics = m.Get("/metrics");
-    REQUIRE(metrics);
-    CHECK(metrics->body.find("\nhamlet_http_request_heads_too_large_total 2\n") !=
-          std::string::npos);
+    CHECK(MetricValue(d, "hamlet_http_request_heads_too_large_total") == 2);
   }
 
   TEST_CASE("slow clients trickling headers do not starve a normal client, and time out") {
@@ -370,11 +362,7 @@ TEST_SUITE("e2e/bad_input") {
       if (ParseRawResponse(conn->ReadToEnd(6000)).status == 408) ++timed_out;
     }
     CHECK(timed_out == kSlow);
-    httplib::Client m(d.host(), d.port());
-    auto metrics = m.Get("/metrics");
-    REQUIRE(metrics);
-    CHECK(metrics->body.find("\nhamlet_http_request_head_timeouts_total 150\n") !=
-          std::string::npos);
+    CHECK(MetricValue(d, "hamlet_http_request_head_timeouts_total") == kSlow);
   }
 
   TEST_CASE("one address opening more connections than its cap gets 429, others are served") {

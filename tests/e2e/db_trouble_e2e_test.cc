@@ -10,11 +10,10 @@
 #include <sys/stat.h>
 
 #include <chrono>
-#include <functional>
-#include <regex>
 #include <string>
 #include <thread>
 
+#include "support/e2e_http.h"
 #include "support/fault_injection.h"
 #include "support/hamletd_process.h"
 #include "support/skip.h"
@@ -24,49 +23,22 @@
 namespace hamlet::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-constexpr const char* kForm = "application/x-www-form-urlencoded";
-
 // One comment-check with a comment of its own (`filler` bytes of extra text).
 httplib::Result Check(const HamletdProcess& d, size_t filler = 0) {
   static int n = 0;
   ++n;
-  httplib::Client c(d.host(), d.port());
-  c.set_read_timeout(std::chrono::seconds(15));
-  return c.Post("/1.1/comment-check",
+  return PostTo(d, "/1.1/comment-check",
                 "api_key=" + d.key() + "&blog=http%3A%2F%2Fexample.test%2F&user_ip=192.0.2.1" +
-                    "&comment_content=check+" + std::to_string(n) + "+" + std::string(filler, 'a'),
-                kForm);
-}
-
-httplib::Result Get(const HamletdProcess& d, const std::string& path) {
-  httplib::Client c(d.host(), d.port());
-  c.set_read_timeout(std::chrono::seconds(15));
-  return c.Get(path.c_str());
-}
-
-// The value of one /metrics sample, e.g. `hamlet_store_errors_total{kind="full"}`; -1 if absent.
-double Metric(const HamletdProcess& d, const std::string& sample) {
-  auto r = Get(d, "/metrics");
-  if (!r || r->status != 200) return -1;
-  const size_t at = r->body.find("\n" + sample + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(r->body.substr(at + sample.size() + 2));
-}
-
-int64_t Stored(const HamletdProcess& d) {
-  return QueryIntForTesting(d.db_path(), "SELECT count(*) FROM decisions");
+                    "&comment_content=check+" + std::to_string(n) + "+" + std::string(filler, 'a'));
 }
 
 bool WaitUntilReady(const HamletdProcess& d) {
-  const auto deadline = Clock::now() + std::chrono::seconds(15);
-  while (Clock::now() < deadline) {
-    auto r = Get(d, "/readyz");
-    if (r && r->status == 200) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // poll, not a sync
-  }
-  return false;
+  return WaitUntil(
+      [&] {
+        auto r = GetFrom(d, "/readyz");
+        return r && r->status == 200;
+      },
+      std::chrono::seconds(15));
 }
 
 // What every check must get while the database refuses writes.
@@ -91,20 +63,20 @@ void CheckRecovered(const HamletdProcess& d, int64_t stored_before) {
   REQUIRE(guid.size() == 32);
   CHECK(QueryIntForTesting(d.db_path(),
                            "SELECT count(*) FROM decisions WHERE id = '" + guid + "'") == 1);
-  CHECK(Stored(d) == stored_before + 1);
-  CHECK(Metric(d, "hamlet_ready") == 1);
+  CHECK(StoredDecisions(d) == stored_before + 1);
+  CHECK(MetricValue(d, "hamlet_ready") == 1);
 }
 
 // /readyz names the fault while it lasts.
 void CheckNotReady(const HamletdProcess& d, const std::string& cause) {
-  auto r = Get(d, "/readyz");
+  auto r = GetFrom(d, "/readyz");
   REQUIRE(r);
   CHECK(r->status == 503);
   CHECK(r->body.find("not ready: database not writable: " + cause) != std::string::npos);
   CHECK(r->body.find(d.db_path()) == std::string::npos);  // no file names to the world
-  CHECK(Metric(d, "hamlet_ready") == 0);
+  CHECK(MetricValue(d, "hamlet_ready") == 0);
   // Liveness is not readiness: the process is fine, restarting it would not help.
-  auto live = Get(d, "/healthz");
+  auto live = GetFrom(d, "/healthz");
   REQUIRE(live);
   CHECK(live->status == 200);
 }
@@ -115,7 +87,7 @@ TEST_SUITE("e2e/db_trouble") {
   TEST_CASE("a database locked by another process: 503 and a metric, then recovery") {
     HamletdProcess d;
     REQUIRE(Check(d)->status == 200);
-    const int64_t stored = Stored(d);
+    const int64_t stored = StoredDecisions(d);
     {
       HeldWriteLock lock(d.db_path());
       REQUIRE(lock.held());
@@ -129,12 +101,13 @@ TEST_SUITE("e2e/db_trouble") {
       CHECK(v1->status == 503);
       CHECK(v1->body.find(R"("code":"unavailable")") != std::string::npos);
       CheckNotReady(d, "database is locked");
-      CHECK(Metric(d, "hamlet_store_errors_total{kind=\"locked\"}") >= 2);
-      CHECK(Metric(d, "hamlet_store_failed_writes_total") >= 2);
-      CHECK(Metric(d,
-                   "hamlet_http_requests_total{endpoint=\"/1.1/comment-check\",method=\"POST\","
-                   "status=\"503\"}") == 1);
-      CHECK(Stored(d) == stored);
+      CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"locked\"}") >= 2);
+      CHECK(MetricValue(d, "hamlet_store_failed_writes_total") >= 2);
+      CHECK(
+          MetricValue(d,
+                      "hamlet_http_requests_total{endpoint=\"/1.1/comment-check\",method=\"POST\","
+                      "status=\"503\"}") == 1);
+      CHECK(StoredDecisions(d) == stored);
     }
     CheckRecovered(d, stored);
     CHECK(d.Log().find("event=not_ready database not writable: database is locked") !=
@@ -144,7 +117,7 @@ TEST_SUITE("e2e/db_trouble") {
   TEST_CASE("a database file that cannot be written: 503 and a metric, then recovery") {
     HamletdProcess d;
     REQUIRE(Check(d)->status == 200);  // the WAL file exists from here on
-    const int64_t stored = Stored(d);
+    const int64_t stored = StoredDecisions(d);
     {
       // Immutable (chattr +i): every write fails with EPERM, through descriptors hamletd
       // opened before, and for root too, as on a file system remounted read-only.
@@ -158,8 +131,8 @@ TEST_SUITE("e2e/db_trouble") {
       CheckRefused(Check(d));
       CheckRefused(Check(d));
       CheckNotReady(d, "database is read-only");
-      CHECK(Metric(d, "hamlet_store_errors_total{kind=\"read_only\"}") >= 2);
-      CHECK(Stored(d) == stored);
+      CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"read_only\"}") >= 2);
+      CHECK(StoredDecisions(d) == stored);
     }
     CheckRecovered(d, stored);
   }
@@ -179,14 +152,14 @@ TEST_SUITE("e2e/db_trouble") {
     options.db_path = mnt + "/hamlet.db";
     HamletdProcess d(options);
     REQUIRE(Check(d)->status == 200);
-    const int64_t stored = Stored(d);
+    const int64_t stored = StoredDecisions(d);
 
     const std::string filler = mnt + "/filler";
     REQUIRE(FillFileSystem(filler) > 0);
     CheckRefused(Check(d, 2000));
     CheckNotReady(d, "database or disk is full");
-    CHECK(Metric(d, "hamlet_store_errors_total{kind=\"full\"}") >= 1);
-    CHECK(Stored(d) == stored);
+    CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"full\"}") >= 1);
+    CHECK(StoredDecisions(d) == stored);
 
     REQUIRE(std::remove(filler.c_str()) == 0);
     CheckRecovered(d, stored);
@@ -201,12 +174,12 @@ TEST_SUITE("e2e/db_trouble") {
     httplib::Result r = Check(d, 20000);
     for (int i = 0; i < 200 && r && r->status == 200; ++i) r = Check(d, 20000);
     CheckRefused(r);
-    const int64_t stored = Stored(d);
+    const int64_t stored = StoredDecisions(d);
     CHECK(stored > 10);
     CheckRefused(Check(d, 20000));
     CheckNotReady(d, "database or disk is full");
-    CHECK(Metric(d, "hamlet_store_errors_total{kind=\"full\"}") >= 2);
-    CHECK(Stored(d) == stored);
+    CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"full\"}") >= 2);
+    CHECK(StoredDecisions(d) == stored);
 
     // Deleting old rows (as a retention run would) frees pages hamletd reuses.
     sqlite3* db = nullptr;

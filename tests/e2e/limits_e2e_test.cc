@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "support/e2e_http.h"
 #include "support/hamletd_process.h"
 #include "support/text_lines.h"
 
@@ -17,30 +18,20 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kForm = "application/x-www-form-urlencoded";
 const std::string kBlog = "blog=http%3A%2F%2Fexample.test%2F";
 
 httplib::Result Check(const HamletdProcess& d, const std::string& key) {
-  httplib::Client c(d.host(), d.port());
-  return c.Post("/1.1/comment-check",
-                "api_key=" + key + "&" + kBlog + "&user_ip=192.0.2.7&comment_content=hello", kForm);
+  return PostTo(d, "/1.1/comment-check",
+                "api_key=" + key + "&" + kBlog + "&user_ip=192.0.2.7&comment_content=hello");
 }
 
 httplib::Result V1Check(const HamletdProcess& d, const std::string& key) {
-  httplib::Client c(d.host(), d.port());
-  return c.Post("/v1/check", {{"Authorization", "Bearer " + key}},
-                R"({"comment_content": "hello"})", "application/json");
+  return PostTo(d, "/v1/check", R"({"comment_content": "hello"})", "application/json",
+                {{"Authorization", "Bearer " + key}});
 }
 
 httplib::Result Verify(const HamletdProcess& d, const std::string& key) {
-  httplib::Client c(d.host(), d.port());
-  return c.Post("/1.1/verify-key", "key=" + key + "&" + kBlog, kForm);
-}
-
-std::string MetricsText(const HamletdProcess& d, const httplib::Headers& headers = {}) {
-  httplib::Client c(d.host(), d.port());
-  auto r = c.Get("/metrics", headers);
-  return r && r->status == 200 ? r->body : "";
+  return PostTo(d, "/1.1/verify-key", "key=" + key + "&" + kBlog);
 }
 
 }  // namespace
@@ -69,11 +60,8 @@ TEST_SUITE("e2e/limits") {
     CHECK(v1->status == 429);
     CHECK(v1->get_header_value("Retry-After") == "1");
     CHECK(json::parse(v1->body)["error"]["code"] == "rate_limited");
-    const std::string metrics = MetricsText(d);
-    CHECK(metrics.find("\nhamlet_rate_limited_total{scope=\"key\"} 3\n") != std::string::npos);
-    // Only the two answered checks were stored.
-    CHECK(metrics.find("\nhamlet_verdicts_total{verdict=\"ham\",channel=\"akismet\"}") !=
-          std::string::npos);
+    CHECK(MetricValue(d, "hamlet_rate_limited_total{scope=\"key\"}") == 3);
+    CHECK(StoredDecisions(d) == 2);  // only the two answered checks
   }
 
   TEST_CASE("an address over its rate gets 429 on the API but never on the probes") {
@@ -128,9 +116,8 @@ TEST_SUITE("e2e/limits") {
     }
     CHECK(Verify(d, d.key())->get_header_value("X-akismet-debug-help").find("failed key checks") !=
           std::string::npos);
-    const std::string metrics = MetricsText(d);
-    CHECK(metrics.find("\nhamlet_auth_failures_total 10\n") != std::string::npos);
-    CHECK(metrics.find("\nhamlet_auth_refused_total 4\n") != std::string::npos);
+    CHECK(MetricValue(d, "hamlet_auth_failures_total") == 10);
+    CHECK(MetricValue(d, "hamlet_auth_refused_total") == 4);
     // One guess per 6 s comes back: the right key works again.
     bool valid_again = false;
     for (int i = 0; i < 50 && !valid_again; ++i) {
@@ -141,8 +128,7 @@ TEST_SUITE("e2e/limits") {
     CHECK(valid_again);
     // Missing keys are not guesses.
     for (int i = 0; i < 100; ++i) {
-      httplib::Client c(d.host(), d.port());
-      auto r = c.Post("/1.1/verify-key", kBlog, kForm);
+      auto r = PostTo(d, "/1.1/verify-key", kBlog);
       REQUIRE(r);
       REQUIRE(r->body == "invalid");
     }
@@ -179,12 +165,10 @@ TEST_SUITE("e2e/limits") {
       HamletdProcess::Options options;
       if (unmasked) options.extra_args = {"--log-personal-data"};
       HamletdProcess d(options);
-      httplib::Client c(d.host(), d.port());
-      auto r = c.Post("/1.1/comment-check",
+      auto r = PostTo(d, "/1.1/comment-check",
                       "api_key=" + d.key() + "&" + kBlog +
                           "&user_ip=203.0.113.77&comment_author_email=alice%40example.com"
-                          "&comment_content=hi",
-                      kForm);
+                          "&comment_content=hi");
       REQUIRE(r);
       REQUIRE(r->status == 200);
       REQUIRE(d.Stop() == 0);

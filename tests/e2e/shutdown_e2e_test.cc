@@ -7,12 +7,12 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "support/e2e_http.h"
 #include "support/hamletd_process.h"
 #include "support/raw_connection.h"
 #include "support/sqlite_probe.h"
@@ -20,30 +20,9 @@
 namespace hamlet::testing {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 std::string CheckBody(const std::string& key, int n) {
   return "api_key=" + key + "&blog=http%3A%2F%2Fexample.test%2F&user_ip=192.0.2." +
          std::to_string(n % 250) + "&comment_content=comment+number+" + std::to_string(n);
-}
-
-// The value of a metric sample without labels in hamletd's /metrics, or -1.
-double Metric(const HamletdProcess& d, const std::string& name) {
-  httplib::Client c(d.host(), d.port());
-  auto r = c.Get("/metrics");
-  if (!r || r->status != 200) return -1;
-  const std::regex line("(^|\n)" + name + " ([0-9.e+-]+)\n");
-  std::smatch m;
-  return std::regex_search(r->body, m, line) ? std::stod(m[2]) : -1;
-}
-
-bool WaitFor(const std::function<bool()>& done, std::chrono::seconds patience) {
-  const auto deadline = Clock::now() + patience;
-  while (!done()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll, not a sync
-  }
-  return true;
 }
 
 }  // namespace
@@ -77,10 +56,10 @@ TEST_SUITE("e2e/shutdown") {
       slow.push_back(std::move(conn));
     }
     // Being served (not waiting for a head): the three, and the /metrics request asking.
-    REQUIRE(WaitFor(
+    REQUIRE(WaitUntil(
         [&] {
-          return Metric(d, "hamlet_http_connections_open") -
-                     Metric(d, "hamlet_http_connections_waiting") >=
+          return MetricValue(d, "hamlet_http_connections_open") -
+                     MetricValue(d, "hamlet_http_connections_waiting") >=
                  kInFlight + 1;
         },
         std::chrono::seconds(10)));
@@ -113,13 +92,13 @@ TEST_SUITE("e2e/shutdown") {
         }
       });
     }
-    REQUIRE(WaitFor([&] { return loop_answers.load() >= 20; }, std::chrono::seconds(20)));
+    REQUIRE(WaitUntil([&] { return loop_answers.load() >= 20; }, std::chrono::seconds(20)));
 
     d.Terminate();
     // Once hamletd has taken the signal, the in-flight checks send the rest of their bodies.
     REQUIRE(
-        WaitFor([&] { return d.Log().find("received signal 15, stopping") != std::string::npos; },
-                std::chrono::seconds(10)));
+        WaitUntil([&] { return d.Log().find("received signal 15, stopping") != std::string::npos; },
+                  std::chrono::seconds(10)));
     for (int i = 0; i < kInFlight; ++i) {
       REQUIRE(slow[i]->Send(rest[i]));
       const RawResponse r = ParseRawResponse(slow[i]->ReadResponse());
@@ -157,8 +136,8 @@ TEST_SUITE("e2e/shutdown") {
     REQUIRE(probe.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
     REQUIRE(ParseRawResponse(probe.ReadResponse()).status == 200);
     d.Terminate();
-    REQUIRE(WaitFor([&] { return d.Log().find("received signal 15") != std::string::npos; },
-                    std::chrono::seconds(10)));
+    REQUIRE(WaitUntil([&] { return d.Log().find("received signal 15") != std::string::npos; },
+                      std::chrono::seconds(10)));
     // The probe's connection was waiting for its next request: hamletd closed it.
     CHECK(probe.ReadToEnd(3000).empty());
     REQUIRE(in_flight.Send(body.substr(10)));

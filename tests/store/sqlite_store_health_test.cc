@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "store/sqlite_store.h"
+#include "support/fault_injection.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
@@ -33,23 +34,14 @@ DecisionRecord MakeDecision(const std::string& id, size_t content_bytes = 10) {
   return r;
 }
 
+// A store that gives up on another's write lock after 50 ms, so the lock tests are quick.
+std::unique_ptr<SqliteStore> OpenImpatient(const std::string& path) {
+  SqliteOptions options;
+  options.busy_timeout_ms = 50;
+  return testing::OpenSqliteStoreOrFail(path, options);
+}
+
 uint64_t Faults(const StoreStats& s, FaultKind kind) { return s.faults[static_cast<size_t>(kind)]; }
-
-// Another process's connection holding the write lock until destroyed.
-class WriteLock {
- public:
-  explicit WriteLock(const std::string& path) {
-    REQUIRE(sqlite3_open(path.c_str(), &db_) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db_, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
-  }
-  ~WriteLock() {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    sqlite3_close(db_);
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 // Calls CheckWritable until it is ok (it probes at most once a second) or 5 s have passed.
 core::Status WaitUntilWritable(Store& store) {
@@ -101,12 +93,11 @@ TEST_SUITE("store/sqlite_store_health") {
   TEST_CASE("a held write lock fails appends as locked until it is released") {
     TempDir dir;
     const std::string path = dir.File("l.db");
-    SqliteOptions options;
-    options.busy_timeout_ms = 50;
-    auto store = testing::OpenSqliteStoreOrFail(path, options);
+    auto store = OpenImpatient(path);
     REQUIRE(store->AppendDecision(MakeDecision("before")).ok());
     {
-      WriteLock lock(path);
+      testing::HeldWriteLock lock(path);
+      REQUIRE(lock.held());
       const core::Status failed = store->AppendDecision(MakeDecision("during"));
       CHECK(failed.code() == core::StatusCode::kUnavailable);
       CHECK(failed.message().find("database is locked") != std::string::npos);
@@ -131,11 +122,10 @@ TEST_SUITE("store/sqlite_store_health") {
   TEST_CASE("CheckWritable recovers by itself once the lock is gone, with no write coming") {
     TempDir dir;
     const std::string path = dir.File("r.db");
-    SqliteOptions options;
-    options.busy_timeout_ms = 50;
-    auto store = testing::OpenSqliteStoreOrFail(path, options);
+    auto store = OpenImpatient(path);
     {
-      WriteLock lock(path);
+      testing::HeldWriteLock lock(path);
+      REQUIRE(lock.held());
       CHECK_FALSE(store->AppendDecision(MakeDecision("x")).ok());
       CHECK_FALSE(store->CheckWritable().ok());
       // Probes find the lock still held: still unwritable, each probe counted as locked.
