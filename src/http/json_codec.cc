@@ -32,8 +32,10 @@ core::Result<core::FieldList> ObjectToFields(std::string_view body) {
   json doc;
   try {
     doc = json::parse(body.begin(), body.end());
-  } catch (const json::parse_error& e) {
-    // e.what() names the position and the token; it contains no server internals.
+  } catch (const json::exception& e) {
+    // Syntax errors (parse_error) and numbers beyond a double (out_of_range, "1e999"): the
+    // client's fault either way. e.what() names the position and the token; it contains no
+    // server internals.
     return core::Status::InvalidArgument(std::string("malformed JSON: ") + e.what());
   }
   if (!doc.is_object()) return core::Status::InvalidArgument("the body must be a JSON object");
@@ -166,7 +168,7 @@ core::Status DecodeV1AdminReload(std::string_view body) {
   json doc;
   try {
     doc = json::parse(body.begin(), body.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, out_of_range: as in ObjectToFields
     return core::Status::InvalidArgument(std::string("malformed JSON: ") + e.what());
   }
   if (!doc.is_object() || !doc.empty()) {

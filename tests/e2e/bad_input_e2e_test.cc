@@ -168,6 +168,17 @@ TEST_SUITE("e2e/bad_input") {
     }
   }
 
+  // Found by fuzz_json: the codec let nlohmann's out_of_range through, answered 500.
+  TEST_CASE("a JSON number beyond a double is a 400, not a server error") {
+    HamletdProcess d;
+    auto r = Post(d, "/v1/check", R"({"comment_content": "x", "n": 1e999})", "application/json",
+                  {{"Authorization", "Bearer " + d.key()}});
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(ErrorCode(r) == "invalid_argument");
+    CHECK(d.Log().find("unhandled exception") == std::string::npos);
+  }
+
   TEST_CASE("a 10 MB body is refused with 413 without reading it all, on every endpoint") {
     HamletdProcess d;
     constexpr size_t kTenMegabytes = 10 << 20;
