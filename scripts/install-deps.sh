@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages hamlet needs to build and run; with --test, also what the
 # test suite needs (Debian's Perl Akismet client, wrk, tmux, the fasttext CLI, WordPress with
-# PHP and MariaDB for the WordPress test, and node/npm when node is missing). Idempotent: runs apt-get only when a package is missing.
+# PHP and MariaDB for the WordPress test, clang with libFuzzer for the fuzz targets, and
+# node/npm when node is missing). Idempotent: runs apt-get only when a package is missing.
 #
 #   bash scripts/install-deps.sh [--test]
 set -euo pipefail
@@ -11,7 +12,7 @@ for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
     -h | --help)
-      sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -45,6 +46,7 @@ if ((want_test)); then
     tmux                # drives `hamlet review` in a real terminal (tests/cli/review_tmux.sh)
     fasttext            # the fasttext CLI, for model fixtures
     openssl python3     # signing and checking the webhook snippets of docs/webhooks.md
+    clang-14 libclang-rt-14-dev # libFuzzer and its sanitizers, for fuzz/ (CTest fuzz.*)
     # tests/wordpress: Debian's WordPress 6.1 with its bundled Akismet plugin, the default
     # theme (it has the comment form), PHP's built-in server and a private MariaDB
     wordpress wordpress-theme-twentytwentythree php-cli mariadb-server

@@ -3,10 +3,14 @@
 // CTest runs each TEST_CASE as `--test-case=NAME`. A name that the filter cannot match (CMake
 // splits discovered names at ';' and mangles '[') would run nothing
 // and exit 0, so a test that never ran would count as passed. This main fails such a run.
+// A run whose every test case skipped itself (HAMLET_SKIP, support/skip.h) exits 77, CTest's
+// SKIP_RETURN_CODE.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
 #include <cstdio>
+
+#include "support/skip.h"
 
 namespace {
 
@@ -49,6 +53,10 @@ int main(int argc, char** argv) {
                  "test_main: no test case matched the filters; a test name with ';' or '[' "
                  "cannot be selected by CTest: rename it\n");
     return 1;
+  }
+  if (result == 0 && g_run.ended && g_run.cases_run > 0 &&
+      hamlet::testing::SkippedCount() == g_run.cases_run) {
+    return 77;
   }
   return result;
 }

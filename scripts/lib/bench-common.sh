@@ -89,7 +89,9 @@ missing_guids() {
 bench_start_hamletd() {
   local db=$1 port=$2 log=$3
   shift 3
-  "$HAMLETD" --db "$db" --listen "127.0.0.1:$port" "$@" >>"$log" 2>&1 &
+  # No rate limits: a benchmark is one client address and one key at full speed.
+  "$HAMLETD" --db "$db" --listen "127.0.0.1:$port" --rate-limit-ip 0 --rate-limit-key 0 "$@" \
+    >>"$log" 2>&1 &
   bench_server_pid=$!
   for _ in $(seq 1 150); do
     curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && return 0

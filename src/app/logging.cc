@@ -4,7 +4,14 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+
 namespace hamlet::app {
+namespace {
+
+std::atomic<bool> g_log_personal_data{false};
+
+}  // namespace
 
 void SetUpLogging(std::string_view level) {
   auto logger = spdlog::stderr_color_mt("hamlet");
@@ -38,6 +45,18 @@ std::string MaskEmail(std::string_view email) {
   const size_t at = email.find('@');
   if (at == std::string_view::npos || at == 0 || at + 1 >= email.size()) return "?";
   return std::string(email.substr(0, 1)) + "***" + std::string(email.substr(at));
+}
+
+void SetLogPersonalData(bool on) { g_log_personal_data.store(on); }
+
+std::string LogIp(std::string_view ip) {
+  if (ip.empty()) return "-";
+  return g_log_personal_data.load() ? std::string(ip) : MaskIp(ip);
+}
+
+std::string LogEmail(std::string_view email) {
+  if (email.empty()) return "-";
+  return g_log_personal_data.load() ? std::string(email) : MaskEmail(email);
 }
 
 }  // namespace hamlet::app

@@ -15,4 +15,12 @@ std::string MaskIp(std::string_view ip);
 // alice@example.com -> a***@example.com ; not an address -> "?"
 std::string MaskEmail(std::string_view email);
 
+// Whether log lines may show IP and e-mail addresses unmasked (hamletd --log-personal-data,
+// for debugging a deployment). Off by default; process-wide.
+void SetLogPersonalData(bool on);
+// An IP / e-mail address as a log line shows it: MaskIp / MaskEmail unless
+// SetLogPersonalData(true) ("-" for an empty one either way).
+std::string LogIp(std::string_view ip);
+std::string LogEmail(std::string_view email);
+
 }  // namespace hamlet::app

@@ -65,7 +65,9 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
   if (auto status = options.policy.Validate(); !status.ok()) return status;
   auto services = std::make_unique<Services>();
 
-  auto store = store::OpenSqliteStore(options.db_path);
+  store::SqliteOptions store_options;
+  store_options.max_bytes = options.max_db_bytes;
+  auto store = store::OpenSqliteStore(options.db_path, store_options);
   if (!store) return store.error();
   services->store = std::move(*store);
   services->sites = std::make_unique<engine::SiteDirectory>(*services->store, services->clock);

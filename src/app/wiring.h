@@ -38,6 +38,8 @@ struct Options {
   // Replace policy's spam and discard thresholds by those in the model's sidecar
   // (app::ModelMeta), when it has them.
   bool use_model_thresholds = true;
+  // Cap on the database file's size in bytes (store::SqliteOptions::max_bytes); 0: none.
+  int64_t max_db_bytes = 0;
 };
 
 // Owns everything; members are built in dependency order and destroyed in reverse.

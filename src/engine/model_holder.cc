@@ -12,13 +12,16 @@ ModelHolder::ModelHolder(std::shared_ptr<const ModelSnapshot> initial)
 }
 
 std::shared_ptr<const ModelSnapshot> ModelHolder::Current() const {
-  return current_.load(std::memory_order_acquire);
+  std::lock_guard lock(mu_);
+  return current_;
 }
 
 std::shared_ptr<const ModelSnapshot> ModelHolder::Replace(
     std::shared_ptr<const ModelSnapshot> next) {
   assert(next != nullptr && next->classifier != nullptr);
-  return current_.exchange(std::move(next), std::memory_order_acq_rel);
+  std::lock_guard lock(mu_);
+  std::swap(current_, next);
+  return next;  // the one replaced
 }
 
 }  // namespace hamlet::engine

@@ -4,8 +4,8 @@
 // records is the one that judged it.
 #pragma once
 
-#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "classifier/classifier.h"
@@ -30,7 +30,7 @@ class ModelHolder {
   // REQUIRES: `initial` and its classifier are not null.
   explicit ModelHolder(std::shared_ptr<const ModelSnapshot> initial);
 
-  // The snapshot in force: one atomic load, no lock held afterwards.
+  // The snapshot in force: a pointer copy under a lock held for nothing else.
   std::shared_ptr<const ModelSnapshot> Current() const;
 
   // Puts `next` in force and returns the one it replaces.
@@ -38,7 +38,12 @@ class ModelHolder {
   std::shared_ptr<const ModelSnapshot> Replace(std::shared_ptr<const ModelSnapshot> next);
 
  private:
-  std::atomic<std::shared_ptr<const ModelSnapshot>> current_;
+  // A mutex, not std::atomic<std::shared_ptr>: libstdc++ 12's atomic load releases its
+  // internal lock with a relaxed store, so a Replace may write the pointer while a load is
+  // still reading it, a data race ThreadSanitizer reports under reloads with checks in flight
+  // (scripts/tsan.sh). The lock is held only to copy or swap the pointer.
+  mutable std::mutex mu_;
+  std::shared_ptr<const ModelSnapshot> current_;  // guarded by mu_
 };
 
 }  // namespace hamlet::engine

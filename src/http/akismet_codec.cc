@@ -290,4 +290,11 @@ AkismetAnswer TransportErrorAnswer(int http_status, std::string_view help) {
   return AkismetAnswer{http_status, "invalid", {{"X-akismet-debug-help", std::string(help)}}};
 }
 
+AkismetAnswer ThrottledAnswer(int retry_after, std::string_view help) {
+  return AkismetAnswer{
+      429,
+      "throttled",
+      {{"Retry-After", std::to_string(retry_after)}, {"X-akismet-debug-help", std::string(help)}}};
+}
+
 }  // namespace hamlet::http

@@ -113,5 +113,10 @@ AkismetAnswer ErrorAnswer(const core::Status& status, std::string_view request_i
 // A transport fault (malformed body, too large): `http_status` with body `invalid` and a
 // debug-help saying what was wrong, so status-blind clients see an error too.
 AkismetAnswer TransportErrorAnswer(int http_status, std::string_view help);
+// A rate-limited call: 429, Retry-After `retry_after` seconds, body `throttled` (Akismet's
+// own word for a client over its limit) and a debug-help saying which limit. Not `invalid`,
+// which verify-key clients read as a wrong key and WordPress shows as such; clients take any
+// other answer as an error and retry later (WordPress holds the comment and rechecks it).
+AkismetAnswer ThrottledAnswer(int retry_after, std::string_view help);
 
 }  // namespace hamlet::http

@@ -9,6 +9,7 @@
 #include "app/wiring.h"
 #include "http/akismet_codec.h"
 #include "http/handlers.h"
+#include "http/metrics.h"
 
 namespace hamlet::http {
 namespace {
@@ -34,13 +35,17 @@ std::optional<Authenticated> DecodeAndAuthenticate(const RouteContext& ctx, cons
     WriteAkismet(ex, *refusal);
     return std::nullopt;
   }
-  auto key = ctx.services.keys->Authenticate(request->key);
-  if (!key) {
-    LogFailure(ex, "authenticate", key.error());
-    WriteAkismet(ex, ErrorAnswer(key.error(), ex.request_id));
+  KeyCheck check = CheckKey(ctx, ex, request->key);
+  if (check.retry_after > 0) {
+    WriteKeyThrottled(ex, check);
     return std::nullopt;
   }
-  return Authenticated{std::move(request.value()), std::move(key.value())};
+  if (!check.key) {
+    LogFailure(ex, "authenticate", check.key.error());
+    WriteAkismet(ex, ErrorAnswer(check.key.error(), ex.request_id));
+    return std::nullopt;
+  }
+  return Authenticated{std::move(request.value()), std::move(check.key.value())};
 }
 
 void HandleSubmit(const RouteContext& ctx, const Exchange& ex, AkismetCall call,
@@ -54,10 +59,10 @@ void HandleSubmit(const RouteContext& ctx, const Exchange& ex, AkismetCall call,
     WriteAkismet(ex, ErrorAnswer(outcome.error(), ex.request_id));
     return;
   }
-  spdlog::info("{} submit-{} key={} feedback={} decision={} ip={}", ex.request_id,
+  spdlog::info("req={} event=submit-{} key={} feedback={} decision={} ip={}", ex.request_id,
                engine::LabelName(label), in->key.id, outcome->feedback_id,
                outcome->decision_id.empty() ? "-" : outcome->decision_id,
-               app::MaskIp(in->request.comment.user_ip));
+               app::LogIp(in->request.comment.user_ip));
   WriteAkismet(ex, SubmitAnswer());
 }
 
@@ -73,7 +78,9 @@ void HandleVerifyKey(const RouteContext& ctx, const Exchange& ex) {
     WriteAkismet(ex, *refusal);
     return;
   }
-  auto key = ctx.services.keys->Authenticate(request->key);
+  KeyCheck check = CheckKey(ctx, ex, request->key);
+  if (check.retry_after > 0) return WriteKeyThrottled(ex, check);
+  const core::Result<store::SiteKey>& key = check.key;
   // An admin key is `invalid` here, as an unknown one is.
   if (!key && key.error().code() != core::StatusCode::kUnauthenticated &&
       key.error().code() != core::StatusCode::kPermissionDenied) {
@@ -97,10 +104,11 @@ void HandleCommentCheck(const RouteContext& ctx, const Exchange& ex) {
     WriteAkismet(ex, ErrorAnswer(outcome.error(), ex.request_id));
     return;
   }
-  spdlog::info("{} comment-check key={} verdict={} score={:.3f} id={} ip={} email={}",
+  ctx.metrics.CountVerdict(outcome->decision.verdict, "akismet");
+  spdlog::info("req={} event=comment-check key={} verdict={} score={:.3f} id={} ip={} email={}",
                ex.request_id, in->key.id, core::VerdictName(outcome->decision.verdict),
-               outcome->decision.score, outcome->id, app::MaskIp(in->request.comment.user_ip),
-               app::MaskEmail(in->request.comment.comment_author_email));
+               outcome->decision.score, outcome->id, app::LogIp(in->request.comment.user_ip),
+               app::LogEmail(in->request.comment.comment_author_email));
   WriteAkismet(ex, CheckAnswer(*outcome));
 }
 
@@ -123,7 +131,8 @@ void HandleDeactivate(const RouteContext& ctx, const Exchange& ex) {
   auto in = DecodeAndAuthenticate(ctx, ex, AkismetCall::kDeactivate);
   if (!in) return;
   // Nothing changes: the key stays valid, so the site can reactivate the plugin.
-  spdlog::info("{} deactivate key={} blog={}", ex.request_id, in->key.id, in->request.comment.blog);
+  spdlog::info("req={} event=deactivate key={} blog={}", ex.request_id, in->key.id,
+               in->request.comment.blog);
   WriteAkismet(ex, DeactivatedAnswer());
 }
 

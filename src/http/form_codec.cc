@@ -143,6 +143,10 @@ core::Result<core::FieldList> ParseForm(std::string_view body) {
                                            std::to_string(index));
     }
     if (name.empty()) continue;
+    if (fields.size() == kMaxFields) {
+      return core::Status::InvalidArgument("too many form fields (the limit is " +
+                                           std::to_string(kMaxFields) + ")");
+    }
     fields.emplace_back(name, value);
   }
   return fields;

@@ -11,11 +11,17 @@
 
 namespace hamlet::http {
 
+// Most fields one request may carry (form pairs, JSON members and array items): far above
+// what any client sends (WordPress: about a hundred), low enough that a body of tiny fields
+// cannot cost much.
+inline constexpr size_t kMaxFields = 1000;
+
 // Decodes `body` as application/x-www-form-urlencoded, whatever the request's Content-Type
 // said: pairs split on '&', '+' is a space, %XX is a byte, a bare name without '=' has an
 // empty value, empty segments and pairs with an empty name are skipped. Names and values are
 // returned as raw bytes (not yet UTF-8 checked), in arrival order.
-// InvalidArgument when a '%' is not followed by two hex digits.
+// InvalidArgument when a '%' is not followed by two hex digits, or for more than kMaxFields
+// pairs.
 core::Result<core::FieldList> ParseForm(std::string_view body);
 
 // `text` as valid UTF-8. `charset` is the submitter's blog_charset: ISO-8859-1 / Latin-1 /

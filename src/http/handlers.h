@@ -2,9 +2,12 @@
 // Internal to the http layer.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/status.h"
+#include "engine/key_service.h"  // store::SiteKey, store::KeyRole
 #include "http/akismet_codec.h"
 #include "http/routes.h"
 
@@ -29,9 +32,29 @@ void HandleV1Feedback(const RouteContext& ctx, const Exchange& ex);
 void HandleV1Decisions(const RouteContext& ctx, const Exchange& ex);
 void HandleV1AdminReload(const RouteContext& ctx, const Exchange& ex);
 
-// Service (routes.cc).
+// Service (routes.cc, metrics_handler.cc).
 void HandleHealthz(const RouteContext& ctx, const Exchange& ex);
+void HandleReadyz(const RouteContext& ctx, const Exchange& ex);
+void HandleMetrics(const RouteContext& ctx, const Exchange& ex);
 void HandleV1Index(const RouteContext& ctx, const Exchange& ex);
+
+// A key check under the RequestGuard (key_check.cc).
+struct KeyCheck {
+  KeyCheck(core::Result<store::SiteKey> k, int retry = 0, std::string because = {})
+      : key(std::move(k)), retry_after(retry), throttled_because(std::move(because)) {}
+  core::Result<store::SiteKey> key;  // the key record, or why the key was not accepted
+  // > 0: refused by a limit, `key` is to be ignored: answer WriteThrottled with
+  // `throttled_because` and this many seconds.
+  int retry_after = 0;
+  std::string throttled_because;
+};
+// Checks `key` for `role`: refused without looking at the key while the client's address has
+// used up its failed checks; a wrong key (unknown, malformed, revoked; an empty one is not a
+// guess) counts as a failed check; a right one counts against its key's rate.
+KeyCheck CheckKey(const RouteContext& ctx, const Exchange& ex, std::string_view key,
+                  store::KeyRole role = store::KeyRole::kSite);
+// Writes the 429 for a refused KeyCheck.
+void WriteKeyThrottled(const Exchange& ex, const KeyCheck& check);
 
 // Writes an Akismet answer (text/plain) to the response.
 void WriteAkismet(const Exchange& ex, const AkismetAnswer& answer);

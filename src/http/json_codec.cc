@@ -39,13 +39,21 @@ core::Result<core::FieldList> ObjectToFields(std::string_view body) {
   json doc;
   try {
     doc = json::parse(body.begin(), body.end());
-  } catch (const json::parse_error& e) {
-    // e.what() names the position and the token; it contains no server internals.
+  } catch (const json::exception& e) {
+    // Syntax errors (parse_error) and numbers beyond a double (out_of_range, "1e999"): the
+    // client's fault either way. e.what() names the position and the token; it contains no
+    // server internals.
     return core::Status::InvalidArgument(std::string("malformed JSON: ") + e.what());
   }
   if (!doc.is_object()) return core::Status::InvalidArgument("the body must be a JSON object");
   core::FieldList fields;
+  size_t count = 0;
   for (const auto& [name, value] : doc.items()) {
+    count += value.is_array() ? value.size() : 1;
+    if (count > kMaxFields) {
+      return core::Status::InvalidArgument("too many fields (the limit is " +
+                                           std::to_string(kMaxFields) + ")");
+    }
     if (value.is_null()) continue;
     if (name == "is_test") {
       if (value.is_boolean()) {
@@ -218,7 +226,7 @@ core::Status DecodeV1AdminReload(std::string_view body) {
   json doc;
   try {
     doc = json::parse(body.begin(), body.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, out_of_range: as in ObjectToFields
     return core::Status::InvalidArgument(std::string("malformed JSON: ") + e.what());
   }
   if (!doc.is_object() || !doc.empty()) {
@@ -245,7 +253,12 @@ std::string EncodeReloadFailure(std::string_view message, std::string_view servi
 
 std::string EncodeError(core::StatusCode code, std::string_view message,
                         std::string_view request_id) {
-  return json{{"error", ErrorObject(ErrorCodeName(code), message, request_id)}}.dump(
+  return EncodeNamedError(ErrorCodeName(code), message, request_id);
+}
+
+std::string EncodeNamedError(std::string_view code, std::string_view message,
+                             std::string_view request_id) {
+  return json{{"error", ErrorObject(code, message, request_id)}}.dump(
       -1, ' ', false, json::error_handler_t::replace);
 }
 

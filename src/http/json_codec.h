@@ -19,6 +19,7 @@ namespace hamlet::http {
 // strings; is_test may be a boolean, 0/1 or a string; comment_context a string or an array
 // of strings; other fields may be strings, numbers or booleans (kept as text), null is
 // ignored, and nested objects/arrays are refused. comment_content is required (non-empty).
+// At most kMaxFields members and comment_context items.
 struct V1CheckRequest {
   core::Comment comment;
   std::string api_key;  // from the body; empty when absent
@@ -67,5 +68,8 @@ std::string EncodeReloadFailure(std::string_view message, std::string_view servi
 // {"error":{"code":"invalid_argument","message":"...","request_id":"..."}}
 std::string EncodeError(core::StatusCode code, std::string_view message,
                         std::string_view request_id);
+// The same with a code of the HTTP layer's own, e.g. "rate_limited", "unsupported_media_type".
+std::string EncodeNamedError(std::string_view code, std::string_view message,
+                             std::string_view request_id);
 
 }  // namespace hamlet::http

@@ -14,7 +14,9 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", options.data_dir,
                  "data directory whose lists/ holds the list files (default: the shipped data; "
                  "$HAMLET_DATA)");
-  app.add_option("--threads", options.threads, "worker threads (= connections served at once, idle kept-alive ones included)")
+  app.add_option("--threads", options.threads,
+                 "worker threads (= requests handled at once; idle and slow connections wait "
+                 "without one)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   app.add_option("--max-body-bytes", options.max_body_bytes, "request body limit; larger gets 413")
@@ -25,9 +27,48 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(size_t{1}, size_t{100000}))
       ->capture_default_str();
   app.add_option("--keep-alive-timeout", options.keep_alive_timeout_seconds,
-                 "seconds an idle kept-alive connection may hold its thread")
+                 "seconds an idle kept-alive connection may wait for its next request")
       ->check(CLI::Range(0, 300))
       ->capture_default_str();
+  app.add_option("--max-connections", options.max_connections,
+                 "connections open at once; more are answered 503 (also capped by the "
+                 "open-file limit)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
+  app.add_option("--max-connections-per-ip", options.max_connections_per_ip,
+                 "connections open at once from one IPv4 address or IPv6 /64; more get 429")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+      ->capture_default_str();
+  app.add_option("--head-timeout", options.head_timeout_seconds,
+                 "seconds a request head may take to arrive (slow clients wait without a "
+                 "worker); then 408")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  app.add_option("--rate-limit-ip", options.rate_limit_ip,
+                 "requests per second from one client address, bursts of twice that; beyond: "
+                 "429 + Retry-After (Akismet calls: body 'throttled'); 0: off")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  app.add_option("--rate-limit-key", options.rate_limit_key,
+                 "requests per second with one key, bursts of twice that; 0: off")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  app.add_option("--max-auth-failures", options.auth_failures_per_minute,
+                 "failed key checks per minute from one client address (up to that many at "
+                 "once); beyond, its key checks get 429 until it is under again; 0: off")
+      ->check(CLI::Range(0.0, 1e9))
+      ->capture_default_str();
+  app.add_option("--metrics-auth", options.metrics_auth,
+                 "GET /metrics: 'none' (open) or 'admin' (Authorization: Bearer ADMIN_KEY)")
+      ->check(CLI::IsMember({"none", "admin"}))
+      ->capture_default_str();
+  app.add_option("--max-db-mb", options.max_db_mb,
+                 "cap on the database file in MiB: beyond it checks are answered 503 (as on a "
+                 "full disk) until rows are deleted; 0: none")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 30))
+      ->capture_default_str();
+  app.add_flag("--log-personal-data", options.log_personal_data,
+               "log IP and e-mail addresses unmasked (default: masked, 203.0.113.x, a***@x.org)");
   app.add_option("--log-level", options.log_level, "trace, debug, info, warn or error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();

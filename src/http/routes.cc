@@ -50,7 +50,15 @@ constexpr Route kRoutes[] = {
      "{model, previous, reloads}; 422 and the old model keeps serving when the file is bad."},
     {"GET", "/v1", HandleV1Index, "This list of routes."},
     {"GET", "/healthz", HandleHealthz,
-     "200 ok when the model is loaded and the database answers, else 503."},
+     "Liveness: 200 ok when the model is loaded and the database answers, else 503.", false},
+    {"GET", "/readyz", HandleReadyz,
+     "Readiness: 200 ready when the model is loaded and the database takes writes; 503 with "
+     "the reason while it does not (locked, read-only, full).",
+     false},
+    {"GET", "/metrics", HandleMetrics,
+     "Prometheus metrics (text format 0.0.4): requests, verdicts, latency, store, limits. "
+     "Needs an admin key when hamletd runs with --metrics-auth admin.",
+     false},
 };
 
 }  // namespace
@@ -70,6 +78,25 @@ void WriteError(std::string_view path, int http_status, std::string_view message
     for (const auto& [name, value] : answer.headers) response.set_header(name, value);
     return;
   }
+  // Transport refusals without a StatusCode of their own get a name of the HTTP layer's.
+  std::string_view named;
+  switch (http_status) {
+    case 408:
+      named = "request_timeout";
+      break;
+    case 415:
+      named = "unsupported_media_type";
+      break;
+    case 431:
+      named = "request_header_fields_too_large";
+      break;
+    default:
+      break;
+  }
+  if (!named.empty()) {
+    response.set_content(EncodeNamedError(named, message, request_id), "application/json");
+    return;
+  }
   core::StatusCode code = core::StatusCode::kInternal;
   switch (http_status) {
     case 400: case 405: case 411: case 413: case 414: case 416:
@@ -82,6 +109,19 @@ void WriteError(std::string_view path, int http_status, std::string_view message
     default: break;
   }
   response.set_content(EncodeError(code, message, request_id), "application/json");
+}
+
+void WriteThrottled(std::string_view path, int retry_after, std::string_view message,
+                    std::string_view request_id, httplib::Response& response) {
+  response.status = 429;
+  if (IsAkismetPath(path)) {
+    const AkismetAnswer answer = ThrottledAnswer(retry_after, message);
+    response.set_content(answer.body, answer.content_type);
+    for (const auto& [name, value] : answer.headers) response.set_header(name, value);
+    return;
+  }
+  response.set_header("Retry-After", std::to_string(retry_after));
+  response.set_content(EncodeNamedError("rate_limited", message, request_id), "application/json");
 }
 
 void WriteAkismet(const Exchange& ex, const AkismetAnswer& answer) {
@@ -98,13 +138,13 @@ void WriteJson(const Exchange& ex, int status, const std::string& body) {
 void LogFailure(const Exchange& ex, std::string_view what, const core::Status& status) {
   switch (status.code()) {
     case core::StatusCode::kInternal:
-      spdlog::error("{} {} failed: {}", ex.request_id, what, status.ToString());
+      spdlog::error("req={} event={} failed: {}", ex.request_id, what, status.ToString());
       break;
     case core::StatusCode::kUnavailable:
-      spdlog::warn("{} {} failed: {}", ex.request_id, what, status.ToString());
+      spdlog::warn("req={} event={} failed: {}", ex.request_id, what, status.ToString());
       break;
     default:
-      spdlog::debug("{} {}: {}", ex.request_id, what, status.ToString());
+      spdlog::debug("req={} event={}: {}", ex.request_id, what, status.ToString());
       break;
   }
 }
@@ -117,7 +157,7 @@ void HandleHealthz(const RouteContext& ctx, const Exchange& ex) {
   } else if (!s.store) {
     problem = "database not open";
   } else if (core::Status ping = s.store->Ping(); !ping.ok()) {
-    spdlog::warn("{} healthz: database ping failed: {}", ex.request_id, ping.ToString());
+    spdlog::warn("req={} event=healthz database ping failed: {}", ex.request_id, ping.ToString());
     problem = "database unavailable";
   }
   ex.response.status = problem.empty() ? 200 : 503;

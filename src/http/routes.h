@@ -16,9 +16,24 @@ struct Services;
 
 namespace hamlet::http {
 
-// What a handler may use besides the request. Services outlive the server.
+class ConnectionManager;
+class Metrics;
+class RequestGuard;
+
+// What the server tells handlers about itself.
+struct ServerState {
+  // GET /metrics wants an admin key (Authorization: Bearer) when set; else it is open.
+  bool metrics_need_admin_key = false;
+  // For the connection gauges of /metrics; may be null.
+  const ConnectionManager* connections = nullptr;
+};
+
+// What a handler may use besides the request. All of it outlives the server.
 struct RouteContext {
   app::Services& services;
+  Metrics& metrics;
+  RequestGuard& guard;
+  ServerState& state;
 };
 
 // One request in flight. `body` was read by the server with the size limit enforced.
@@ -36,6 +51,9 @@ struct Route {
   std::string_view path;    // exact path
   Handler handler;
   std::string_view description;
+  // Counted against the client address's rate limit (RequestGuard::AdmitAddress). Off for
+  // the probes (/healthz, /readyz, /metrics), so monitoring never locks itself out.
+  bool rate_limited = true;
 };
 
 // All routes, in the order GET /v1 lists them.
@@ -48,5 +66,12 @@ bool IsAkismetPath(std::string_view path);
 // Writes an error answer that fits the path: Akismet text or a /v1 JSON error body.
 void WriteError(std::string_view path, int http_status, std::string_view message,
                 std::string_view request_id, httplib::Response& response);
+
+// Writes a rate-limit refusal that fits the path: 429 with Retry-After: `retry_after`
+// seconds; on the Akismet paths the body `throttled` and an X-akismet-debug-help with
+// `message` (never `invalid`, which a client would take for a wrong key), elsewhere a JSON
+// error with code "rate_limited".
+void WriteThrottled(std::string_view path, int retry_after, std::string_view message,
+                    std::string_view request_id, httplib::Response& response);
 
 }  // namespace hamlet::http

@@ -1,11 +1,14 @@
 // cpp-httplib server set-up (see design/dependencies-and-gotchas.md section 3) and the
-// daemon loop with signal-driven graceful stop and model reload (SIGHUP).
+// daemon loop with signal-driven graceful stop and model reload (SIGHUP). Connections are
+// served by http::ConnectionManager (slow clients wait without a worker); httplib parses and
+// routes each request.
 #include "http/server.h"
 
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -15,6 +18,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -24,6 +28,9 @@
 #include "app/webhook_worker.h"
 #include "app/wiring.h"
 #include "engine/webhook_dispatcher.h"
+#include "http/connection_manager.h"
+#include "http/metrics.h"
+#include "http/request_guard.h"
 #include "http/routes.h"
 #include "http/webhook_sender.h"
 
@@ -32,21 +39,43 @@ namespace {
 
 constexpr int kListenBacklog = 1024;
 
-// httplib's backlog (5) is compiled into Debian's .so; Linux lets us listen() again on the
-// bound socket with a bigger one, and svr_sock_ is protected.
+// httplib::Server with two extensions through its protected interface:
+// - httplib's backlog (5) is compiled into Debian's .so; Linux lets us listen() again on the
+//   bound socket with a bigger one, and svr_sock_ is protected;
+// - each accepted socket goes to a ConnectionManager (httplib's own loop would hold a worker
+//   thread per connection, idle or slow), which calls process_request once a head is there.
 class HttpServer : public httplib::Server {
  public:
   bool Relisten(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
+  void set_connections(ConnectionManager* connections) { connections_ = connections; }
+  bool ProcessRequest(httplib::Stream& stream, bool last, bool& closed) {
+    return process_request(stream, last, closed, nullptr);
+  }
+
+ private:
+  // Overrides httplib's (private, virtual) per-connection loop; called on a worker thread.
+  bool process_and_close_socket(socket_t sock) override {
+    connections_->Serve(sock);
+    return true;
+  }
+  ConnectionManager* connections_ = nullptr;
 };
 
-// Per-request state for the access log and the exception handler. httplib runs a request's
-// pre-routing handler, handler, error handler and logger on one worker thread, in that order.
+// Per-request state for the access log, metrics and the exception handler. httplib runs a
+// request's pre-routing handler, handler, error handler and logger on one worker thread, in
+// that order.
 struct RequestState {
   std::string id;
   std::chrono::steady_clock::time_point start;
   bool active = false;
+  size_t route = SIZE_MAX;  // index in Routes() once routed; SIZE_MAX: none matched
+  int status = 0;           // the answer's status, once written
+  // The request was refused before its body was read: the connection must not be reused.
+  bool unread_input = false;
 };
 thread_local RequestState tls_request;
+// The connection's stream while a worker serves a request on it.
+thread_local ConnectionStream* tls_stream = nullptr;
 
 std::string NewRequestId() {
   thread_local std::mt19937_64 rng(std::random_device{}() ^
@@ -86,10 +115,12 @@ std::string_view ReasonText(int status) {
     case 400: return "bad request: malformed request line, headers or body";
     case 404: return "no such endpoint (GET /v1 lists them)";
     case 405: return "method not allowed for this endpoint";
+    case 408: return "the request did not arrive in time";
     case 413: return "request body too large";
     case 414: return "request URI too long";
     case 415: return "unsupported Content-Encoding";
     case 416: return "bad Range header";
+    case 431: return "request header fields too large or too many";
     case 500: return "internal error";
     case 503: return "service unavailable";
     default: return "request failed";
@@ -102,6 +133,28 @@ const Route* FindPath(std::string_view path) {
   }
   return nullptr;
 }
+
+// "off" for a disabled limit (0), else the number.
+std::string Limit(double value) { return value > 0 ? fmt::format("{}", value) : "off"; }
+
+// Each connection is a file descriptor: raise the soft limit to the hard one (systemd's
+// default soft limit is 1024), best effort.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// Connections the open-file limit leaves room for, keeping 64 descriptors for the database,
+// logs and the listening socket.
+size_t ConnectionBudget() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return SIZE_MAX;
+  return limit.rlim_cur > 128 ? static_cast<size_t>(limit.rlim_cur - 64) : 64;
+}
+
 
 // Logs what the lists in force hold and every entry they had to skip.
 void LogLists(const app::Services& services, std::string_view when) {
@@ -136,16 +189,112 @@ void ReloadOnSignal(app::Services& services) {
                outcome->reloads);
 }
 
+// What httplib's accept loop gets as its task queue (and deletes when it ends): jobs go to
+// the server's own worker pool, which the connection manager also feeds. httplib shuts it
+// down when its loop ends; `stop` then stops the manager first, so nothing is parked or
+// enqueued any more, and drains and joins the pool: every request in progress is answered.
+class WorkerQueue final : public httplib::TaskQueue {
+ public:
+  WorkerQueue(httplib::ThreadPool& pool, std::function<void()> stop)
+      : pool_(pool), stop_(std::move(stop)) {}
+  void enqueue(std::function<void()> fn) override { pool_.enqueue(std::move(fn)); }
+  void shutdown() override { stop_(); }
+
+ private:
+  httplib::ThreadPool& pool_;
+  const std::function<void()> stop_;
+};
+
+// Statuses after which the request's extent is unknown (framing errors, refused heads or
+// bodies): the connection is not reused.
+bool EndsConnection(int status) {
+  return status == 400 || status == 408 || status == 411 || status == 413 || status == 414 ||
+         status == 415 || status == 431;
+}
+
+// The request was refused before all its input was read: answer "Connection: close" and
+// drain the connection afterwards.
+void MarkUnreadInput(httplib::Response& res) {
+  tls_request.unread_input = true;
+  res.set_header("Connection", "close");
+}
+
+// What becomes of a connection after httplib answered on it: framing errors (the request's
+// extent is unknown) and refusals before the body was read leave input behind, so the
+// connection is drained and closed rather than reused.
+ConnectionManager::After AfterRequest(bool ok, bool client_closes, int status, bool unread_input) {
+  if (!ok) return ConnectionManager::After::kClose;
+  if (unread_input || EndsConnection(status)) return ConnectionManager::After::kDrainAndClose;
+  return client_closes ? ConnectionManager::After::kClose : ConnectionManager::After::kKeepAlive;
+}
+
+// True when a header name or value holds a byte no header may (NUL, CR, LF; RFC 9110 5.5).
+bool HasForbiddenHeaderByte(const httplib::Headers& headers) {
+  for (const auto& [name, value] : headers) {
+    for (const std::string* s : {&name, &value}) {
+      if (s->find_first_of(std::string_view("\0\r\n", 3)) != std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+ConnectionLimits LimitsOf(const ServerOptions& o) {
+  ConnectionLimits limits;
+  limits.io_timeout = o.io_timeout;
+  limits.head_timeout = o.head_timeout;
+  limits.body_timeout = o.io_timeout * 2;
+  limits.idle_timeout = o.keep_alive_timeout;
+  limits.max_head_bytes = o.max_head_bytes;
+  limits.keep_alive_max_count = o.keep_alive_max_count;
+  limits.max_connections = o.max_connections;
+  limits.max_connections_per_ip = o.max_connections_per_ip;
+  return limits;
+}
+
 }  // namespace
 
 struct Server::Impl {
-  Impl(app::Services& s, ServerOptions o) : ctx{s}, options(std::move(o)) {}
+  Impl(app::Services& s, ServerOptions o)
+      : options(std::move(o)),
+        metrics(Routes()),
+        guard(options.guard),
+        ctx{s, metrics, guard, state},
+        pool(static_cast<size_t>(std::max(1, options.threads))),
+        connections(
+            LimitsOf(options),
+            [this](ConnectionStream& stream, bool last) {
+              tls_stream = &stream;
+              tls_request.status = 0;
+              tls_request.unread_input = false;
+              bool closed = false;
+              const bool ok = http.ProcessRequest(stream, last, closed);
+              tls_stream = nullptr;
+              return AfterRequest(ok, closed, tls_request.status, tls_request.unread_input);
+            },
+            [this](std::function<void()> job) { pool.enqueue(std::move(job)); }) {
+    state.metrics_need_admin_key = options.metrics_need_admin_key;
+    state.connections = &connections;
+  }
+  ~Impl() { StopWorkers(); }  // when Run() never ran, nothing else stops them
+  // Stops waiting connections, then lets the workers finish their jobs and joins them. Once.
+  void StopWorkers() {
+    std::call_once(workers_stopped, [this] {
+      connections.Stop();
+      pool.shutdown();
+    });
+  }
   void Configure();
-  void AddRoute(const Route& route);
+  void AddRoute(size_t index, const Route& route);
 
-  RouteContext ctx;
   ServerOptions options;
+  Metrics metrics;
+  RequestGuard guard;
+  ServerState state;
+  RouteContext ctx;
   HttpServer http;
+  httplib::ThreadPool pool;
+  std::once_flag workers_stopped;
+  ConnectionManager connections;  // after pool and http: destroyed (stopped) before them
   int port = 0;
   std::atomic<bool> stopped{false};
 };
@@ -157,21 +306,41 @@ void Server::Impl::Configure() {
   http.set_write_timeout(options.io_timeout);
   http.set_keep_alive_max_count(options.keep_alive_max_count);
   http.set_keep_alive_timeout(options.keep_alive_timeout.count());
-  const size_t threads = static_cast<size_t>(options.threads);
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http.set_connections(&connections);
+  http.new_task_queue = [this] { return new WorkerQueue(pool, [this] { StopWorkers(); }); };
 
-  http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     tls_request = RequestState{NewRequestId(), std::chrono::steady_clock::now(), true};
     res.set_header("X-Request-Id", tls_request.id);
     // The Request object is a non-const local of httplib's process_request; only the handler
     // signature is const.
     NormalizeAbsoluteForm(const_cast<httplib::Request&>(req));
+    // httplib 0.11 takes any number of header lines; the head's byte cap bounds them, this
+    // their count.
+    if (req.headers.size() > options.max_header_count) {
+      MarkUnreadInput(res);
+      WriteError(req.path, 431,
+                 fmt::format("too many header lines ({}; the limit is {})", req.headers.size(),
+                             options.max_header_count),
+                 tls_request.id, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (HasForbiddenHeaderByte(req.headers)) {
+      MarkUnreadInput(res);
+      WriteError(req.path, 400, "a header holds a NUL, CR or LF byte", tls_request.id, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
   // Bodies for httplib's own refusals (400, 404, 413, ...), which come without one.
   const httplib::Server::HandlerWithResponse error_handler = [](const httplib::Request& req,
                                                                 httplib::Response& res) {
+    // A read that failed at the request's deadline is a timeout, not a malformed request.
+    if (res.status == 400 && tls_stream != nullptr && tls_stream->deadline_passed()) {
+      res.status = 408;
+    }
+    if (EndsConnection(res.status)) res.set_header("Connection", "close");
     if (res.status == 404) {
       if (const Route* r = FindPath(req.path); r != nullptr && r->method != req.method) {
         res.status = 405;
@@ -205,33 +374,68 @@ void Server::Impl::Configure() {
                    tls_request.id, res);
       });
 
-  http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    std::string latency = "-";
+  http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    double seconds = 0;
     if (tls_request.active && tls_request.start != std::chrono::steady_clock::time_point{}) {
-      const std::chrono::duration<double, std::milli> ms =
-          std::chrono::steady_clock::now() - tls_request.start;
-      latency = fmt::format("{:.2f}ms", ms.count());
+      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - tls_request.start)
+                    .count();
     }
-    spdlog::info("{} {} {} {} {}B {} ip={}", tls_request.active ? tls_request.id : "-",
-                 req.method, req.path, res.status, res.body.size(), latency,
-                 app::MaskIp(req.remote_addr));
+    tls_request.status = res.status;
+    metrics.ObserveRequest(tls_request.active ? tls_request.route : SIZE_MAX, res.status, seconds);
+    spdlog::info("req={} method={} path={} status={} bytes={} ms={:.2f} ip={}",
+                 tls_request.active ? tls_request.id : "-", req.method, req.path, res.status,
+                 res.body.size(), seconds * 1000, app::LogIp(req.remote_addr));
     tls_request.active = false;
   });
 
-  for (const Route& route : Routes()) AddRoute(route);
+  const std::span<const Route> routes = Routes();
+  for (size_t i = 0; i < routes.size(); ++i) AddRoute(i, routes[i]);
 }
 
-void Server::Impl::AddRoute(const Route& route) {
+void Server::Impl::AddRoute(size_t index, const Route& route) {
   const std::string pattern = EscapeRegex(route.path);
   const Route* r = &route;
+  // Runs the handler, counted in flight, unless the client address is over its rate.
+  auto run = [this, r, index](const httplib::Request& req, std::string_view body,
+                              httplib::Response& res) {
+    tls_request.route = index;
+    if (r->rate_limited) {
+      if (int wait = guard.AdmitAddress(req.remote_addr); wait > 0) {
+        WriteThrottled(
+            req.path, wait,
+            fmt::format("Request rate limit of your address exceeded; retry in {} s", wait),
+            tls_request.id, res);
+        return;
+      }
+    }
+    // A request that began before a stop is answered, and says the connection ends.
+    if (connections.stopping()) res.set_header("Connection", "close");
+    metrics.HandlerStarted();
+    struct Finished {
+      Metrics& m;
+      ~Finished() { m.HandlerFinished(); }
+    } finished{metrics};
+    r->handler(ctx, Exchange{req, body, tls_request.id, res});
+  };
   if (route.method == "GET") {
-    http.Get(pattern, [this, r](const httplib::Request& req, httplib::Response& res) {
-      r->handler(ctx, Exchange{req, {}, tls_request.id, res});
-    });
+    http.Get(pattern,
+             [run](const httplib::Request& req, httplib::Response& res) { run(req, {}, res); });
     return;
   }
-  http.Post(pattern, [this, r](const httplib::Request& req, httplib::Response& res,
-                               const httplib::ContentReader& reader) {
+  http.Post(pattern, [this, run, index](const httplib::Request& req, httplib::Response& res,
+                                        const httplib::ContentReader& reader) {
+    tls_request.route = index;  // also for a refused body
+    // httplib would parse a multipart body as multipart whatever the handler wants; both APIs
+    // take a form or JSON body, so it is refused unread.
+    if (req.is_multipart_form_data()) {
+      MarkUnreadInput(res);
+      WriteError(req.path, 415,
+                 req.path.starts_with("/v1")
+                     ? "the body must be JSON: send \"Content-Type: application/json\""
+                     : "multipart bodies are not read: send application/x-www-form-urlencoded",
+                 tls_request.id, res);
+      return;
+    }
     std::string body;
     // RFC 9112 6.3: a request with neither Content-Length nor Transfer-Encoding has no body.
     // (httplib would otherwise wait for the peer to close, then answer 400.)
@@ -247,6 +451,7 @@ void Server::Impl::AddRoute(const Route& route) {
         return true;
       });
       if (!ok) {
+        MarkUnreadInput(res);
         const int status = too_large ? 413 : (res.status >= 400 ? res.status : 400);
         WriteError(req.path, status,
                    status == 413 ? fmt::format("request body too large (limit {} bytes)", limit)
@@ -255,7 +460,7 @@ void Server::Impl::AddRoute(const Route& route) {
         return;
       }
     }
-    r->handler(ctx, Exchange{req, body, tls_request.id, res});
+    run(req, body, res);
   });
 }
 
@@ -284,6 +489,8 @@ core::Status Server::Bind() {
 }
 
 int Server::port() const { return impl_->port; }
+
+int64_t Server::OpenConnections() const { return impl_->connections.Stats().open; }
 
 core::Status Server::Run() {
   if (!impl_->http.listen_after_bind()) {
@@ -336,6 +543,8 @@ int RunDaemon(const DaemonOptions& options) {
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+    app::SetLogPersonalData(options.log_personal_data);
+    RaiseOpenFileLimit();
     std::optional<int64_t> retention_ms;
     int64_t purge_interval_ms = 0;
     if (options.retention != "off") {
@@ -358,6 +567,7 @@ int RunDaemon(const DaemonOptions& options) {
     app_options.model_path = options.model_path;
     app_options.data_dir = options.data_dir;
     app_options.load_model = true;
+    app_options.max_db_bytes = options.max_db_mb * 1024 * 1024;
     auto services = app::Open(app_options);
     if (!services) {
       std::cerr << "hamletd: " << services.error().message() << "\n";
@@ -379,14 +589,29 @@ int RunDaemon(const DaemonOptions& options) {
     server_options.max_body_bytes = options.max_body_bytes;
     server_options.keep_alive_max_count = options.keep_alive_max_count;
     server_options.keep_alive_timeout = std::chrono::seconds(options.keep_alive_timeout_seconds);
+    server_options.max_connections = std::min(options.max_connections, ConnectionBudget());
+    server_options.max_connections_per_ip = options.max_connections_per_ip;
+    server_options.head_timeout = std::chrono::seconds(options.head_timeout_seconds);
+    server_options.guard.per_ip = {options.rate_limit_ip, 2 * options.rate_limit_ip};
+    server_options.guard.per_key = {options.rate_limit_key, 2 * options.rate_limit_key};
+    server_options.guard.auth_failures = {options.auth_failures_per_minute / 60.0,
+                                          options.auth_failures_per_minute};
+    server_options.metrics_need_admin_key = options.metrics_auth == "admin";
     Server server(**services, server_options);
     if (core::Status bound = server.Bind(); !bound.ok()) {
       std::cerr << "hamletd: " << bound.message() << "\n";
       return 1;
     }
-    spdlog::info("hamletd listening on {}:{} (model {}, {} threads, body limit {} bytes)",
-                 server_options.host, server.port(), (*services)->filter->ModelVersion(),
-                 server_options.threads, server_options.max_body_bytes);
+    spdlog::info(
+        "hamletd listening on {}:{} (model {}, {} threads, body limit {} bytes, at most {} "
+        "connections, {} per address; rate limits per address {}/s, per key {}/s, {} failed "
+        "key checks per minute; /metrics {}; personal data in logs {})",
+        server_options.host, server.port(), (*services)->filter->ModelVersion(),
+        server_options.threads, server_options.max_body_bytes, server_options.max_connections,
+        server_options.max_connections_per_ip, Limit(options.rate_limit_ip),
+        Limit(options.rate_limit_key), Limit(options.auth_failures_per_minute),
+        server_options.metrics_need_admin_key ? "needs an admin key" : "open",
+        options.log_personal_data ? "unmasked" : "masked");
     // Webhook delivery runs beside the server on its own thread, never in a request.
     HttplibWebhookSender webhook_sender;
     engine::WebhookDispatcher webhook_dispatcher(*(*services)->store, *(*services)->sites,
@@ -416,7 +641,10 @@ int RunDaemon(const DaemonOptions& options) {
             ReloadOnSignal(**services);
             continue;
           }
-          spdlog::info("received signal {}, stopping", sig);
+          spdlog::info(
+              "received signal {}, stopping: accepting no more connections; "
+              "requests in progress are answered ({} connections open)",
+              sig, server.OpenConnections());
           signalled = true;
         } else {
           std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -11,6 +11,8 @@
 #include <utility>
 
 #include "core/status.h"
+#include "http/connection_manager.h"
+#include "http/request_guard.h"
 
 namespace hamlet::app {
 struct Services;
@@ -21,24 +23,35 @@ namespace hamlet::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (see Server::port())
-  // Worker threads. httplib serves one connection per thread, for as long as the connection
-  // stays open (an idle kept-alive one included), so this is the number of connections served
-  // at once; the others wait for a thread. 256, far above the clients' usual connection counts,
-  // so that idle keep-alive clients cannot starve the others: with 16 threads, 32 clients that
-  // each send one request a second stalled every other client for seconds (docs/benchmarks.md,
-  // "Threads and keep-alive"). An idle thread costs about 40 KB of RSS.
+  // Worker threads: requests handled at once. A connection holds a worker only while one of
+  // its requests is handled (ConnectionManager); idle keep-alive and slow clients wait in one
+  // epoll thread. Each check waits for its decision's group commit (an fsync, a few ms), so
+  // the requests in flight are what fills a commit batch: many threads keep the disk's
+  // commits large under load. An idle thread costs about 40 KB of RSS.
   int threads = 256;
   size_t max_body_bytes = 64 * 1024;  // larger bodies get 413
   std::chrono::seconds io_timeout{5};  // read and write timeouts
-  // Requests per connection before the server closes it. With threads above the number of
-  // connections, a higher count saves reconnects (design/dependencies-and-gotchas.md 3c); a
-  // connection beyond the thread count waits for one of them to close, so not unlimited.
+  // Requests per connection before the server closes it: a higher count saves reconnects
+  // (design/dependencies-and-gotchas.md 3c).
   size_t keep_alive_max_count = 100;
-  // How long an idle kept-alive connection may hold its thread.
+  // How long an idle kept-alive connection may wait for its next request.
   std::chrono::seconds keep_alive_timeout{2};
+  // Request heads: how long one may take to arrive (408 after) and how large it may be (431
+  // above; also more than max_header_count header lines).
+  std::chrono::seconds head_timeout{10};
+  size_t max_head_bytes = 32 * 1024;
+  size_t max_header_count = 100;
+  // Connections open at once, in total (503 above) and per client address (429 above).
+  size_t max_connections = 4096;
+  size_t max_connections_per_ip = 128;
+  GuardOptions guard;                   // request rate limits and failed key checks
+  bool metrics_need_admin_key = false;  // GET /metrics behind an admin key
 };
 
 // Thread-safety: Stop() may be called from any thread; the rest from one thread.
+// Stop() is graceful: hamletd stops accepting, requests being handled (and heads already
+// received) are answered, with "Connection: close", and their decisions committed,
+// connections waiting for a request are closed, and Run() returns once all of that is done.
 class Server {
  public:
   // `services` must outlive the server.
@@ -51,6 +64,8 @@ class Server {
   core::Status Bind();
   // The bound port. REQUIRES: Bind() succeeded.
   int port() const;
+  // Client connections open now (being served or waiting for a request).
+  int64_t OpenConnections() const;
   // Serves until Stop(); requests in flight are finished first. REQUIRES: Bind() succeeded.
   core::Status Run();
   void Stop();
@@ -79,6 +94,18 @@ struct DaemonOptions {
   // up to 4 h) and the attempts before an event is failed.
   int64_t webhook_retry_base_ms = 30'000;
   int webhook_max_attempts = 15;
+  // Log IP and e-mail addresses unmasked (off: masked, see app::MaskIp).
+  bool log_personal_data = false;
+  // Rate limits: requests per second per client address and per key (bursts of twice
+  // that), failed key checks per client address per minute; 0 turns one off.
+  double rate_limit_ip = 200;
+  double rate_limit_key = 100;
+  double auth_failures_per_minute = 10;
+  size_t max_connections = 4096;
+  size_t max_connections_per_ip = 128;
+  int head_timeout_seconds = 10;      // a request head must arrive within this; else 408
+  std::string metrics_auth = "none";  // "none" or "admin"
+  int64_t max_db_mb = 0;              // database size cap in MiB (0: none)
 };
 
 // "HOST:PORT", "[v6]:PORT" -> (host, port). InvalidArgument otherwise.

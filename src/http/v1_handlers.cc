@@ -10,6 +10,7 @@
 #include "http/handlers.h"
 #include "http/http_status.h"
 #include "http/json_codec.h"
+#include "http/metrics.h"
 
 namespace hamlet::http {
 namespace {
@@ -29,22 +30,38 @@ std::string KeyOf(const Exchange& ex, const std::string& body_key) {
 }
 
 // Unauthenticated (401) for a missing, unknown or revoked key; PermissionDenied (403) for a
-// valid key of the other role.
-core::Result<store::SiteKey> Authenticate(const RouteContext& ctx, const Exchange& ex,
-                                          const std::string& body_key,
-                                          store::KeyRole role = store::KeyRole::kSite) {
+// valid key of the other role. A KeyCheck refused by a limit (retry_after > 0) is answered
+// 429 by the caller.
+KeyCheck Authenticate(const RouteContext& ctx, const Exchange& ex, const std::string& body_key,
+                      store::KeyRole role = store::KeyRole::kSite) {
   const std::string key = KeyOf(ex, body_key);
   if (key.empty()) {
-    return core::Status::Unauthenticated(
+    return KeyCheck{core::Status::Unauthenticated(
         role == store::KeyRole::kAdmin
             ? "missing admin key: send \"Authorization: Bearer KEY\""
-            : "missing API key: send \"api_key\" in the body or \"Authorization: Bearer KEY\"");
+            : "missing API key: send \"api_key\" in the body or \"Authorization: Bearer KEY\"")};
   }
-  auto record = ctx.services.keys->Authenticate(key, role);
-  if (!record && record.error().code() == core::StatusCode::kUnauthenticated) {
-    return core::Status::Unauthenticated("the API key is invalid or revoked");
+  KeyCheck check = CheckKey(ctx, ex, key, role);
+  if (!check.key && check.retry_after == 0 &&
+      check.key.error().code() == core::StatusCode::kUnauthenticated) {
+    check.key = core::Status::Unauthenticated("the API key is invalid or revoked");
   }
-  return record;
+  return check;
+}
+
+// The /v1 bodies are JSON. No Content-Type is taken as JSON; one that names another type is
+// refused (415), so a client that sends a form by mistake learns why.
+bool RefusedMediaType(const Exchange& ex) {
+  std::string type = ex.request.get_header_value("Content-Type");
+  for (char& c : type) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  if (type.empty() || type == "application/json" || type.ends_with("+json")) return false;
+  WriteJson(ex, 415,
+            EncodeNamedError("unsupported_media_type",
+                             "the body must be JSON: send \"Content-Type: application/json\"",
+                             ex.request_id));
+  return true;
 }
 
 // 422 for a refused reload: the request was fine, the model file on the server is not (and
@@ -54,11 +71,14 @@ constexpr int kReloadRefusedStatus = 422;
 }  // namespace
 
 void HandleV1Check(const RouteContext& ctx, const Exchange& ex) {
+  if (RefusedMediaType(ex)) return;
   auto request = DecodeV1Check(ex.body);
   if (!request) return WriteStatusError(ex, request.error());
-  auto key = Authenticate(ctx, ex, request->api_key);
+  KeyCheck check = Authenticate(ctx, ex, request->api_key);
+  if (check.retry_after > 0) return WriteKeyThrottled(ex, check);
+  const core::Result<store::SiteKey>& key = check.key;
   if (!key) {
-    LogFailure(ex, "v1 authenticate", key.error());
+    LogFailure(ex, "v1-authenticate", key.error());
     return WriteStatusError(ex, key.error());
   }
   if (!ctx.services.filter) {
@@ -66,38 +86,44 @@ void HandleV1Check(const RouteContext& ctx, const Exchange& ex) {
   }
   auto outcome = ctx.services.filter->Check(request->comment, *key, "v1");
   if (!outcome) {
-    LogFailure(ex, "v1 check", outcome.error());
+    LogFailure(ex, "v1-check", outcome.error());
     return WriteStatusError(ex, outcome.error());
   }
-  spdlog::info("{} v1-check key={} verdict={} score={:.3f} id={} ip={} email={}", ex.request_id,
-               key->id, core::VerdictName(outcome->decision.verdict), outcome->decision.score,
-               outcome->id, app::MaskIp(request->comment.user_ip),
-               app::MaskEmail(request->comment.comment_author_email));
+  ctx.metrics.CountVerdict(outcome->decision.verdict, "v1");
+  spdlog::info("req={} event=v1-check key={} verdict={} score={:.3f} id={} ip={} email={}",
+               ex.request_id, key->id, core::VerdictName(outcome->decision.verdict),
+               outcome->decision.score, outcome->id, app::LogIp(request->comment.user_ip),
+               app::LogEmail(request->comment.comment_author_email));
   WriteJson(ex, 200, EncodeCheckOutcome(*outcome));
 }
 
 void HandleV1Feedback(const RouteContext& ctx, const Exchange& ex) {
+  if (RefusedMediaType(ex)) return;
   auto request = DecodeV1Feedback(ex.body);
   if (!request) return WriteStatusError(ex, request.error());
-  auto key = Authenticate(ctx, ex, request->api_key);
+  KeyCheck check = Authenticate(ctx, ex, request->api_key);
+  if (check.retry_after > 0) return WriteKeyThrottled(ex, check);
+  const core::Result<store::SiteKey>& key = check.key;
   if (!key) {
-    LogFailure(ex, "v1 authenticate", key.error());
+    LogFailure(ex, "v1-authenticate", key.error());
     return WriteStatusError(ex, key.error());
   }
   auto outcome =
       ctx.services.feedback->Submit(request->comment, *key, request->label, request->id, "v1");
   if (!outcome) {
-    LogFailure(ex, "v1 feedback", outcome.error());
+    LogFailure(ex, "v1-feedback", outcome.error());
     return WriteStatusError(ex, outcome.error());
   }
-  spdlog::info("{} v1-feedback key={} label={} feedback={} decision={}", ex.request_id, key->id,
-               engine::LabelName(request->label), outcome->feedback_id,
+  spdlog::info("req={} event=v1-feedback key={} label={} feedback={} decision={}", ex.request_id,
+               key->id, engine::LabelName(request->label), outcome->feedback_id,
                outcome->decision_id.empty() ? "-" : outcome->decision_id);
   WriteJson(ex, 200, EncodeFeedbackOutcome(*outcome));
 }
 
 void HandleV1Decisions(const RouteContext& ctx, const Exchange& ex) {
-  auto key = Authenticate(ctx, ex, /*body_key=*/"");
+  KeyCheck check = Authenticate(ctx, ex, /*body_key=*/"");
+  if (check.retry_after > 0) return WriteKeyThrottled(ex, check);
+  const core::Result<store::SiteKey>& key = check.key;
   if (!key) {
     LogFailure(ex, "v1 authenticate", key.error());
     return WriteStatusError(ex, key.error());
@@ -119,7 +145,9 @@ void HandleV1Decisions(const RouteContext& ctx, const Exchange& ex) {
 }
 
 void HandleV1AdminReload(const RouteContext& ctx, const Exchange& ex) {
-  auto key = Authenticate(ctx, ex, /*body_key=*/"", store::KeyRole::kAdmin);
+  KeyCheck check = Authenticate(ctx, ex, /*body_key=*/"", store::KeyRole::kAdmin);
+  if (check.retry_after > 0) return WriteKeyThrottled(ex, check);
+  const core::Result<store::SiteKey>& key = check.key;
   if (!key) {
     LogFailure(ex, "admin authenticate", key.error());
     return WriteStatusError(ex, key.error());
@@ -135,14 +163,14 @@ void HandleV1AdminReload(const RouteContext& ctx, const Exchange& ex) {
   }
   auto outcome = ctx.services.reloader->Reload();
   if (!outcome) {
-    spdlog::error("{} admin reload key={} from '{}': {}", ex.request_id, key->id,
+    spdlog::error("req={} event=admin-reload key={} from '{}': {}", ex.request_id, key->id,
                   ctx.services.reloader->model_path(), outcome.error().ToString());
     return WriteJson(ex, kReloadRefusedStatus,
                      EncodeReloadFailure(outcome.error().message(),
                                          ctx.services.filter->ModelVersion(), ex.request_id));
   }
-  spdlog::info("{} admin reload key={}: model {} -> {} (reload {})", ex.request_id, key->id,
-               outcome->previous, outcome->current, outcome->reloads);
+  spdlog::info("req={} event=admin-reload key={}: model {} -> {} (reload {})", ex.request_id,
+               key->id, outcome->previous, outcome->current, outcome->reloads);
   WriteJson(ex, 200, EncodeReloadOutcome(*outcome));
 }
 

@@ -4,7 +4,11 @@
 #include "store/sqlite_store.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <optional>
 #include <utility>
 
 #include "store/schema.h"
@@ -111,13 +115,14 @@ std::string Statement::ColumnText(int col) const {
 // --- Connection
 
 core::Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool read_only,
-                                                           int busy_timeout_ms) {
+                                                           int busy_timeout_ms,
+                                                           FaultCounters* faults) {
   // NOMUTEX: each Connection is used under its owner's mutex, never concurrently.
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
               (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
-  std::unique_ptr<Connection> conn(new Connection(db));  // closes db on every path
+  std::unique_ptr<Connection> conn(new Connection(db, faults));  // closes db on every path
   if (rc != SQLITE_OK) {
     if (db == nullptr) return core::Status::Unavailable("out of memory");
     return conn->Error(rc);
@@ -184,35 +189,85 @@ core::Result<int64_t> Connection::QueryInt(const std::string& sql) {
 
 bool Connection::IsReadOnly() const { return sqlite3_db_readonly(db_, "main") == 1; }
 bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+void Connection::SetBusyTimeout(int ms) { sqlite3_busy_timeout(db_, ms); }
 int64_t Connection::LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
 int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
 
-core::Status Connection::Error(int rc) const {
-  std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+namespace {
+
+// The fault behind a SQLite result code; nullopt for the caller's errors (constraints, bad
+// input, not a database). `sys_errno` refines I/O errors: the OS said why the file failed.
+std::optional<FaultKind> FaultOf(int rc, int sys_errno) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return core::Status::Unavailable("database is locked");
+      return FaultKind::kLocked;
     case SQLITE_READONLY:
-      return core::Status::Unavailable("database is read-only");
-    case SQLITE_FULL:
-      return core::Status::Unavailable("database or disk is full");
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
     case SQLITE_PERM:
-    case SQLITE_AUTH:
+      return FaultKind::kReadOnly;
+    case SQLITE_FULL:
+      return FaultKind::kFull;
+    case SQLITE_IOERR:
+      if (sys_errno == ENOSPC || sys_errno == EDQUOT) return FaultKind::kFull;
+      if (sys_errno == EROFS || sys_errno == EPERM || sys_errno == EACCES) {
+        return FaultKind::kReadOnly;
+      }
+      return FaultKind::kIo;
+    case SQLITE_CANTOPEN:  // SQLite's message names what could not be opened
+      return sys_errno == ENOSPC || sys_errno == EDQUOT ? FaultKind::kFull : FaultKind::kIo;
     case SQLITE_NOLFS:
     case SQLITE_PROTOCOL:
-      return core::Status::Unavailable(detail);
+      return FaultKind::kIo;
     case SQLITE_CONSTRAINT:
     case SQLITE_TOOBIG:
     case SQLITE_MISMATCH:
     case SQLITE_RANGE:
     case SQLITE_NOTADB:
-      return core::Status::InvalidArgument(detail);
+      return std::nullopt;
     default:
-      return core::Status::Internal(detail);
+      return FaultKind::kOther;
   }
+}
+
+}  // namespace
+
+// True when the database file or its WAL exists and may not be written: a read-only file
+// system, an immutable file, no permission. An I/O error then means exactly that (SQLite's
+// own errno is often gone by the time the error is reported).
+bool FilesRefuseWrites(sqlite3* db) {
+  const char* file = db != nullptr ? sqlite3_db_filename(db, "main") : nullptr;
+  if (file == nullptr || *file == '\0') return false;
+  for (const std::string& path : {std::string(file), std::string(file) + "-wal"}) {
+    if (::access(path.c_str(), W_OK) != 0 &&
+        (errno == EROFS || errno == EPERM || errno == EACCES)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+core::Status Connection::Error(int rc) const {
+  std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+  const int sys_errno = db_ != nullptr ? sqlite3_system_errno(db_) : 0;
+  std::optional<FaultKind> fault = FaultOf(rc, sys_errno);
+  if (fault == FaultKind::kIo && (rc & 0xff) == SQLITE_IOERR && FilesRefuseWrites(db_)) {
+    fault = FaultKind::kReadOnly;
+  }
+  if (!fault) return core::Status::InvalidArgument(detail);
+  if (faults_ != nullptr) faults_->Count(*fault);
+  switch (*fault) {
+    case FaultKind::kLocked:
+      return core::Status::Unavailable("database is locked");
+    case FaultKind::kReadOnly:
+      return core::Status::Unavailable("database is read-only");
+    case FaultKind::kFull:
+      return core::Status::Unavailable("database or disk is full");
+    case FaultKind::kIo:
+      return core::Status::Unavailable(detail);
+    case FaultKind::kOther:
+      break;
+  }
+  return core::Status::Internal(detail);
 }
 
 }  // namespace internal
@@ -258,6 +313,16 @@ core::Status Prepare(Connection& db, const std::string& path, const SqliteOption
   for (const char* pragma : {"PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
     if (core::Status s = db.Exec(pragma); !s.ok()) return WithContext(s, where);
   }
+  if (options.max_bytes > 0) {
+    core::Result<int64_t> page_size = db.QueryInt("PRAGMA page_size");
+    if (!page_size) return WithContext(page_size.error(), where);
+    const int64_t pages =
+        std::max<int64_t>(1, options.max_bytes / std::max<int64_t>(1, *page_size));
+    // An integer of ours, not a value: PRAGMAs take no parameters.
+    if (core::Status s = db.Exec("PRAGMA max_page_count = " + std::to_string(pages)); !s.ok()) {
+      return WithContext(s, where + ": setting the size limit");
+    }
+  }
 
   if (options.read_only) {
     core::Result<int64_t> version = db.QueryInt("PRAGMA user_version");
@@ -299,29 +364,32 @@ core::Status Prepare(Connection& db, const std::string& path, const SqliteOption
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                              const SqliteOptions& options) {
   if (path.empty()) return core::Status::InvalidArgument("database path is empty");
-  if (options.max_batch < 1 || options.busy_timeout_ms < 0) {
-    return core::Status::InvalidArgument("database '" + path +
-                                         "': max_batch must be >= 1, busy_timeout_ms >= 0");
+  if (options.max_batch < 1 || options.busy_timeout_ms < 0 || options.max_bytes < 0) {
+    return core::Status::InvalidArgument(
+        "database '" + path + "': max_batch must be >= 1, busy_timeout_ms and max_bytes >= 0");
   }
   const std::string where = "database '" + path + "'";
-  auto writer = Connection::Open(path, options.read_only, options.busy_timeout_ms);
+  auto faults = std::make_unique<internal::FaultCounters>();
+  auto writer = Connection::Open(path, options.read_only, options.busy_timeout_ms, faults.get());
   if (!writer) return WithContext(writer.error(), "cannot open " + where);
   if (core::Status s = Prepare(**writer, path, options); !s.ok()) return s;
 
   std::unique_ptr<Connection> reader;
   if (path != ":memory:") {
-    auto r = Connection::Open(path, /*read_only=*/true, options.busy_timeout_ms);
+    auto r = Connection::Open(path, /*read_only=*/true, options.busy_timeout_ms, faults.get());
     if (!r) return WithContext(r.error(), "cannot open " + where + " for reading");
     reader = std::move(r).value();
   }
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(path, options, std::move(writer).value(), std::move(reader)));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, options, std::move(writer).value(),
+                                                      std::move(reader), std::move(faults)));
 }
 
 SqliteStore::SqliteStore(std::string path, SqliteOptions options,
-                         std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader)
+                         std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader,
+                         std::unique_ptr<internal::FaultCounters> faults)
     : path_(std::move(path)),
       options_(options),
+      faults_(std::move(faults)),
       writer_(std::move(writer)),
       reader_(std::move(reader)),
       queue_(options_.max_batch,

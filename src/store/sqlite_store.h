@@ -4,12 +4,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "core/histogram.h"
 #include "core/status.h"
 #include "store/group_commit.h"
 #include "store/store.h"
@@ -18,7 +20,8 @@ namespace hamlet::store {
 
 namespace internal {
 class Connection;
-}
+class FaultCounters;
+}  // namespace internal
 
 struct SqliteOptions {
   // Open with SQLITE_OPEN_READONLY: reads work, every write returns Unavailable("... database
@@ -29,6 +32,11 @@ struct SqliteOptions {
   int busy_timeout_ms = 2000;
   // Most decisions/feedback rows committed in one transaction. >= 1.
   int max_batch = 256;
+  // A cap on the database's size (PRAGMA max_page_count), 0 for none: a write that would
+  // grow the file past it fails with Unavailable("database or disk is full"), as a full disk
+  // does, and works again once rows are deleted (their pages are reused). A database already
+  // larger keeps its size as the cap.
+  int64_t max_bytes = 0;
 };
 
 // Thread-safety: all methods may be called concurrently from any thread (see Store).
@@ -142,6 +150,9 @@ class SqliteStore final : public Store {
   core::Result<int> PruneWebhookEvents(int64_t before_ms) override;
 
   core::Status Ping() override;
+  // Always Unavailable for a store opened read_only.
+  core::Status CheckWritable() override;
+  StoreStats Stats() const override;
 
   // Transactions committed by the writer thread (each holding 1..max_batch appends).
   uint64_t CommitCountForTesting() const { return commits_.load(); }
@@ -151,10 +162,18 @@ class SqliteStore final : public Store {
   class ReadLock;
 
   SqliteStore(std::string path, SqliteOptions options, std::unique_ptr<internal::Connection> writer,
-              std::unique_ptr<internal::Connection> reader);
+              std::unique_ptr<internal::Connection> reader,
+              std::unique_ptr<internal::FaultCounters> faults);
   // The group-commit function: one transaction; a record that fails alone is left out.
   void CommitBatch(const std::vector<PendingWrite*>& batch);
   core::Status InsertOne(Write& write);
+  // Appends `write` to the group-commit queue and waits, counting it in writes_waiting_.
+  core::Status SubmitWrite(Write& write);
+  // Records the outcome of a write that reached the database, for CheckWritable: a
+  // server-side failure makes the store unwritable until a write succeeds.
+  void NoteWriteOutcome(const core::Status& status);
+  // A write transaction that leaves nothing behind; does not wait for another's lock.
+  core::Status ProbeWrite();
   // BEGIN IMMEDIATE, `body` on the write connection, COMMIT; ROLLBACK when anything fails.
   // Holds write_mu_ throughout, so group-commit batches wait: keep `body` short.
   core::Status WriteTransaction(const std::function<core::Status(internal::Connection&)>& body);
@@ -164,6 +183,8 @@ class SqliteStore final : public Store {
 
   const std::string path_;
   const SqliteOptions options_;
+  // Counts the connections' errors; declared before them, destroyed after them.
+  std::unique_ptr<internal::FaultCounters> faults_;
   // write_mu_ guards writer_ (the write connection and its statements): the writer thread
   // holds it for a whole batch, key and meta writes for one statement.
   std::mutex write_mu_;
@@ -173,6 +194,15 @@ class SqliteStore final : public Store {
   std::mutex read_mu_;
   std::unique_ptr<internal::Connection> reader_;
   std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> records_committed_{0};
+  std::atomic<uint64_t> failed_writes_{0};
+  std::atomic<int64_t> writes_waiting_{0};
+  core::Histogram commit_seconds_{core::Histogram::LatencySecondsBounds()};
+  // health_mu_ guards write_health_ (the last write's server-side failure, or ok) and
+  // last_probe_ (when CheckWritable last probed).
+  mutable std::mutex health_mu_;
+  core::Status write_health_;
+  std::chrono::steady_clock::time_point last_probe_;
   // Declared last: destroyed (stopped and drained) first, while the connections still exist.
   GroupCommitQueue queue_;
 };

@@ -4,6 +4,8 @@
 // forward-declares SQLite's handle types. Not for use outside src/store/ and tests/store/.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -29,6 +31,23 @@ namespace hamlet::store::internal {
 core::Status WithContext(const core::Status& status, std::string_view context);
 
 class Connection;
+
+// Database errors by FaultKind, shared by a store's connections (StoreStats::faults).
+class FaultCounters {
+ public:
+  void Count(FaultKind kind) {
+    counts_[static_cast<size_t>(kind)].fetch_add(1, std::memory_order_relaxed);
+  }
+  std::array<uint64_t, kFaultKindCount> Read() const {
+    std::array<uint64_t, kFaultKindCount> out{};
+    for (size_t i = 0; i < kFaultKindCount; ++i)
+      out[i] = counts_[i].load(std::memory_order_relaxed);
+    return out;
+  }
+
+ private:
+  std::array<std::atomic<uint64_t>, kFaultKindCount> counts_{};
+};
 
 // A prepared statement borrowed from a Connection's cache. Destroying the handle resets the
 // statement and clears its bindings, so the next borrower finds it fresh. Bind errors are
@@ -69,9 +88,12 @@ class Statement {
 class Connection {
  public:
   // Opens `path` read-write (creating it) or read-only, with extended result codes and the
-  // busy timeout set. Errors are Unavailable/InvalidArgument naming the path.
+  // busy timeout set. Errors are Unavailable/InvalidArgument naming the path. `faults`, when
+  // not null, counts every server-side error this connection reports (see Error) and must
+  // outlive it.
   static core::Result<std::unique_ptr<Connection>> Open(const std::string& path, bool read_only,
-                                                        int busy_timeout_ms);
+                                                        int busy_timeout_ms,
+                                                        FaultCounters* faults = nullptr);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -89,19 +111,26 @@ class Connection {
 
   bool IsReadOnly() const;
   bool InTransaction() const;
+  // How long a statement waits for another connection's lock before failing as locked.
+  void SetBusyTimeout(int ms);
   int64_t LastInsertRowid() const;
   int64_t Changes() const;
 
-  // Maps a SQLite result code (and this connection's last error message) to a Status:
-  // busy/locked, read-only, full, I/O errors and cannot-open are Unavailable; constraint
-  // violations, too-big values and not-a-database InvalidArgument; anything else (corruption
-  // included) Internal. The message is SQLite's, except the fixed texts "database is locked",
-  // "database is read-only" and "database or disk is full".
+  // Maps a SQLite result code (and this connection's last error message and system errno)
+  // to a Status: busy/locked, read-only, full, I/O errors and cannot-open are Unavailable;
+  // constraint violations, too-big values and not-a-database InvalidArgument; anything else
+  // (corruption included) Internal. An I/O error whose cause is a full disk (ENOSPC, EDQUOT)
+  // counts as full; one whose cause is a file that may not be written (EROFS, EPERM, EACCES,
+  // or the database or its WAL failing access(W_OK) that way) as read-only. The message is
+  // SQLite's, except the fixed texts "database is locked", "database is read-only" and "database or
+  // disk is full". Every error that is not the caller's (not InvalidArgument) is counted in the
+  // FaultCounters given to Open.
   core::Status Error(int rc) const;
 
  private:
-  explicit Connection(sqlite3* db) : db_(db) {}
+  Connection(sqlite3* db, FaultCounters* faults) : db_(db), faults_(faults) {}
   sqlite3* db_;
+  FaultCounters* faults_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

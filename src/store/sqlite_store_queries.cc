@@ -1,5 +1,6 @@
 // SqliteStore's queries: reads on the read connection, key/meta writes on the write connection,
 // and the group-commit batch that appends decisions and feedback.
+#include <chrono>
 #include <utility>
 
 #include "core/comment.h"
@@ -149,15 +150,22 @@ Status SqliteStore::AppendDecision(const DecisionRecord& record) {
   write.decision = &record;
   write.reasons_json = internal::EncodeReasons(record.decision.reasons);
   write.fields_json = internal::EncodeFields(record.comment.fields);
-  return queue_.Submit(write);
+  return SubmitWrite(write);
 }
 
 Result<int64_t> SqliteStore::AppendFeedback(const FeedbackRecord& record) {
   Write write;
   write.feedback = &record;
   write.fields_json = internal::EncodeFields(record.fields);
-  if (Status s = queue_.Submit(write); !s.ok()) return s;
+  if (Status s = SubmitWrite(write); !s.ok()) return s;
   return write.new_id;
+}
+
+Status SqliteStore::SubmitWrite(Write& write) {
+  writes_waiting_.fetch_add(1, std::memory_order_relaxed);
+  Status status = queue_.Submit(write);
+  writes_waiting_.fetch_sub(1, std::memory_order_relaxed);
+  return status;
 }
 
 namespace {
@@ -196,15 +204,21 @@ Status SqliteStore::InsertOne(Write& write) {
 
 void SqliteStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
   std::lock_guard lock(write_mu_);
+  const auto started = std::chrono::steady_clock::now();
   // Fails every record not already failed on its own: nothing of the batch is written.
   auto fail_all = [&](const Status& cause) {
     if (writer_->InTransaction()) (void)writer_->Exec("ROLLBACK");
     for (PendingWrite* pw : batch) {
       auto& w = static_cast<Write&>(*pw);
-      if (w.status.ok()) w.status = WithContext(cause, w.Describe());
+      if (w.status.ok()) {
+        w.status = WithContext(cause, w.Describe());
+        failed_writes_.fetch_add(1, std::memory_order_relaxed);
+      }
     }
+    NoteWriteOutcome(cause);
   };
   if (Status s = writer_->RunCached("BEGIN IMMEDIATE"); !s.ok()) return fail_all(s);
+  uint64_t inserted = 0;
   for (PendingWrite* pw : batch) {
     auto& w = static_cast<Write&>(*pw);
     // A record's own failure (constraint, too big: InvalidArgument) undoes that INSERT only:
@@ -216,10 +230,69 @@ void SqliteStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
       w.status = WithContext(s, w.Describe());
       // Should SQLite ever end the transaction on such an error, nothing else may commit.
       if (!writer_->InTransaction()) return fail_all(s);
+    } else {
+      ++inserted;
     }
   }
   if (Status s = writer_->RunCached("COMMIT"); !s.ok()) return fail_all(s);
+  commit_seconds_.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   commits_.fetch_add(1);
+  records_committed_.fetch_add(inserted, std::memory_order_relaxed);
+  NoteWriteOutcome(Status::Ok());
+}
+
+// --- health and statistics
+
+void SqliteStore::NoteWriteOutcome(const Status& status) {
+  // A refused record (InvalidArgument) says nothing about the database.
+  if (status.code() == core::StatusCode::kInvalidArgument) return;
+  std::lock_guard lock(health_mu_);
+  write_health_ = status;
+}
+
+Status SqliteStore::ProbeWrite() {
+  std::lock_guard lock(write_mu_);
+  // Insert and delete in one transaction: the commit writes and syncs pages, leaving no row.
+  // 64 KiB, about a batch of appends, so a nearly full disk or size cap fails the probe too.
+  writer_->SetBusyTimeout(0);
+  Status s = writer_->Exec("BEGIN IMMEDIATE");
+  if (s.ok()) {
+    s = writer_->Exec(
+        "INSERT INTO meta (name, value) VALUES ('write_probe', zeroblob(65536))"
+        " ON CONFLICT (name) DO NOTHING");
+  }
+  if (s.ok()) s = writer_->Exec("DELETE FROM meta WHERE name = 'write_probe'");
+  if (s.ok()) s = writer_->Exec("COMMIT");
+  if (!s.ok() && writer_->InTransaction()) (void)writer_->Exec("ROLLBACK");
+  writer_->SetBusyTimeout(options_.busy_timeout_ms);
+  return s;
+}
+
+Status SqliteStore::CheckWritable() {
+  const std::string where = "database '" + path_ + "'";
+  if (options_.read_only) return Status::Unavailable(where + " is opened read-only");
+  {
+    std::lock_guard lock(health_mu_);
+    if (write_health_.ok()) return Status::Ok();
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_probe_ < std::chrono::seconds(1)) return WithContext(write_health_, where);
+    last_probe_ = now;
+  }
+  Status probe = ProbeWrite();
+  NoteWriteOutcome(probe);
+  return WithContext(probe, where);
+}
+
+StoreStats SqliteStore::Stats() const {
+  StoreStats stats;
+  stats.writes_waiting = writes_waiting_.load(std::memory_order_relaxed);
+  stats.commits = commits_.load();
+  stats.records_committed = records_committed_.load(std::memory_order_relaxed);
+  stats.failed_writes = failed_writes_.load(std::memory_order_relaxed);
+  stats.faults = faults_->Read();
+  stats.commit_seconds = commit_seconds_.Snapshot();
+  return stats;
 }
 
 // --- decisions and feedback: reads

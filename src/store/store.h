@@ -5,6 +5,7 @@
 // Thread-safety: every method may be called from any thread concurrently.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "core/comment.h"
 #include "core/decision.h"
+#include "core/histogram.h"
 #include "core/status.h"
 
 namespace hamlet::store {
@@ -308,6 +310,46 @@ struct PurgeCounts {
   int64_t webhook_events = 0;  // delivered or failed events deleted (their payload quotes)
 };
 
+// Why the database refused work, in the terms an operator acts on (for metrics and logs):
+// another process holds the write lock; the file cannot be written (read-only file, file
+// system or permissions); the disk or the configured size limit is full; another I/O error;
+// anything else (corruption, a bug).
+enum class FaultKind { kLocked, kReadOnly, kFull, kIo, kOther };
+inline constexpr size_t kFaultKindCount = 5;
+
+// "locked", "read_only", "full", "io", "other".
+constexpr std::string_view FaultKindName(FaultKind kind) {
+  switch (kind) {
+    case FaultKind::kLocked:
+      return "locked";
+    case FaultKind::kReadOnly:
+      return "read_only";
+    case FaultKind::kFull:
+      return "full";
+    case FaultKind::kIo:
+      return "io";
+    case FaultKind::kOther:
+      return "other";
+  }
+  return "other";
+}
+
+// The write path's counters since the store was opened, for /metrics. Counters only grow.
+struct StoreStats {
+  // Appends (decisions, feedback) handed in and not yet committed or failed: the depth of the
+  // write queue, the batch being committed included.
+  int64_t writes_waiting = 0;
+  uint64_t commits = 0;            // write transactions committed (each holds a batch of appends)
+  uint64_t records_committed = 0;  // appends committed
+  // Appends that failed for a server-side reason (a fault below), not refused records.
+  uint64_t failed_writes = 0;
+  // Database errors by FaultKind (indexed by the enum's value): every failed database call
+  // that was not the caller's fault, reads and probes included.
+  std::array<uint64_t, kFaultKindCount> faults{};
+  // Time from the start of a write transaction to its durable commit, in seconds.
+  core::HistogramSnapshot commit_seconds;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -478,6 +520,16 @@ class Store {
 
   // Ok when the database is open and answers a query (for /healthz).
   virtual core::Status Ping() = 0;
+
+  // --- health and statistics (for /readyz and /metrics)
+  // Ok when writes are expected to succeed: no write has failed for a server-side reason
+  // since the last one that succeeded. After such a failure, probes with a write transaction
+  // of about a batch's size (64 KiB) that leaves no row behind (at most once a second, without
+  // waiting for a lock) and returns Unavailable, naming the fault, until a probe or a real
+  // write succeeds. So it recovers by itself when the trouble ends, even when no traffic
+  // arrives.
+  virtual core::Status CheckWritable() = 0;
+  virtual StoreStats Stats() const = 0;
 };
 
 }  // namespace hamlet::store

@@ -20,4 +20,19 @@ TEST_SUITE("app/logging") {
     CHECK(MaskEmail("alice@") == "?");
     CHECK(MaskEmail("no-at-sign") == "?");
   }
+
+  TEST_CASE("log lines mask personal data unless told otherwise") {
+    using hamlet::app::LogEmail;
+    using hamlet::app::LogIp;
+    using hamlet::app::SetLogPersonalData;
+    CHECK(LogIp("203.0.113.77") == "203.0.113.x");
+    CHECK(LogEmail("alice@example.com") == "a***@example.com");
+    CHECK(LogEmail("") == "-");
+    SetLogPersonalData(true);
+    CHECK(LogIp("203.0.113.77") == "203.0.113.77");
+    CHECK(LogEmail("alice@example.com") == "alice@example.com");
+    CHECK(LogIp("") == "-");
+    SetLogPersonalData(false);
+    CHECK(LogIp("203.0.113.77") == "203.0.113.x");
+  }
 }

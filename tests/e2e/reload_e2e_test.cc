@@ -36,6 +36,9 @@ struct Served {
   static HamletdProcess::Options WithModel(const std::string& path) {
     HamletdProcess::Options options;
     options.model_path = path;
+    // These tests poll GET /v1 and send checks back to back from one address with one key:
+    // no rate limits (tests/e2e/limits_e2e_test.cc tests those).
+    options.extra_args = {"--rate-limit-ip", "0", "--rate-limit-key", "0"};
     return options;
   }
 

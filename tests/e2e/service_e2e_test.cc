@@ -41,8 +41,10 @@ TEST_SUITE("e2e/service") {
     REQUIRE_FALSE(id.empty());
     d.Stop();  // flushes the log
     const std::string log = d.Log();
-    CHECK(log.find(id + " POST /1.1/comment-check 200") != std::string::npos);
-    CHECK(log.find("ms ip=127.0.0.x") != std::string::npos);
+    CHECK(log.find("req=" + id + " method=POST path=/1.1/comment-check status=200") !=
+          std::string::npos);
+    CHECK(log.find(" ip=127.0.0.x") != std::string::npos);
+    CHECK(log.find("req=" + id + " event=comment-check") != std::string::npos);
     CHECK(log.find("203.0.113.x") != std::string::npos);
     CHECK(log.find("203.0.113.77") == std::string::npos);
     CHECK(log.find("alice@") == std::string::npos);

@@ -3,7 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "core/comment.h"
 #include "engine/filter.h"
@@ -49,6 +52,34 @@ TEST_SUITE("engine/model_holder") {
     CHECK(held.use_count() == 1);
     CHECK(held->version() == "a@00000001");
     CHECK(held->classifier->Predict("x")->margin == doctest::Approx(-4.0));
+  }
+
+  // Regression (scripts/tsan.sh): with std::atomic<std::shared_ptr>, ThreadSanitizer reported
+  // a data race between Replace and Current, from libstdc++ 12's relaxed unlock in load().
+  TEST_CASE("concurrent readers and a replacing writer always see a whole snapshot") {
+    auto a = Snapshot("a@00000001", -4.0);
+    auto b = Snapshot("b@00000002", 4.0);
+    engine::ModelHolder holder(a);
+    std::atomic<bool> done{false};
+    std::atomic<int> torn{0};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < 4; ++r) {
+      readers.emplace_back([&] {
+        while (!done.load()) {
+          auto s = holder.Current();
+          const double margin = s->classifier->Predict("x")->margin;
+          if (!((s->version() == "a@00000001" && margin < 0) ||
+                (s->version() == "b@00000002" && margin > 0))) {
+            ++torn;
+          }
+        }
+      });
+    }
+    for (int i = 0; i < 2000; ++i) holder.Replace(i % 2 == 0 ? b : a);
+    done = true;
+    for (auto& t : readers) t.join();
+    CHECK(torn.load() == 0);
+    CHECK(holder.Current() == a);
   }
 }
 

@@ -175,6 +175,14 @@ TEST_SUITE("http/akismet_codec") {
     CHECK(bug.body == "error");
     CHECK(HeaderOf(bug, "X-akismet-debug-help").find("secret") == std::string::npos);
   }
+
+  TEST_CASE("a rate-limited call is 429 throttled with Retry-After, never invalid") {
+    const AkismetAnswer a = ThrottledAnswer(7, "Request rate limit of this key exceeded");
+    CHECK(a.status == 429);
+    CHECK(a.body == "throttled");
+    CHECK(HeaderOf(a, "Retry-After") == "7");
+    CHECK(HeaderOf(a, "X-akismet-debug-help") == "Request rate limit of this key exceeded");
+  }
 }
 
 }  // namespace hamlet::http

@@ -139,6 +139,10 @@ TEST_SUITE("http/json_codec") {
     CHECK(j["error"]["code"] == "unauthenticated");
     CHECK(j["error"]["message"] == "bad key");
     CHECK(j["error"]["request_id"] == "r-1");
+    const auto named = nlohmann::json::parse(EncodeNamedError("rate_limited", "slow down", "r-2"));
+    CHECK(named["error"]["code"] == "rate_limited");
+    CHECK(named["error"]["message"] == "slow down");
+    CHECK(named["error"]["request_id"] == "r-2");
   }
 
   TEST_CASE("admin reload takes no body, or an empty object, and never a path") {
@@ -174,6 +178,23 @@ TEST_SUITE("http/json_codec") {
     CHECK(HttpStatusFor(core::StatusCode::kNotFound) == 404);
     CHECK(HttpStatusFor(core::StatusCode::kUnavailable) == 503);
     CHECK(HttpStatusFor(core::StatusCode::kInternal) == 500);
+  }
+
+  // Found by fuzz_json: nlohmann throws out_of_range (not parse_error) for a number beyond a
+  // double, which escaped the codec and became a 500.
+  TEST_CASE("a number too large for a double is malformed JSON, not an exception") {
+    for (const char* body : {"121e312", R"({"comment_content": "x", "n": 1e999})",
+                             R"({"comment_content": "x", "is_test": -1e400})"}) {
+      CAPTURE(body);
+      auto check = DecodeV1Check(body);
+      REQUIRE_FALSE(check.has_value());
+      CHECK(check.error().code() == core::StatusCode::kInvalidArgument);
+      CHECK(check.error().message().starts_with("malformed JSON: "));
+      auto feedback = DecodeV1Feedback(body);
+      REQUIRE_FALSE(feedback.has_value());
+      CHECK(feedback.error().code() == core::StatusCode::kInvalidArgument);
+      CHECK(DecodeV1AdminReload(body).code() == core::StatusCode::kInvalidArgument);
+    }
   }
 }
 

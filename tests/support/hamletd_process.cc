@@ -95,7 +95,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
 HamletdProcess::HamletdProcess() : HamletdProcess(Options{}) {}
 
 HamletdProcess::HamletdProcess(Options options) : options_(std::move(options)) {
-  db_ = dir_.File("hamlet.db");
+  db_ = options_.db_path.empty() ? dir_.File("hamlet.db") : options_.db_path;
   log_ = dir_.File("hamletd.log");
   if (options_.model_path.empty()) options_.model_path = E2eModelPath();
   if (options_.create_key) {
@@ -154,21 +154,52 @@ bool HamletdProcess::StartOnce(const Options& options, std::string& why) {
 HamletdProcess::~HamletdProcess() { Stop(); }
 
 int HamletdProcess::Stop() {
+  Terminate();
+  return Wait(5);
+}
+
+void HamletdProcess::Terminate() const {
+  if (pid_ > 0) ::kill(pid_, SIGTERM);
+}
+
+int HamletdProcess::Wait(int seconds) {
   if (pid_ <= 0) return -1;
   const pid_t pid = pid_;
   pid_ = -1;
-  ::kill(pid, SIGTERM);
-  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
   int wstatus = 0;
+  int code = -1;
+  bool exited = false;
   while (Clock::now() < deadline) {
     const pid_t r = ::waitpid(pid, &wstatus, WNOHANG);
-    if (r == pid) return ExitCodeOf(wstatus);
-    if (r < 0) return -1;
+    if (r == pid) {
+      code = ExitCodeOf(wstatus);
+      exited = true;
+      break;
+    }
+    if (r < 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, &wstatus, 0);
-  return -1;
+  if (!exited) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &wstatus, 0);
+  }
+  CheckLogForSanitizerReports();
+  return code;
+}
+
+void HamletdProcess::CheckLogForSanitizerReports() const {
+  // In a sanitizer build (scripts/sanitize.sh, scripts/tsan.sh) hamletd reports to its log.
+  const std::string log = Log();
+  for (const char* marker : {"WARNING: ThreadSanitizer", "ERROR: AddressSanitizer",
+                             "ERROR: LeakSanitizer", "runtime error: "}) {
+    const size_t at = log.find(marker);
+    if (at == std::string::npos) continue;
+    const size_t from = log.rfind('\n', at);
+    FAIL_CHECK("hamletd's log holds a sanitizer report:\n"
+               << log.substr(from == std::string::npos ? 0 : from, 6000));
+    return;
+  }
 }
 
 std::string HamletdProcess::Log() const { return ReadFile(log_); }

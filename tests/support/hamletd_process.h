@@ -29,6 +29,7 @@ class HamletdProcess {
     std::string model_path;  // empty: E2eModelPath()
     std::vector<std::string> extra_args;  // appended to hamletd's command line
     bool create_key = true;
+    std::string db_path;  // empty: hamlet.db in dir()
   };
 
   // Creates the database and key, starts hamletd and waits (up to 15 s) for GET /healthz
@@ -41,11 +42,16 @@ class HamletdProcess {
   HamletdProcess& operator=(const HamletdProcess&) = delete;
 
   // SIGTERM, up to 5 s for a clean exit, then SIGKILL. Returns hamletd's exit code, or -1
-  // when it had to be killed or was not running.
+  // when it had to be killed or was not running. Fails the current test when hamletd's log
+  // holds a sanitizer report (ASan, UBSan, TSan builds).
   int Stop();
   // Starts hamletd again on the same database and key (after Stop), with the same options,
   // on a fresh port. Fails the current test when it does not come up.
   void Restart();
+  // Sends SIGTERM and returns at once; Wait() collects the exit.
+  void Terminate() const;
+  // Waits up to `seconds` for hamletd to exit (then SIGKILL); its exit code, or -1.
+  int Wait(int seconds = 10);
 
   const std::string& host() const { return host_; }
   int port() const { return port_; }
@@ -63,6 +69,8 @@ class HamletdProcess {
  private:
   bool StartOnce(const Options& options, std::string& why);
   void Start();
+  // Fails the current test when hamletd's log holds a sanitizer report.
+  void CheckLogForSanitizerReports() const;
 
   TempDir dir_;
   Options options_;
