@@ -103,11 +103,26 @@ CREATE TABLE site_settings (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 5: what the engine's memory keeps of each decision (reputation, campaigns, rates),
+// so it can be rebuilt at start without the raw values: the lesson learnt from the verdict,
+// the text's SimHash and the comment's traits as salted hashes. NULL traits: stored before
+// this version or without memory (memory then derives them from the comment). The feedback
+// index by time serves the rebuild's read of recent labels.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE decisions ADD COLUMN memory_lesson TEXT
+  CHECK (memory_lesson IS NULL OR memory_lesson IN ('spam', 'ham'));
+ALTER TABLE decisions ADD COLUMN memory_fingerprint INTEGER;
+ALTER TABLE decisions ADD COLUMN memory_traits TEXT;
+CREATE INDEX feedback_by_time ON feedback (created_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, site_keys, decisions, feedback", kV1},
     {2, "decisions.recheck_of links a recheck to the earlier decision; per-key time index", kV2},
     {3, "site_keys.role: site (the default, all existing keys) or admin", kV3},
     {4, "site_settings: per-site settings as name/value rows ('' = every site)", kV4},
+    {5, "decisions.memory_*: what memory keeps of a decision (lesson, fingerprint, hashed traits)",
+     kV5},
 };
 
 }  // namespace
