@@ -1,19 +1,28 @@
 // The table of checks, run in order. Adding a check means one file pair, one row, one test.
 #include <array>
 
+#include "signals/campaign.h"
 #include "signals/honeypot.h"
 #include "signals/links.h"
+#include "signals/rate.h"
+#include "signals/reputation.h"
 #include "signals/signal.h"
 #include "signals/test_hooks.h"
+#include "signals/trust.h"
 
 namespace hamlet::signals {
 namespace {
 
 // Test hooks come first: a forcing hit earlier in the table wins (see decision::Decide).
-constexpr std::array<CheckRow, 3> kChecks = {{
+constexpr std::array<CheckRow, 7> kChecks = {{
     {"akismet", &CheckTestHooks, "Akismet's test hooks (viagra-test-123, administrator role)"},
     {"honeypot", &CheckHoneypot, "a hidden form field only bots fill in"},
     {"links", &CheckLinks, "links in the text: count, density, shorteners, anchors"},
+    {"reputation", &CheckReputation,
+     "earlier verdicts and labels for the IP (/24), e-mail, author and linked domains"},
+    {"campaign", &CheckCampaign, "the same or nearly the same text from other senders or sites"},
+    {"rate", &CheckRate, "bursts of comments from one IP, e-mail or author URL"},
+    {"trust", &CheckTrust, "an author whose earlier comments moderators approved (leans ham)"},
 }};
 
 }  // namespace
