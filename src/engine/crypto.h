@@ -1,6 +1,7 @@
 // Small cryptographic helpers for ids and keys (OpenSSL underneath).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,9 @@ namespace hamlet::engine {
 core::Result<std::string> RandomHex(size_t bytes);
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
+// The first 8 bytes of SHA-256(data) as a big-endian integer: a compact key for salted hashes
+// of personal values (engine/footprint.h). Cheap enough for every check (one short block).
+uint64_t Sha256Prefix64(std::string_view data);
 // Equality that takes the same time wherever the first difference is.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
