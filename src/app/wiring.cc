@@ -53,6 +53,12 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
   services->sites = std::make_unique<engine::SiteDirectory>(*services->store, services->clock);
   if (core::Status s = services->sites->Refresh(); !s.ok()) return s;
   services->lists = std::make_unique<engine::ListDirectory>();
+  if (options.memory) {
+    auto memory =
+        engine::SyncedMemory::Open(*services->store, services->clock, options.memory_options);
+    if (!memory) return memory.error();
+    services->memory = std::move(*memory);
+  }
 
   if (options.load_model) {
     const std::string path = options.model_path.empty() ? DefaultModelPath() : options.model_path;
@@ -62,12 +68,14 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
     engine::FilterContext context;
     context.sites = services->sites.get();
     context.lists = services->lists.get();
+    context.memory = services->memory.get();
     services->filter = std::make_unique<engine::Filter>(std::move(loaded->snapshot),
                                                         *services->store, services->clock, context);
     services->reloader = std::make_unique<ModelReloader>(
         *services->filter, services->clock, path, options.policy, options.use_model_thresholds);
   }
-  services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock);
+  services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock,
+                                                                 services->memory.get());
   services->keys = std::make_unique<engine::KeyService>(*services->store, services->clock);
   services->moderation = std::make_unique<engine::Moderation>(*services->store);
   services->usage = std::make_unique<engine::Usage>(*services->store, services->clock);

@@ -16,6 +16,7 @@
 #include "engine/list_directory.h"
 #include "engine/moderation.h"
 #include "engine/site_directory.h"
+#include "engine/synced_memory.h"
 #include "engine/usage.h"
 #include "store/store.h"
 
@@ -29,6 +30,11 @@ struct Options {
   // Replace policy's spam and discard thresholds by those in the model's sidecar
   // (app::ModelMeta), when it has them.
   bool use_model_thresholds = true;
+  // Keep a memory of earlier comments for the history-based checks (reputation, campaign,
+  // rate, trust), rebuilt from the store at open (hamletd, `hamlet check --key`). Without it
+  // those checks say nothing.
+  bool memory = false;
+  engine::MemoryOptions memory_options;
 };
 
 // Owns everything; members are built in dependency order and destroyed in reverse.
@@ -39,6 +45,8 @@ struct Services {
   std::unique_ptr<engine::SiteDirectory> sites;
   // The lists the checks read.
   std::unique_ptr<engine::ListDirectory> lists;
+  // What is remembered of earlier comments; null without Options::memory.
+  std::unique_ptr<engine::SyncedMemory> memory;
   // Serves the model snapshot (classifier, input mode, policy); null when !load_model.
   std::unique_ptr<engine::Filter> filter;
   // Reloads the model from the path Open loaded it from; null when !load_model.

@@ -4,11 +4,14 @@
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <optional>
+#include <vector>
 
 #include "app/labeled_jsonl.h"
 #include "app/model_meta.h"
 #include "cli/command.h"
 #include "cli/format.h"
+#include "engine/timeline.h"
 
 namespace hamlet::cli {
 namespace {
@@ -21,6 +24,8 @@ struct EvalArgs {
   std::optional<double> threshold;
   bool write_thresholds = false;
   std::string scores_path;
+  bool replay = false;
+  bool replay_labels = false;
 };
 
 // JSON has no infinity: an unreachable threshold is written as null.
@@ -80,7 +85,18 @@ void Run(Context& ctx, const EvalArgs& args) {
   const engine::Filter& filter = *(*services)->filter;
   // The file the services loaded: --write-thresholds writes beside exactly that one.
   const std::string& model_path = (*services)->reloader->model_path();
-  auto scored = engine::ScoreAll(filter, all);
+  // With --replay, one pass in date order through a fresh memory gives both the log-odds and
+  // the verdicts; without it, the comments are judged independently, with nothing remembered.
+  std::optional<std::vector<core::Decision>> replayed;
+  if (args.replay || args.replay_labels) {
+    engine::TimelineOptions timeline;
+    timeline.learn_labels = args.replay_labels;
+    auto decisions = engine::ScoreTimeline(filter, all, timeline);
+    if (!decisions) return ctx.Fail(decisions.error());
+    replayed = std::move(*decisions);
+  }
+  core::Result<std::vector<engine::Scored>> scored =
+      replayed ? engine::ScoredOf(*replayed, all) : engine::ScoreAll(filter, all);
   if (!scored) return ctx.Fail(scored.error());
   if (!args.scores_path.empty()) {
     if (auto s = WriteScores(args.scores_path, all, *scored); !s.ok()) return ctx.Fail(s);
@@ -90,6 +106,8 @@ void Run(Context& ctx, const EvalArgs& args) {
   engine::Metrics m;
   if (args.threshold) {
     m = engine::MetricsAt(*scored, *args.threshold);
+  } else if (replayed) {
+    m = engine::VerdictMetrics(*replayed, all);
   } else {
     auto verdicts = engine::Evaluate(filter, all);
     if (!verdicts) return ctx.Fail(verdicts.error());
@@ -117,6 +135,7 @@ void Run(Context& ctx, const EvalArgs& args) {
   if (args.json) {
     nlohmann::json out = MetricsJson(m);
     out["model"] = filter.ModelVersion();
+    out["replay"] = args.replay_labels ? "labels" : (args.replay ? "verdicts" : "off");
     out["input"] = std::string(text::InputModeName((*services)->model_meta.input));
     if (args.threshold) out["threshold"] = *args.threshold;
     if (want_sweep) {
@@ -138,6 +157,10 @@ void Run(Context& ctx, const EvalArgs& args) {
   auto& out = *ctx.out;
   out << std::fixed << std::setprecision(4);
   out << "comments         " << all.size() << "  (model " << filter.ModelVersion() << ")\n";
+  if (replayed) {
+    out << "replay           in date order through a fresh memory"
+        << (args.replay_labels ? ", every label learnt at once" : "") << "\n";
+  }
   if (args.threshold) out << "threshold        log-odds >= " << *args.threshold << "\n";
   PrintMetrics(out, m);
   if (want_sweep) {
@@ -185,6 +208,12 @@ void RegisterEval(CLI::App& app, Context& ctx) {
                   "also write one JSON line per comment (label, log_odds, comment_content) to "
                   "FILE, to read the errors; log_odds is null when a check settled the verdict "
                   "alone");
+  cmd->add_flag("--replay", args->replay,
+                "judge the comments in date order (comment_date_gmt) through a fresh memory, so "
+                "the reputation, campaign, rate and trust checks act as they would have live");
+  cmd->add_flag("--replay-labels", args->replay_labels,
+                "--replay, and learn each comment's true label right after it as a moderator's "
+                "(every comment reviewed at once: an upper bound on what labels add)");
   cmd->callback([&ctx, args] { Run(ctx, *args); });
 }
 

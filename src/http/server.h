@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/status.h"
+#include "engine/local_memory.h"
 
 namespace hamlet::app {
 struct Services;
@@ -62,7 +63,16 @@ struct DaemonOptions {
   int threads = 16;
   size_t max_body_bytes = 64 * 1024;
   std::string log_level = "info";
+  // The memory of earlier comments (reputation, campaigns, rates, trust): off with
+  // --no-memory; its half-life, campaign window and size cap (engine::MemoryOptions).
+  bool memory = true;
+  double memory_half_life_days = 7.0;
+  double campaign_window_hours = 72.0;
+  size_t memory_max_entries = 500'000;
 };
+
+// The memory settings hamletd's options ask for (the caps split by what an entry costs).
+engine::MemoryOptions MemoryOptionsOf(const DaemonOptions& options);
 
 // "HOST:PORT", "[v6]:PORT" -> (host, port). InvalidArgument otherwise.
 core::Result<std::pair<std::string, int>> ParseListen(std::string_view listen);

@@ -104,10 +104,16 @@ HamletdProcess::HamletdProcess(Options options) {
     key_ = LastLine(made.out);
     REQUIRE_MESSAGE(key_.size() == 12, "unexpected key line: '" << key_ << "'");
   }
+  options_ = std::move(options);
+  Restart();
+}
+
+void HamletdProcess::Restart() {
+  Stop();
   std::string why;
   // The free port can be taken between probing and binding: then hamletd exits; try again.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    if (StartOnce(options, why)) return;
+    if (StartOnce(options_, why)) return;
   }
   FAIL("hamletd did not come up: " << why << "\n--- hamletd log ---\n" << Log());
 }

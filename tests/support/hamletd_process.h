@@ -43,6 +43,9 @@ class HamletdProcess {
   // SIGTERM, up to 5 s for a clean exit, then SIGKILL. Returns hamletd's exit code, or -1
   // when it had to be killed or was not running.
   int Stop();
+  // Stop(), then start hamletd again on the same database and key (on a new port), with the
+  // same options. Fails the current test when it does not come up.
+  void Restart();
 
   const std::string& host() const { return host_; }
   int port() const { return port_; }
@@ -61,6 +64,7 @@ class HamletdProcess {
   bool StartOnce(const Options& options, std::string& why);
 
   TempDir dir_;
+  Options options_;
   std::string host_ = "127.0.0.1";
   int port_ = 0;
   pid_t pid_ = -1;
