@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/comment.h"
@@ -13,6 +14,7 @@
 #include "engine/filter.h"
 #include "engine/key_service.h"
 #include "engine/local_memory.h"
+#include "engine/rate_index.h"
 #include "engine/synced_memory.h"
 #include "store/sqlite_store.h"
 #include "support/fake_classifier.h"
@@ -366,6 +368,51 @@ TEST_SUITE("engine/memory") {
     CHECK(stats.rate_senders <= 1000 + 32);
     CHECK(stats.labels <= 1000);
     CHECK(stats.reputation_entries > 500);
+  }
+
+  TEST_CASE("concurrent checks and labels on one memory agree with the same work done alone") {
+    // Four threads recall and record the same 400 comments' sightings (100 each) while a fifth
+    // labels some of them; the counts must come out as if done one after the other (the locks
+    // are per shard and per index; run under scripts/sanitize.sh for data races).
+    engine::LocalMemory memory({}, "salt");
+    const int64_t t0 = 1'700'000'000'000;
+    std::vector<core::Comment> comments;
+    for (int i = 0; i < 400; ++i) {
+      std::string ip = "198.51.100.";
+      ip.append(std::to_string(i % 8));
+      comments.push_back(Comment(kCampaignText, ip, "same@x.example"));
+    }
+    auto check = [&](int first) {
+      for (int i = first; i < first + 100; ++i) {
+        const core::Comment& c = comments[static_cast<size_t>(i)];
+        const text::TextAnalysis text = text::Analyze(c.comment_content);
+        engine::Sighting s;
+        s.decision_id = std::to_string(i);
+        s.site_url = kSite;
+        s.comment = &c;
+        s.text = &text;
+        s.at_ms = t0 + i;
+        s.footprint = memory.Trace(c, text, kSite);
+        (void)memory.Recall(s);
+        memory.Record(s, engine::Lesson::kSpam);
+      }
+    };
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) threads.emplace_back(check, t * 100);
+    for (auto& t : threads) t.join();
+    const core::Comment probe = Comment("x", "198.51.100.1", "same@x.example", true);
+    const text::TextAnalysis text = text::Analyze(probe.comment_content);
+    engine::Sighting s;
+    s.site_url = kSite;
+    s.comment = &probe;
+    s.text = &text;
+    s.at_ms = t0 + 1000;
+    s.footprint = memory.Trace(probe, text, kSite);
+    const auto h = memory.Recall(s);
+    CHECK(Trait(h, TraitKind::kEmail)->site.spam == doctest::Approx(400.0).epsilon(0.001));
+    CHECK(Trait(h, TraitKind::kIp)->site.spam == doctest::Approx(50.0).epsilon(0.001));
+    CHECK(h.prior_comments_by_author == 400);
+    CHECK(h.rate.email_last_hour == static_cast<int>(engine::RateIndex::kMaxPerKey));
   }
 
   TEST_CASE("a stale label is ignored and the options are validated") {
