@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "core/mix64.h"
 #include "engine/crypto.h"
 #include "text/domain.h"
 #include "text/simhash.h"
@@ -35,15 +36,6 @@ std::string_view TagOf(TraitKind kind) {
     if (k.kind == kind) return k.tag;
   }
   return "?";
-}
-
-// splitmix64's finalizer.
-uint64_t Mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
 }
 
 // SHA-256 of (salt, tag, value), unit-separated so no two triples share an input.
@@ -204,9 +196,9 @@ Footprint MakeFootprint(const core::Comment& comment, const text::TextAnalysis& 
     return uint64_t{0};
   };
   if (ip) {
-    f.sender = Mix(hash_of(TraitKind::kIp) ^ 0x1ULL);
+    f.sender = core::Mix64(hash_of(TraitKind::kIp) ^ 0x1ULL);
   } else if (!email.empty()) {
-    f.sender = Mix(hash_of(TraitKind::kEmail) ^ 0x2ULL);
+    f.sender = core::Mix64(hash_of(TraitKind::kEmail) ^ 0x2ULL);
   } else if (std::string name = LowerAscii(Trimmed(comment.comment_author)); !name.empty()) {
     f.sender = SaltedHash(salt, kSenderTag, "name:" + name);
   }

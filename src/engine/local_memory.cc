@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/evict.h"
+
 namespace hamlet::engine {
 namespace {
 
@@ -243,13 +245,8 @@ void LocalMemory::PruneLabels() {
   const int64_t oldest = latest_ms_.load() - options_.HorizonMs();
   std::erase_if(labels_, [&](const auto& kv) { return kv.second.at_ms < oldest; });
   if (labels_.size() <= options_.max_labels) return;
-  std::vector<std::pair<int64_t, uint64_t>> by_age;
-  by_age.reserve(labels_.size());
-  for (const auto& [id, label] : labels_) by_age.emplace_back(label.at_ms, id);
-  const size_t drop = labels_.size() - options_.max_labels * 9 / 10;
-  std::nth_element(by_age.begin(), by_age.begin() + static_cast<std::ptrdiff_t>(drop - 1),
-                   by_age.end());
-  for (size_t i = 0; i < drop; ++i) labels_.erase(by_age[i].second);
+  EraseOldest(labels_, options_.max_labels * 9 / 10,
+              [](const AppliedLabel& label) { return label.at_ms; });
 }
 
 }  // namespace hamlet::engine

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "engine/evict.h"
+
 namespace hamlet::engine {
 
 RateIndex::RateIndex(size_t max_keys) : max_per_shard_(std::max<size_t>(8, max_keys / kShards)) {}
@@ -22,13 +24,8 @@ RateIndex::Counts RateIndex::CountThenAdd(uint64_t key, int64_t at_ms, uint64_t 
         return kv.second.empty() || at_ms - kv.second.back().first > kHourMs;
       });
       if (shard.events.size() >= max_per_shard_) {
-        std::vector<std::pair<int64_t, uint64_t>> by_age;
-        by_age.reserve(shard.events.size());
-        for (const auto& [k, ev] : shard.events) by_age.emplace_back(ev.back().first, k);
-        const size_t drop = shard.events.size() - max_per_shard_ * 9 / 10;
-        std::nth_element(by_age.begin(), by_age.begin() + static_cast<std::ptrdiff_t>(drop - 1),
-                         by_age.end());
-        for (size_t i = 0; i < drop; ++i) shard.events.erase(by_age[i].second);
+        EraseOldest(shard.events, max_per_shard_ * 9 / 10,
+                    [](const auto& events) { return events.back().first; });
       }
     }
     found = shard.events.emplace(key, std::vector<std::pair<int64_t, uint64_t>>()).first;

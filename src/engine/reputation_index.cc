@@ -2,29 +2,18 @@
 #include "engine/reputation_index.h"
 
 #include <algorithm>
-#include <utility>
-#include <vector>
+
+#include "core/mix64.h"
+#include "engine/evict.h"
 
 namespace hamlet::engine {
-namespace {
-
-uint64_t Mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
-
 ReputationIndex::ReputationIndex(int64_t half_life_ms, int64_t horizon_ms, size_t max_entries)
     : half_life_ms_(half_life_ms),
       horizon_ms_(horizon_ms),
       max_per_shard_(std::max<size_t>(8, max_entries / kShards)) {}
 
 uint64_t ReputationIndex::Key(uint64_t trait_hash, uint64_t site_hash) {
-  return site_hash == 0 ? trait_hash : Mix(trait_hash ^ Mix(site_hash));
+  return site_hash == 0 ? trait_hash : core::Mix64(trait_hash ^ core::Mix64(site_hash));
 }
 
 ReputationIndex::Reading ReputationIndex::Read(uint64_t key, int64_t at_ms) const {
@@ -82,14 +71,8 @@ void ReputationIndex::Sweep(Shard& shard, int64_t now_ms) {
   std::erase_if(shard.entries,
                 [&](const auto& kv) { return now_ms - kv.second.last_ms > horizon_ms_; });
   if (shard.entries.size() < max_per_shard_) return;
-  // Still full: drop the least recently touched tenth, so the next sweep is far off.
-  std::vector<std::pair<int64_t, uint64_t>> by_age;
-  by_age.reserve(shard.entries.size());
-  for (const auto& [key, e] : shard.entries) by_age.emplace_back(e.last_ms, key);
-  const size_t drop = shard.entries.size() - max_per_shard_ * 9 / 10;
-  std::nth_element(by_age.begin(), by_age.begin() + static_cast<std::ptrdiff_t>(drop - 1),
-                   by_age.end());
-  for (size_t i = 0; i < drop; ++i) shard.entries.erase(by_age[i].second);
+  // Still full: the least recently touched tenth goes.
+  EraseOldest(shard.entries, max_per_shard_ * 9 / 10, [](const Entry& e) { return e.last_ms; });
 }
 
 }  // namespace hamlet::engine

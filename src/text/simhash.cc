@@ -6,18 +6,10 @@
 #include <bit>
 #include <vector>
 
+#include "core/mix64.h"
+
 namespace hamlet::text {
 namespace {
-
-// splitmix64's finalizer: spreads FNV's weak low bits over the whole word.
-uint64_t Mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
 
 uint64_t TokenHash(std::string_view token) {
   uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64
@@ -25,7 +17,7 @@ uint64_t TokenHash(std::string_view token) {
     h ^= c;
     h *= 0x100000001b3ULL;
   }
-  return Mix(h);
+  return core::Mix64(h);  // spreads FNV's weak low bits over the whole word
 }
 
 // A token counts when it has an ASCII letter or digit, or any non-ASCII byte (letters of other

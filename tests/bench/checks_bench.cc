@@ -123,15 +123,12 @@ int main(int argc, char** argv) {
   }
   if (data.empty() || model.empty() || repeat < 1 || warm < 0) return Usage();
 
-  std::vector<LabeledComment> rows;
-  for (const auto& path : data) {
-    auto read = hamlet::app::ReadLabeledJsonl(path);
-    if (!read) {
-      std::fprintf(stderr, "%s\n", read.error().ToString().c_str());
-      return 2;
-    }
-    rows.insert(rows.end(), read->begin(), read->end());
+  auto read = hamlet::app::ReadLabeledJsonlFiles(data);
+  if (!read) {
+    std::fprintf(stderr, "%s\n", read.error().ToString().c_str());
+    return 2;
   }
+  const std::vector<LabeledComment>& rows = *read;
   if (rows.empty()) return Usage();
   hamlet::app::Options options;
   options.db_path = ":memory:";
