@@ -2,7 +2,7 @@
 #include "engine/feedback.h"
 
 #include "engine/crypto.h"
-#include "engine/synced_memory.h"
+#include "engine/stored_trace.h"
 
 namespace hamlet::engine {
 

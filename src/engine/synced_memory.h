@@ -23,6 +23,7 @@
 #include "core/status.h"
 #include "engine/local_memory.h"
 #include "engine/signal_memory.h"
+#include "engine/stored_trace.h"
 #include "store/store.h"
 
 namespace hamlet::engine {
@@ -75,21 +76,5 @@ class SyncedMemory final : public SignalMemory {
   int64_t cursor_ = 0;              // the last feedback id learnt from the store; sync_mu_
   std::set<int64_t> learnt_ahead_;  // ids > cursor_ learnt through Learn; sync_mu_
 };
-
-// The footprint and lesson memory keeps of a stored decision: its trace, or, for a decision
-// stored without one, derived from its comment (its confident verdict as the lesson). nullopt
-// for tests, rechecks and unreadable traces.
-struct StoredFootprint {
-  Footprint footprint;
-  Lesson lesson = Lesson::kNone;
-};
-std::optional<StoredFootprint> FootprintOfStored(const SignalMemory& memory,
-                                                 const store::MemoryDecision& decision);
-// The same view of a full decision record (what FeedbackService reads).
-store::MemoryDecision MemoryView(const store::DecisionRecord& record);
-// The correction a feedback row asks for; nullopt for tests, labels of rechecks or tests, and
-// feedback memory cannot read.
-std::optional<Correction> CorrectionOf(const SignalMemory& memory,
-                                       const store::MemoryFeedback& feedback);
 
 }  // namespace hamlet::engine
