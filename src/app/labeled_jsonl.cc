@@ -47,4 +47,16 @@ core::Result<std::vector<engine::LabeledComment>> ReadLabeledJsonl(const std::st
   return out;
 }
 
+core::Result<std::vector<engine::LabeledComment>> ReadLabeledJsonlFiles(
+    const std::vector<std::string>& paths) {
+  std::vector<engine::LabeledComment> all;
+  for (const std::string& path : paths) {
+    auto rows = ReadLabeledJsonl(path);
+    if (!rows) return rows.error();
+    all.insert(all.end(), std::make_move_iterator(rows->begin()),
+               std::make_move_iterator(rows->end()));
+  }
+  return all;
+}
+
 }  // namespace hamlet::app

@@ -15,4 +15,8 @@ namespace hamlet::app {
 // Blank lines are skipped.
 core::Result<std::vector<engine::LabeledComment>> ReadLabeledJsonl(const std::string& path);
 
+// Every file of `paths`, in order, one after the other; the first error stops it.
+core::Result<std::vector<engine::LabeledComment>> ReadLabeledJsonlFiles(
+    const std::vector<std::string>& paths);
+
 }  // namespace hamlet::app

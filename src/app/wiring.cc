@@ -78,6 +78,12 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
       data_dir.empty() ? std::filesystem::path() : std::filesystem::path(data_dir) / "lists");
   // Store errors fail the start; a bad line in a list file is only skipped (Problems()).
   if (core::Status s = services->lists->Reload(); !s.ok()) return s;
+  if (options.memory) {
+    auto memory =
+        engine::SyncedMemory::Open(*services->store, services->clock, options.memory_options);
+    if (!memory) return memory.error();
+    services->memory = std::move(*memory);
+  }
 
   if (options.load_model) {
     const std::string path = options.model_path.empty() ? DefaultModelPath() : options.model_path;
@@ -87,6 +93,7 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
     engine::FilterContext context;
     context.sites = services->sites.get();
     context.lists = services->lists.get();
+    context.memory = services->memory.get();
     services->filter = std::make_unique<engine::Filter>(std::move(loaded->snapshot),
                                                         *services->store, services->clock, context);
     services->reloader = std::make_unique<ModelReloader>(
@@ -96,7 +103,8 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
       std::make_unique<engine::WebhookOutbox>(*services->store, *services->sites, services->clock);
   services->decision_feed =
       std::make_unique<engine::DecisionFeed>(*services->store, *services->sites);
-  services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock);
+  services->feedback = std::make_unique<engine::FeedbackService>(*services->store, services->clock,
+                                                                 services->memory.get());
   services->keys = std::make_unique<engine::KeyService>(*services->store, services->clock);
   services->moderation = std::make_unique<engine::Moderation>(*services->store);
   services->actions = std::make_unique<engine::ModeratorActions>(

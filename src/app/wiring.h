@@ -21,6 +21,7 @@
 #include "engine/retention.h"
 #include "engine/site_directory.h"
 #include "engine/transfer.h"
+#include "engine/synced_memory.h"
 #include "engine/usage.h"
 #include "engine/webhook_outbox.h"
 #include "store/store.h"
@@ -40,6 +41,11 @@ struct Options {
   bool use_model_thresholds = true;
   // Cap on the database file's size in bytes (store::SqliteOptions::max_bytes); 0: none.
   int64_t max_db_bytes = 0;
+  // Keep a memory of earlier comments for the history-based checks (reputation, campaign,
+  // rate, trust), rebuilt from the store at open (hamletd, `hamlet check --key`). Without it
+  // those checks say nothing.
+  bool memory = false;
+  engine::MemoryOptions memory_options;
 };
 
 // Owns everything; members are built in dependency order and destroyed in reverse.
@@ -51,6 +57,8 @@ struct Services {
   // The lists the checks read: <data_dir>/lists/ files and the store's entries (`hamlet
   // lists`), refreshed every 2 s.
   std::unique_ptr<engine::ListDirectory> lists;
+  // What is remembered of earlier comments; null without Options::memory.
+  std::unique_ptr<engine::SyncedMemory> memory;
   // Serves the model snapshot (classifier, input mode, policy); null when !load_model.
   std::unique_ptr<engine::Filter> filter;
   // Reloads the model from the path Open loaded it from; null when !load_model.

@@ -55,6 +55,7 @@ core::Result<app::Services*> Context::Services(bool need_model) {
   options.db_path = db_path;
   options.model_path = model_path;
   options.load_model = need_model;
+  options.memory = memory;
   auto opened = app::Open(options);
   if (!opened) return opened.error();
   services_ = std::move(*opened);

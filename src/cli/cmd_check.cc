@@ -56,6 +56,9 @@ void Run(Context& ctx, const CheckArgs& args) {
         "nothing to check: give --content (and other fields), or --stdin with a JSON object"));
   }
 
+  // A check recorded under a key is judged like the service judges it: with the memory of
+  // earlier comments, rebuilt from the database.
+  ctx.memory = !args.key.empty();
   auto services = ctx.Services(true);
   if (!services) return ctx.Fail(services.error());
   app::Services& s = **services;

@@ -5,12 +5,15 @@
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <optional>
+#include <vector>
 
 #include "app/labeled_jsonl.h"
 #include "app/model_meta.h"
 #include "cli/command.h"
 #include "cli/format.h"
 #include "engine/site_profile.h"
+#include "engine/timeline.h"
 
 namespace hamlet::cli {
 namespace {
@@ -25,6 +28,8 @@ struct EvalArgs {
   std::string scores_path;
   std::vector<std::string> without;  // check families switched off
   bool ablation = false;
+  bool replay = false;
+  bool replay_labels = false;
 };
 
 // The families of --without, switched off in a profile of their own. InvalidArgument for a
@@ -41,6 +46,36 @@ core::Result<engine::SiteProfile> ProfileWithout(const std::vector<std::string>&
   return profile;
 }
 
+// How the comments are judged: each on its own with nothing remembered, or (replay) in date
+// order through a fresh memory, so the history checks act as they would have live, learning
+// each true label at once with learn_labels.
+struct JudgeMode {
+  bool replay = false;
+  bool learn_labels = false;
+};
+
+core::Result<std::vector<core::Decision>> JudgeAll(const engine::Filter& filter,
+                                                   const std::vector<engine::LabeledComment>& all,
+                                                   const engine::SiteProfile& profile,
+                                                   const JudgeMode& mode) {
+  if (mode.replay) {
+    engine::TimelineOptions timeline;
+    timeline.profile = &profile;
+    timeline.learn_labels = mode.learn_labels;
+    return engine::ScoreTimeline(filter, all, timeline);
+  }
+  engine::ScoreOptions options;
+  options.profile = &profile;
+  std::vector<core::Decision> decisions;
+  decisions.reserve(all.size());
+  for (const engine::LabeledComment& item : all) {
+    auto decision = filter.Score(item.comment, options);
+    if (!decision) return decision.error();
+    decisions.push_back(std::move(*decision));
+  }
+  return decisions;
+}
+
 // One row of the ablation table: the metrics with `family` switched off ("" = every check on).
 struct AblationRow {
   std::string family;
@@ -50,7 +85,7 @@ struct AblationRow {
 core::Result<std::vector<AblationRow>> Ablate(const engine::Filter& filter,
                                               const std::vector<engine::LabeledComment>& all,
                                               const std::vector<std::string>& without,
-                                              double threshold) {
+                                              const JudgeMode& mode, double threshold) {
   std::vector<AblationRow> rows;
   std::vector<std::string> families = {""};
   for (std::string_view family : engine::CheckFamilies()) families.emplace_back(family);
@@ -62,11 +97,9 @@ core::Result<std::vector<AblationRow>> Ablate(const engine::Filter& filter,
     }
     auto profile = ProfileWithout(off);
     if (!profile) return profile.error();
-    engine::ScoreOptions options;
-    options.profile = &*profile;
-    auto scored = engine::ScoreAll(filter, all, options);
-    if (!scored) return scored.error();
-    rows.push_back({family, engine::MetricsAt(*scored, threshold)});
+    auto decisions = JudgeAll(filter, all, *profile, mode);
+    if (!decisions) return decisions.error();
+    rows.push_back({family, engine::MetricsAt(engine::ScoredOf(*decisions, all), threshold)});
   }
   return rows;
 }
@@ -151,31 +184,29 @@ void Run(Context& ctx, const EvalArgs& args) {
   const engine::Filter& filter = *(*services)->filter;
   // The file the services loaded: --write-thresholds writes beside exactly that one.
   const std::string& model_path = (*services)->reloader->model_path();
+  const JudgeMode mode{args.replay || args.replay_labels, args.replay_labels};
   auto profile = ProfileWithout(args.without);
   if (!profile) return ctx.Fail(profile.error());
-  engine::ScoreOptions options;
-  options.profile = &*profile;
-  auto scored = engine::ScoreAll(filter, all, options);
-  if (!scored) return ctx.Fail(scored.error());
+  auto decisions = JudgeAll(filter, all, *profile, mode);
+  if (!decisions) return ctx.Fail(decisions.error());
+  const std::vector<engine::Scored> scored = engine::ScoredOf(*decisions, all);
   if (!args.scores_path.empty()) {
-    if (auto s = WriteScores(args.scores_path, all, *scored); !s.ok()) return ctx.Fail(s);
+    if (auto s = WriteScores(args.scores_path, all, scored); !s.ok()) return ctx.Fail(s);
   }
 
   // The operating point: --threshold, else the service's own verdicts.
   engine::Metrics m;
   if (args.threshold) {
-    m = engine::MetricsAt(*scored, *args.threshold);
+    m = engine::MetricsAt(scored, *args.threshold);
   } else {
-    auto verdicts = engine::Evaluate(filter, all, options);
-    if (!verdicts) return ctx.Fail(verdicts.error());
-    m = *verdicts;
+    m = engine::VerdictMetrics(*decisions, all);
   }
   const bool want_sweep = args.sweep || args.write_thresholds;
   engine::Sweep sweep, discard;
   if (want_sweep) {
-    sweep = engine::SweepThresholds(*scored, args.target_fpr);
+    sweep = engine::SweepThresholds(scored, args.target_fpr);
     // Discard (never shown to anyone) is held to a tenth of the spam target.
-    discard = engine::SweepThresholds(*scored, args.target_fpr / 10.0, 2);
+    discard = engine::SweepThresholds(scored, args.target_fpr / 10.0, 2);
   }
 
   std::vector<AblationRow> ablation;
@@ -184,14 +215,14 @@ void Run(Context& ctx, const EvalArgs& args) {
                                           : std::log(filter.Model()->policy.spam_threshold /
                                                      (1.0 - filter.Model()->policy.spam_threshold));
   if (args.ablation) {
-    auto rows = Ablate(filter, all, args.without, operating);
+    auto rows = Ablate(filter, all, args.without, mode, operating);
     if (!rows) return ctx.Fail(rows.error());
     ablation = std::move(*rows);
   }
 
   if (args.write_thresholds) {
     auto thresholds =
-        app::PickThresholds(*scored, args.target_fpr,
+        app::PickThresholds(scored, args.target_fpr,
                             "hamlet eval on " + std::to_string(all.size()) + " labeled comments");
     if (!thresholds) return ctx.Fail(thresholds.error());
     app::ModelMeta meta = (*services)->model_meta;
@@ -203,6 +234,7 @@ void Run(Context& ctx, const EvalArgs& args) {
   if (args.json) {
     nlohmann::json out = MetricsJson(m);
     out["model"] = filter.ModelVersion();
+    out["replay"] = args.replay_labels ? "labels" : (args.replay ? "verdicts" : "off");
     out["input"] = std::string(text::InputModeName((*services)->model_meta.input));
     if (args.threshold) out["threshold"] = *args.threshold;
     if (!args.without.empty()) out["without"] = args.without;
@@ -234,6 +266,10 @@ void Run(Context& ctx, const EvalArgs& args) {
   auto& out = *ctx.out;
   out << std::fixed << std::setprecision(4);
   out << "comments         " << all.size() << "  (model " << filter.ModelVersion() << ")\n";
+  if (mode.replay) {
+    out << "replay           in date order through a fresh memory"
+        << (args.replay_labels ? ", every label learnt at once" : "") << "\n";
+  }
   if (args.threshold) out << "threshold        log-odds >= " << *args.threshold << "\n";
   if (!args.without.empty()) {
     out << "checks off      ";
@@ -296,6 +332,12 @@ void RegisterEval(CLI::App& app, Context& ctx) {
                 "also measure the pipeline with each check family switched off in turn, at "
                 "--threshold or the service's spam threshold: each family's effect on false "
                 "positives and recall");
+  cmd->add_flag("--replay", args->replay,
+                "judge the comments in date order (comment_date_gmt) through a fresh memory, so "
+                "the reputation, campaign, rate and trust checks act as they would have live");
+  cmd->add_flag("--replay-labels", args->replay_labels,
+                "--replay, and learn each comment's true label right after it as a moderator's "
+                "(every comment reviewed at once: an upper bound on what labels add)");
   cmd->callback([&ctx, args] { Run(ctx, *args); });
 }
 

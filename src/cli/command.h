@@ -23,6 +23,8 @@ constexpr int kExitRefused = 5;
 struct Context {
   std::string db_path = "hamlet.db";
   std::string model_path;  // empty: shipped default
+  // Open the services with memory (rebuilt from the store): set by `hamlet check --key`.
+  bool memory = false;
   // Opens the services once; `need_model` loads the classifier too.
   core::Result<app::Services*> Services(bool need_model);
   // Prints "hamlet: <status>" on err and sets the matching exit code.

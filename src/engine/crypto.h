@@ -20,6 +20,9 @@ core::Result<std::string> TimeOrderedId(int64_t now_ms);
 std::string Sha256Hex(std::string_view data);
 // Lowercase hex HMAC-SHA256 of `data` under `key` (RFC 2104), e.g. a webhook signature.
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
+// The first 8 bytes of SHA-256(data) as a big-endian integer: a compact key for salted hashes
+// of personal values (engine/footprint.h). Cheap enough for every check (one short block).
+uint64_t Sha256Prefix64(std::string_view data);
 // Equality that takes the same time wherever the first difference is.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

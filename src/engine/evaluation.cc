@@ -126,25 +126,35 @@ core::Result<std::vector<Scored>> ScoreAll(const Filter& filter,
   return scored;
 }
 
-core::Result<Metrics> Evaluate(const Filter& filter, const std::vector<LabeledComment>& data,
-                               const ScoreOptions& options) {
+Metrics VerdictMetrics(const std::vector<core::Decision>& decisions,
+                       const std::vector<LabeledComment>& data) {
   long tp = 0, fp = 0, tn = 0, fn = 0;
   std::vector<Scored> scored;
   scored.reserve(data.size());
-  for (const auto& item : data) {
-    auto decision = filter.Score(item.comment, options);
-    if (!decision) return decision.error();
-    const bool flagged = core::IsSpamVerdict(decision->verdict);
-    if (item.is_spam) {
+  for (size_t i = 0; i < data.size(); ++i) {
+    const bool flagged = core::IsSpamVerdict(decisions[i].verdict);
+    if (data[i].is_spam) {
       flagged ? ++tp : ++fn;
     } else {
       flagged ? ++fp : ++tn;
     }
-    scored.push_back({decision->log_odds, item.is_spam});
+    scored.push_back({decisions[i].log_odds, data[i].is_spam});
   }
   Metrics m = Metrics::FromCounts(tp, fp, tn, fn);
   m.auc = Auc(scored);
   return m;
+}
+
+core::Result<Metrics> Evaluate(const Filter& filter, const std::vector<LabeledComment>& data,
+                               const ScoreOptions& options) {
+  std::vector<core::Decision> decisions;
+  decisions.reserve(data.size());
+  for (const auto& item : data) {
+    auto decision = filter.Score(item.comment, options);
+    if (!decision) return decision.error();
+    decisions.push_back(std::move(*decision));
+  }
+  return VerdictMetrics(decisions, data);
 }
 
 }  // namespace hamlet::engine

@@ -27,6 +27,11 @@ struct Metrics {
 core::Result<Metrics> Evaluate(const Filter& filter, const std::vector<LabeledComment>& data,
                                const ScoreOptions& options = {});
 
+// The same metrics from decisions already made on `data` (decisions[i] on data[i]).
+// REQUIRES: decisions.size() == data.size().
+Metrics VerdictMetrics(const std::vector<core::Decision>& decisions,
+                       const std::vector<LabeledComment>& data);
+
 // One comment's label and the log-odds the pipeline gave it (core::Decision::log_odds).
 struct Scored {
   double log_odds = 0.0;

@@ -2,6 +2,7 @@
 #include "engine/feedback.h"
 
 #include "engine/crypto.h"
+#include "engine/stored_trace.h"
 
 namespace hamlet::engine {
 
@@ -47,27 +48,51 @@ core::Result<std::optional<store::DecisionRecord>> FindOriginalDecision(
   return std::optional<store::DecisionRecord>();
 }
 
-FeedbackService::FeedbackService(store::Store& store, const core::Clock& clock)
-    : store_(store), clock_(clock) {}
+FeedbackService::FeedbackService(store::Store& store, const core::Clock& clock,
+                                 SignalMemory* memory)
+    : store_(store), clock_(clock), memory_(memory) {}
+
+void FeedbackService::Teach(const store::FeedbackRecord& record, int64_t feedback_id,
+                            const std::string& site_url,
+                            const store::DecisionRecord* decision) const {
+  if (memory_ == nullptr) return;
+  store::MemoryFeedback f;
+  f.feedback_id = feedback_id;
+  f.label = record.label;
+  f.created_ms = record.created_ms;
+  f.is_test = record.is_test;
+  f.site_url = decision != nullptr ? decision->site_url : site_url;
+  if (decision != nullptr) {
+    f.decision = MemoryView(*decision);
+  } else {
+    f.comment = core::CommentFromFields(record.fields);
+  }
+  if (std::optional<Correction> c = CorrectionOf(*memory_, f); c) memory_->Learn(*c);
+}
 
 core::Result<FeedbackOutcome> FeedbackService::Submit(const core::Comment& comment,
                                                       const store::SiteKey& key, Label label,
                                                       std::string_view guid,
                                                       std::string_view source) const {
-  std::string decision_id;
+  std::optional<store::DecisionRecord> decision;
   if (!guid.empty()) {
     auto found = store_.GetDecision(std::string(guid));
     if (!found) return found.error();
     // A guid from another site's key is not linked: sites must not touch each other's data.
     if (found->has_value() && (*found)->key_id == key.id) {
-      decision_id = (*found)->recheck_of.empty() ? (*found)->id : (*found)->recheck_of;
+      if (!(*found)->recheck_of.empty()) {
+        found = store_.GetDecision((*found)->recheck_of);
+        if (!found) return found.error();
+      }
+      decision = std::move(*found);
     }
   }
-  if (decision_id.empty()) {
+  if (!decision) {
     auto found = FindOriginalDecision(store_, key.id, comment);
     if (!found) return found.error();
-    if (found->has_value()) decision_id = (*found)->id;
+    decision = std::move(*found);
   }
+  const std::string decision_id = decision ? decision->id : std::string();
 
   store::FeedbackRecord record;
   record.decision_id = decision_id;
@@ -80,6 +105,7 @@ core::Result<FeedbackOutcome> FeedbackService::Submit(const core::Comment& comme
   record.fields = comment.fields;
   auto id = store_.AppendFeedback(record);
   if (!id) return id.error();
+  Teach(record, *id, key.site_url, decision ? &*decision : nullptr);
   return FeedbackOutcome{*id, decision_id};
 }
 

@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/comment.h"
 #include "core/status.h"
+#include "engine/signal_memory.h"
 #include "store/store.h"
 
 namespace hamlet::engine {
@@ -25,8 +26,10 @@ struct FeedbackOutcome {
 class FeedbackService {
  public:
   // Moderators' verdicts in hamlet are ModeratorActions' (recorded, undoable, reported to
-  // the site's webhook); this is the sites' own reports.
-  FeedbackService(store::Store& store, const core::Clock& clock);
+  // the site's webhook); this is the sites' own reports. With `memory`, every label stored is
+  // learnt at once (SignalMemory::Learn): it replaces what memory learnt from the labelled
+  // decision's verdict. `memory` may be null; it must outlive the service.
+  FeedbackService(store::Store& store, const core::Clock& clock, SignalMemory* memory = nullptr);
 
   // A site reports a comment (Akismet submit-spam/submit-ham or native). Linked to the check
   // with `guid` when given and known, else to FindOriginalDecision's match (WordPress's
@@ -38,8 +41,14 @@ class FeedbackService {
                                        std::string_view source) const;
 
  private:
+  // Tells memory about the stored feedback `record` (id `feedback_id`) on `decision` (null
+  // when none was found).
+  void Teach(const store::FeedbackRecord& record, int64_t feedback_id, const std::string& site_url,
+             const store::DecisionRecord* decision) const;
+
   store::Store& store_;
   const core::Clock& clock_;
+  SignalMemory* memory_;
 };
 
 // The value later reports and rechecks are matched on: a hash of the comment's content,

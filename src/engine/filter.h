@@ -42,6 +42,10 @@ struct ScoreOptions {
   // order; null: nothing remembered. Overrides the Filter's own memory, which Score never
   // touches.
   SignalMemory* memory = nullptr;
+  // The site and decision id memory files the comment under (a replay: the comment's blog or
+  // source, and an id of the replay's choosing that later labels name).
+  std::string site_url;
+  std::string decision_id;
   int64_t now_ms = 0;  // the comment's arrival time for timing and memory; 0: the clock's now
 };
 
@@ -86,10 +90,14 @@ class Filter {
   }
 
  private:
+  struct Judged {
+    core::Decision decision;
+    Lesson lesson = Lesson::kNone;  // what memory learns from it (see LessonOf in filter.cc)
+  };
   // The whole judgement of `comment` by `model` with `profile`'s settings; recalls from
-  // `memory` when it is not null (the caller records the decision into it).
-  core::Result<core::Decision> Judge(const ModelSnapshot& model, const SiteProfile& profile,
-                                     const Sighting& sighting, SignalMemory* memory) const;
+  // `memory` when it is not null (the caller stores the decision and records the lesson).
+  core::Result<Judged> Judge(const ModelSnapshot& model, const SiteProfile& profile,
+                             const Sighting& sighting, SignalMemory* memory) const;
 
   ModelHolder model_;
   FilterContext context_;

@@ -87,10 +87,27 @@ int main(int argc, char** argv) {
                  "attempts before a webhook event is marked failed (hamlet webhooks retry)")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
+  bool no_memory = false;
+  app.add_flag("--no-memory", no_memory,
+               "no memory of earlier comments: the reputation, campaign, rate and trust checks "
+               "say nothing");
+  app.add_option("--memory-half-life-days", options.memory_half_life_days,
+                 "reputation counts halve every this many days; kept 4 half-lives")
+      ->check(CLI::Range(0.05, 365.0))
+      ->capture_default_str();
+  app.add_option("--campaign-window-hours", options.campaign_window_hours,
+                 "near-copies of a text within this window form a campaign")
+      ->check(CLI::Range(1.0, 2160.0))
+      ->capture_default_str();
+  app.add_option("--memory-max-entries", options.memory_max_entries,
+                 "cap on remembered reputation entries (campaigns: half, senders: a fifth)")
+      ->check(CLI::Range(size_t{1000}, size_t{100'000'000}))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 1;
   }
+  options.memory = !no_memory;
   return hamlet::http::RunDaemon(options);
 }

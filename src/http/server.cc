@@ -253,6 +253,18 @@ ConnectionLimits LimitsOf(const ServerOptions& o) {
 
 }  // namespace
 
+engine::MemoryOptions MemoryOptionsOf(const DaemonOptions& options) {
+  engine::MemoryOptions m;
+  m.half_life_ms = static_cast<int64_t>(options.memory_half_life_days * 86'400'000.0);
+  m.campaign_window_ms = static_cast<int64_t>(options.campaign_window_hours * 3'600'000.0);
+  // One figure for the operator; the indexes get shares of it by what each entry costs.
+  m.max_reputation_entries = options.memory_max_entries;
+  m.max_campaign_sightings = std::max<size_t>(1000, options.memory_max_entries / 2);
+  m.max_rate_senders = std::max<size_t>(1000, options.memory_max_entries / 5);
+  m.max_labels = std::max<size_t>(1000, options.memory_max_entries / 5);
+  return m;
+}
+
 struct Server::Impl {
   Impl(app::Services& s, ServerOptions o)
       : options(std::move(o)),
@@ -568,6 +580,8 @@ int RunDaemon(const DaemonOptions& options) {
     app_options.data_dir = options.data_dir;
     app_options.load_model = true;
     app_options.max_db_bytes = options.max_db_mb * 1024 * 1024;
+    app_options.memory = options.memory;
+    app_options.memory_options = MemoryOptionsOf(options);
     auto services = app::Open(app_options);
     if (!services) {
       std::cerr << "hamletd: " << services.error().message() << "\n";
@@ -581,6 +595,15 @@ int RunDaemon(const DaemonOptions& options) {
     if (core::Status s = webhook_policy.Validate(); !s.ok()) {
       std::cerr << "hamletd: " << s.message() << "\n";
       return 1;
+    }
+    if (const engine::SyncedMemory* memory = (*services)->memory.get(); memory != nullptr) {
+      const engine::RebuildStats& r = memory->rebuild_stats();
+      spdlog::info(
+          "memory rebuilt from the store in {:.0f} ms: {} decisions and {} labels of the "
+          "last {:.0f} days ({} skipped); half-life {} d, campaign window {} h",
+          r.elapsed_ms, r.decisions, r.feedback,
+          static_cast<double>(app_options.memory_options.RebuildSpanMs()) / 86'400'000.0, r.skipped,
+          options.memory_half_life_days, options.campaign_window_hours);
     }
     ServerOptions server_options;
     server_options.host = listen->first;

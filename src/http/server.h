@@ -13,6 +13,7 @@
 #include "core/status.h"
 #include "http/connection_manager.h"
 #include "http/request_guard.h"
+#include "engine/local_memory.h"
 
 namespace hamlet::app {
 struct Services;
@@ -106,7 +107,16 @@ struct DaemonOptions {
   int head_timeout_seconds = 10;      // a request head must arrive within this; else 408
   std::string metrics_auth = "none";  // "none" or "admin"
   int64_t max_db_mb = 0;              // database size cap in MiB (0: none)
+  // The memory of earlier comments (reputation, campaigns, rates, trust): off with
+  // --no-memory; its half-life, campaign window and size cap (engine::MemoryOptions).
+  bool memory = true;
+  double memory_half_life_days = 7.0;
+  double campaign_window_hours = 72.0;
+  size_t memory_max_entries = 500'000;
 };
+
+// The memory settings hamletd's options ask for (the caps split by what an entry costs).
+engine::MemoryOptions MemoryOptionsOf(const DaemonOptions& options);
 
 // "HOST:PORT", "[v6]:PORT" -> (host, port). InvalidArgument otherwise.
 core::Result<std::pair<std::string, int>> ParseListen(std::string_view listen);

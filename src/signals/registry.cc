@@ -1,20 +1,24 @@
 // The table of checks, run in order. Adding a check means one file pair, one row, one test.
 #include <array>
 
-#include "signals/contact.h"
 #include "signals/author.h"
+#include "signals/campaign.h"
+#include "signals/contact.h"
 #include "signals/honeypot.h"
 #include "signals/links.h"
 #include "signals/list_checks.h"
+#include "signals/rate.h"
+#include "signals/reputation.h"
 #include "signals/signal.h"
 #include "signals/test_hooks.h"
 #include "signals/timing.h"
+#include "signals/trust.h"
 
 namespace hamlet::signals {
 namespace {
 
 // Test hooks come first: a forcing hit earlier in the table wins (see decision::Decide).
-constexpr std::array<CheckRow, 7> kChecks = {{
+constexpr std::array<CheckRow, 11> kChecks = {{
     {"akismet", &CheckTestHooks, "Akismet's test hooks (viagra-test-123, administrator role)"},
     {"honeypot", &CheckHoneypot, "hidden form fields: a filled honeypot, a failed WordPress nonce"},
     {"timing", &CheckTiming, "time from form render to submission, WordPress's JavaScript field"},
@@ -26,6 +30,11 @@ constexpr std::array<CheckRow, 7> kChecks = {{
     {"author", &CheckAuthor,
      "author fields: throw-away or malformed e-mail, keyword phrase or e-mail as a name, URL on a "
      "first comment"},
+    {"reputation", &CheckReputation,
+     "earlier verdicts and labels for the IP (/24), e-mail, author and linked domains"},
+    {"campaign", &CheckCampaign, "the same or nearly the same text from other senders or sites"},
+    {"rate", &CheckRate, "bursts of comments from one IP, e-mail or author URL"},
+    {"trust", &CheckTrust, "an author whose earlier comments moderators approved (leans ham)"},
 }};
 
 }  // namespace

@@ -221,6 +221,19 @@ CREATE INDEX webhook_events_by_site ON webhook_events (site_url, id);
 CREATE INDEX decisions_by_site ON decisions (site_url);
 )sql";
 
+// Version 9: what the engine's memory keeps of each decision (reputation, campaigns, rates),
+// so it can be rebuilt at start without the raw values: the lesson learnt from the verdict,
+// the text's SimHash and the comment's traits as salted hashes. NULL traits: stored before
+// this version or without memory (memory then derives them from the comment). The feedback
+// index by time serves the rebuild's read of recent labels.
+constexpr std::string_view kV9 = R"sql(
+ALTER TABLE decisions ADD COLUMN memory_lesson TEXT
+  CHECK (memory_lesson IS NULL OR memory_lesson IN ('spam', 'ham'));
+ALTER TABLE decisions ADD COLUMN memory_fingerprint INTEGER;
+ALTER TABLE decisions ADD COLUMN memory_traits TEXT;
+CREATE INDEX feedback_by_time ON feedback (created_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, site_keys, decisions, feedback", kV1},
     {2, "decisions.recheck_of links a recheck to the earlier decision; per-key time index", kV2},
@@ -230,6 +243,8 @@ constexpr Migration kMigrations[] = {
     {6, "decisions_fts: full-text search over author, e-mail, author URL and content", kV6},
     {7, "list_entries: operators' allow/block lists ('' = every site); list_revision", kV7},
     {8, "webhook_events: the webhook outbox; decisions_by_site for GET /v1/decisions", kV8},
+    {9, "decisions.memory_*: what memory keeps of a decision (lesson, fingerprint, hashed traits)",
+     kV9},
 };
 
 }  // namespace

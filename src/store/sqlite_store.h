@@ -100,6 +100,13 @@ class SqliteStore final : public Store {
   core::Result<std::vector<LabeledFeedback>> ListLabeledFeedback(int64_t after_feedback_id,
                                                                  int limit) override;
 
+  core::Result<std::vector<MemoryDecision>> ListMemoryDecisions(int64_t since_ms,
+                                                                const MemoryCursor& after,
+                                                                int limit) override;
+  core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(int64_t after_feedback_id,
+                                                               int64_t since_ms,
+                                                               int limit) override;
+
   core::Result<std::vector<SiteSetting>> ListSiteSettings() override;
   core::Status PutSiteSetting(const SiteSetting& setting) override;
   core::Status DeleteSiteSetting(const std::string& site_url, const std::string& name) override;

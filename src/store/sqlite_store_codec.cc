@@ -33,8 +33,11 @@ constexpr const char* kDecisionHead[] = {
 constexpr int kHeadCount = static_cast<int>(std::size(kDecisionHead));
 const int kCommentCount = static_cast<int>(CommentColumns().size());
 const int kFieldsCol = kHeadCount + kCommentCount;
-const int kRecheckOfCol = kFieldsCol + 1;      // added by migration 2, hence after fields
-const int kPurgedCol = kRecheckOfCol + 1;      // added by migration 4
+const int kRecheckOfCol = kFieldsCol + 1;        // added by migration 2, hence after fields
+const int kMemoryLessonCol = kRecheckOfCol + 1;  // the memory_* columns of migration 9
+const int kMemoryFingerprintCol = kMemoryLessonCol + 1;
+const int kMemoryTraitsCol = kMemoryFingerprintCol + 1;
+const int kPurgedCol = kMemoryTraitsCol + 1;   // migration 5; read, never inserted
 const int kFeedbackLabelCol = kPurgedCol + 1;  // not a column: the latest-label subquery
 
 std::vector<std::string> DecisionColumnNames() {
@@ -42,6 +45,9 @@ std::vector<std::string> DecisionColumnNames() {
   for (const core::CommentMember& c : CommentColumns()) names.emplace_back(c.name);
   names.emplace_back("fields");
   names.emplace_back("recheck_of");
+  names.emplace_back("memory_lesson");
+  names.emplace_back("memory_fingerprint");
+  names.emplace_back("memory_traits");
   return names;
 }
 
@@ -178,6 +184,30 @@ void BindDecision(Statement& stmt, const DecisionRecord& record, const std::stri
   }
   stmt.BindText(kFieldsCol + 1, fields_json);
   stmt.BindTextOrNull(kRecheckOfCol + 1, record.recheck_of);
+  BindMemoryTrace(stmt, kMemoryLessonCol + 1, record.memory);
+}
+
+void BindMemoryTrace(Statement& stmt, int first, const std::optional<MemoryTrace>& trace) {
+  if (!trace) {
+    for (int i = 0; i < 3; ++i) stmt.BindNull(first + i);
+    return;
+  }
+  stmt.BindTextOrNull(first, trace->lesson);
+  if (trace->fingerprint) {
+    stmt.BindInt(first + 1, *trace->fingerprint);
+  } else {
+    stmt.BindNull(first + 1);
+  }
+  stmt.BindText(first + 2, trace->traits);
+}
+
+std::optional<MemoryTrace> ReadMemoryTrace(const Statement& stmt, int first) {
+  if (stmt.ColumnIsNull(first + 2)) return std::nullopt;
+  MemoryTrace trace;
+  trace.lesson = stmt.ColumnText(first);  // NULL reads as ""
+  if (!stmt.ColumnIsNull(first + 1)) trace.fingerprint = stmt.ColumnInt(first + 1);
+  trace.traits = stmt.ColumnText(first + 2);
+  return trace;
 }
 
 core::Result<DecisionRecord> ReadDecision(const Statement& stmt) {
@@ -207,6 +237,7 @@ core::Result<DecisionRecord> ReadDecision(const Statement& stmt) {
   r.comment.fields = std::move(fields).value();
   r.recheck_of = stmt.ColumnText(kRecheckOfCol);  // NULL reads as ""
   if (!stmt.ColumnIsNull(kPurgedCol)) r.purged_ms = stmt.ColumnInt(kPurgedCol);
+  r.memory = ReadMemoryTrace(stmt, kMemoryLessonCol);
   if (!stmt.ColumnIsNull(kFeedbackLabelCol)) r.feedback_label = stmt.ColumnText(kFeedbackLabelCol);
   return r;
 }

@@ -181,6 +181,10 @@ const std::string& DecisionInsertSql();
 void BindDecision(Statement& stmt, const DecisionRecord& record, const std::string& reasons_json,
                   const std::string& fields_json);
 core::Result<DecisionRecord> ReadDecision(const Statement& stmt);
+// The three memory_* columns (lesson, fingerprint, traits) from parameter/column `first` on;
+// NULL traits mean "no trace".
+void BindMemoryTrace(Statement& stmt, int first, const std::optional<MemoryTrace>& trace);
+std::optional<MemoryTrace> ReadMemoryTrace(const Statement& stmt, int first);
 
 const std::string& FeedbackSelectSql();  // "SELECT ... FROM feedback f"
 const std::string& FeedbackInsertSql();

@@ -225,6 +225,7 @@ constexpr char kPurgeDecisionsSql[] =
     "UPDATE decisions SET user_ip = '', user_agent = '', referrer = '', comment_author = '',"
     " comment_author_email = '', comment_author_url = '', comment_content = '',"
     " honeypot_value = '', match_key = '', fields = '[]',"
+    " memory_fingerprint = NULL, memory_traits = NULL,"
     " reasons = (SELECT json_group_array(json_object("
     "   'check', json_extract(j.value, '$.check'),"
     "   'contribution', json_extract(j.value, '$.contribution'), 'detail', ''))"

@@ -47,6 +47,17 @@ struct SiteKey {
   bool revoked() const { return revoked_ms.has_value(); }
 };
 
+// What the engine's memory (engine::SignalMemory) keeps of a decision, stored with it so memory
+// can be rebuilt after a restart, and corrected by later feedback, without re-reading the raw
+// values: the comment's traits as salted hashes, its text fingerprint, and what memory learnt
+// from the verdict. The engine owns the `traits` format (engine/footprint.h); backends store
+// the text as given.
+struct MemoryTrace {
+  std::string lesson;                  // "spam", "ham", or "" when memory learnt nothing
+  std::optional<int64_t> fingerprint;  // SimHash of the text (bits as a signed integer)
+  std::string traits;                  // e.g. "ip:0123456789abcdef net:... sh:14"
+};
+
 // One answered check.
 struct DecisionRecord {
   std::string id;  // 32 lowercase hex characters; Akismet's X-akismet-guid
@@ -69,6 +80,9 @@ struct DecisionRecord {
   std::optional<std::string> feedback_label;
   // When the retention policy blanked its personal fields (PurgePersonalData); nullopt before.
   std::optional<int64_t> purged_ms;
+  // nullopt when judged without memory, or stored before schema version 5: memory then derives
+  // the trace from the comment.
+  std::optional<MemoryTrace> memory;
 };
 
 // A moderator's (or a site's) verdict on a comment: submit-spam, submit-ham, mark-spam, mark-ham.
@@ -239,6 +253,39 @@ struct DecisionChangesPage {
 };
 
 // Which decisions a listing, count or bulk action covers. Every condition set must hold.
+// One decision as memory's rebuild reads it (Store::ListMemoryDecisions).
+struct MemoryDecision {
+  std::string id;
+  std::string site_url;
+  int64_t created_ms = 0;
+  core::Verdict verdict = core::Verdict::kHam;
+  bool uncertain = false;
+  bool is_test = false;
+  bool recheck = false;  // the comment has a recheck_reason: the same comment again
+  std::optional<MemoryTrace> memory;
+  // Only when `memory` is nullopt: the comment (from its stored fields) to derive it from.
+  std::optional<core::Comment> comment;
+};
+
+// Where a page of ListMemoryDecisions ended: the last row's (created_ms, id).
+struct MemoryCursor {
+  int64_t created_ms = 0;
+  std::string id;  // "" before the first page
+};
+
+// One feedback row as memory learns it (Store::ListMemoryFeedback).
+struct MemoryFeedback {
+  int64_t feedback_id = 0;
+  std::string label;  // "spam" or "ham"
+  int64_t created_ms = 0;
+  bool is_test = false;
+  // The site: the labelled decision's, else the feedback key's; "" when neither is known.
+  std::string site_url;
+  std::optional<MemoryDecision> decision;  // the decision it labels, when linked
+  // Without a decision: the comment submitted with the feedback (core::CommentFromFields).
+  std::optional<core::Comment> comment;
+};
+
 struct DecisionFilter {
   // Only decisions that are spam, discard or uncertain (the moderators' queue).
   bool flagged_only = false;
@@ -451,6 +498,20 @@ class Store {
                                                  int64_t now_ms) = 0;
   // Deletes delivered events that finished before `before_ms`. Returns how many.
   virtual core::Result<int> PruneWebhookEvents(int64_t before_ms) = 0;
+  // --- memory (engine::SignalMemory's rebuild and catch-up)
+  // Decisions created at or after `since_ms`, oldest first (by created_ms, then id), after
+  // `after` (the previous page's last row), at most `limit`. Reads only what memory needs.
+  // InvalidArgument for a negative limit.
+  virtual core::Result<std::vector<MemoryDecision>> ListMemoryDecisions(int64_t since_ms,
+                                                                        const MemoryCursor& after,
+                                                                        int limit) = 0;
+  // Feedback rows with id > `after_feedback_id` and created at or after `since_ms`, tests
+  // included (is_test says so), not revoked by an undo, in id order, at most `limit`, each
+  // with its decision.
+  // InvalidArgument for a negative limit.
+  virtual core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(int64_t after_feedback_id,
+                                                                       int64_t since_ms,
+                                                                       int limit) = 0;
 
   // --- per-site settings
   // Every setting of every site (and the defaults, site_url ""), ordered by site, then name.

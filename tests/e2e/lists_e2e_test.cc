@@ -203,10 +203,17 @@ TEST_SUITE("e2e/lists") {
     CHECK(ReasonOf(answer, "author.disposable_email").is_object());
     CHECK(ReasonOf(answer, "author.email_digits").is_object());
 
-    // Without a memory of earlier comments there is no "first comment": nothing is said.
-    auto url = CommentCheck(
-        d, {{"comment_author", "Ann"}, {"comment_author_url", "https://ann-shop.example/"}});
-    CHECK(Reasons(url).find("author.url_first_comment") == std::string::npos);
+    // hamletd remembers earlier comments: an author URL on the first comment of that author
+    // on this site is noted, on the next one it is not.
+    const httplib::Params ann = {{"comment_author", "Ann"},
+                                 {"comment_author_url", "https://ann-shop.example/"},
+                                 {"comment_content", "Thanks for the clear write-up."}};
+    auto first = CommentCheck(d, ann);
+    REQUIRE(first);
+    CHECK(Reasons(first).find("author.url_first_comment") != std::string::npos);
+    auto second = CommentCheck(d, ann);
+    REQUIRE(second);
+    CHECK(Reasons(second).find("author.url_first_comment") == std::string::npos);
     // An ordinary commenter gets no author reason at all.
     auto ordinary = CommentCheck(d, {{"comment_author", "Dr. Anna Smith"},
                                      {"comment_author_email", "anna.smith@mail.example"}});

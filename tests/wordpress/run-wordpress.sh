@@ -210,7 +210,9 @@ grep -q 'name="akismet_strictness"' "$work/settings.html" || fail "settings page
   fail "the settings page reports a connection problem"
 for call in 'POST /1.1/verify-key 200' 'POST /1.1/get-subscription 200' 'GET /1.1/test 200' \
   'POST /1.1/get-stats 200'; do
-  grep -q " $call " "$work/hamletd.log" || fail "hamletd never answered $call"
+  read -r method path status <<<"$call"
+  grep -q " method=$method path=$path status=$status " "$work/hamletd.log" ||
+    fail "hamletd never answered $call"
 done
 ok "settings page: verify-key, get-subscription, test and get-stats answered"
 

@@ -1,0 +1,68 @@
+// Footprints and corrections from stored decisions and feedback.
+#include "engine/stored_trace.h"
+
+#include <utility>
+
+#include "text/normalize.h"
+
+namespace hamlet::engine {
+
+std::optional<StoredFootprint> FootprintOfStored(const SignalMemory& memory,
+                                                 const store::MemoryDecision& d) {
+  if (d.is_test || d.recheck) return std::nullopt;
+  StoredFootprint out;
+  if (d.memory) {
+    auto decoded = DecodeTrace(*d.memory);
+    if (!decoded) return std::nullopt;
+    out.footprint = std::move(decoded).value();
+    out.lesson = ParseLesson(d.memory->lesson);
+    return out;
+  }
+  if (!d.comment) return std::nullopt;
+  const text::TextAnalysis text = text::Analyze(d.comment->comment_content);
+  out.footprint = memory.Trace(*d.comment, text, d.site_url);
+  // Stored before memory kept lessons, when no check read history: its confident verdict.
+  if (!d.uncertain) {
+    out.lesson = core::IsSpamVerdict(d.verdict) ? Lesson::kSpam : Lesson::kHam;
+  }
+  return out;
+}
+
+store::MemoryDecision MemoryView(const store::DecisionRecord& record) {
+  store::MemoryDecision d;
+  d.id = record.id;
+  d.site_url = record.site_url;
+  d.created_ms = record.created_ms;
+  d.verdict = record.decision.verdict;
+  d.uncertain = record.decision.uncertain;
+  d.is_test = record.comment.is_test;
+  d.recheck = !record.comment.recheck_reason.empty();
+  d.memory = record.memory;
+  if (!d.memory) d.comment = record.comment;
+  return d;
+}
+
+std::optional<Correction> CorrectionOf(const SignalMemory& memory, const store::MemoryFeedback& f) {
+  if (f.is_test || (f.label != "spam" && f.label != "ham")) return std::nullopt;
+  Correction c;
+  c.feedback_id = f.feedback_id;
+  c.spam = f.label == "spam";
+  if (f.decision) {
+    std::optional<StoredFootprint> stored = FootprintOfStored(memory, *f.decision);
+    if (!stored) return std::nullopt;
+    c.decision_id = f.decision->id;
+    c.site_url = f.decision->site_url;
+    c.at_ms = f.decision->created_ms;
+    c.footprint = std::move(stored->footprint);
+    c.lesson = stored->lesson;
+    return c;
+  }
+  if (!f.comment || f.comment->is_test) return std::nullopt;
+  const text::TextAnalysis text = text::Analyze(f.comment->comment_content);
+  c.site_url = f.site_url;
+  c.at_ms = f.created_ms;
+  c.footprint = memory.Trace(*f.comment, text, f.site_url);
+  return c;
+}
+
+}  // namespace hamlet::engine

@@ -1,0 +1,186 @@
+// Tests for the store reads behind the engine's memory, against real SQLite: the trace columns
+// round-trip, decisions page in time order with a keyset cursor, rows without a trace carry
+// their comment, feedback comes with its decision or submitted comment, and a version 4 file
+// gains the columns without losing rows.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "store/schema.h"
+#include "store/sqlite_store.h"
+#include "support/sqlite_probe.h"
+#include "support/temp_dir.h"
+
+namespace hamlet::store {
+namespace {
+
+DecisionRecord Decision(const std::string& id, int64_t created_ms, const std::string& site,
+                        std::optional<MemoryTrace> memory = std::nullopt) {
+  DecisionRecord r;
+  r.id = id;
+  r.site_url = site;
+  r.created_ms = created_ms;
+  r.channel = "v1";
+  r.comment.comment_content = "content of " + id;
+  r.comment.user_ip = "203.0.113.1";
+  r.comment.fields = {{"comment_content", "content of " + id}, {"user_ip", "203.0.113.1"}};
+  r.decision.verdict = core::Verdict::kSpam;
+  r.decision.score = 0.9;
+  r.model_version = "m@1";
+  r.match_key = "mk-" + id;
+  r.memory = std::move(memory);
+  return r;
+}
+
+std::vector<std::string> Ids(const std::vector<MemoryDecision>& page) {
+  std::vector<std::string> out;
+  for (const auto& d : page) out.push_back(d.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("store/memory") {
+  TEST_CASE("the memory trace round-trips through a decision, and none reads as none") {
+    auto store = OpenSqliteStore(":memory:").value();
+    const MemoryTrace trace{"spam", -42, "ip:0123456789abcdef wd:9"};
+    REQUIRE(store->AppendDecision(Decision("traced", 10, "s", trace)).ok());
+    REQUIRE(store->AppendDecision(Decision("nothing", 11, "s", MemoryTrace{"", std::nullopt, ""}))
+                .ok());
+    REQUIRE(store->AppendDecision(Decision("untraced", 12, "s")).ok());
+    auto traced = store->GetDecision("traced").value();
+    REQUIRE(traced->memory.has_value());
+    CHECK(traced->memory->lesson == "spam");
+    CHECK(traced->memory->fingerprint == std::optional<int64_t>(-42));
+    CHECK(traced->memory->traits == trace.traits);
+    auto nothing = store->GetDecision("nothing").value();
+    REQUIRE(nothing->memory.has_value());
+    CHECK(nothing->memory->lesson.empty());
+    CHECK_FALSE(nothing->memory->fingerprint.has_value());
+    CHECK_FALSE(store->GetDecision("untraced").value()->memory.has_value());
+
+    DecisionRecord bad = Decision("bad", 13, "s", MemoryTrace{"maybe", std::nullopt, ""});
+    CHECK(store->AppendDecision(bad).code() == core::StatusCode::kInvalidArgument);
+  }
+
+  TEST_CASE("decisions page oldest first from the cursor, within the time window") {
+    auto store = OpenSqliteStore(":memory:").value();
+    // Three in one millisecond: the id breaks the tie.
+    for (const auto& [id, t] : std::vector<std::pair<std::string, int64_t>>{
+             {"e", 50}, {"b", 20}, {"d", 20}, {"a", 20}, {"old", 5}, {"c", 30}}) {
+      REQUIRE(store->AppendDecision(Decision(id, t, "s", MemoryTrace{"", 1, "wd:1"})).ok());
+    }
+    std::vector<std::string> seen;
+    MemoryCursor cursor;
+    for (;;) {
+      auto page = store->ListMemoryDecisions(10, cursor, 2);
+      REQUIRE(page);
+      for (const auto& id : Ids(*page)) seen.push_back(id);
+      if (page->size() < 2) break;
+      cursor = {page->back().created_ms, page->back().id};
+    }
+    CHECK(seen == std::vector<std::string>{"a", "b", "d", "c", "e"});
+    CHECK(store->ListMemoryDecisions(0, {}, -1).error().code() ==
+          core::StatusCode::kInvalidArgument);
+  }
+
+  TEST_CASE("a decision without a trace comes with its comment and its flags") {
+    auto store = OpenSqliteStore(":memory:").value();
+    DecisionRecord legacy = Decision("legacy", 10, "https://blog.example/");
+    legacy.decision.uncertain = true;
+    legacy.comment.is_test = true;
+    legacy.comment.recheck_reason = "edit";
+    REQUIRE(store->AppendDecision(legacy).ok());
+    REQUIRE(store->AppendDecision(Decision("traced", 11, "s", MemoryTrace{"ham", 7, "wd:3"})).ok());
+    auto page = store->ListMemoryDecisions(0, {}, 10).value();
+    REQUIRE(page.size() == 2);
+    const MemoryDecision& d = page[0];
+    CHECK(d.site_url == "https://blog.example/");
+    CHECK(d.verdict == core::Verdict::kSpam);
+    CHECK(d.uncertain);
+    CHECK(d.is_test);
+    CHECK(d.recheck);
+    CHECK_FALSE(d.memory.has_value());
+    REQUIRE(d.comment.has_value());
+    CHECK(d.comment->comment_content == "content of legacy");
+    CHECK(d.comment->user_ip == "203.0.113.1");
+    CHECK(page[1].memory->lesson == "ham");
+    CHECK_FALSE(page[1].comment.has_value());  // its fields are not read
+  }
+
+  TEST_CASE("feedback comes in id order with its decision or its submitted comment") {
+    auto store = OpenSqliteStore(":memory:").value();
+    auto key = store->AddKey(KeyRole::kSite, "https://keyed.example/", "h", "ab", 1).value();
+    REQUIRE(store
+                ->AppendDecision(Decision("d1", 100, "https://d.example/",
+                                          MemoryTrace{"spam", 3, "ip:0000000000000001"}))
+                .ok());
+    FeedbackRecord on_decision;
+    on_decision.decision_id = "d1";
+    on_decision.label = "ham";
+    on_decision.source = "cli";
+    on_decision.created_ms = 200;
+    FeedbackRecord loose;
+    loose.key_id = key.id;
+    loose.label = "spam";
+    loose.source = "akismet";
+    loose.created_ms = 300;
+    loose.is_test = true;
+    loose.fields = {{"comment_content", "reported"}, {"user_ip", "198.51.100.9"}};
+    FeedbackRecord old = on_decision;
+    old.created_ms = 50;
+    const int64_t first = store->AppendFeedback(on_decision).value();
+    const int64_t second = store->AppendFeedback(loose).value();
+    store->AppendFeedback(old).value();
+
+    auto all = store->ListMemoryFeedback(0, 0, 10).value();
+    REQUIRE(all.size() == 3);
+    CHECK(all[0].feedback_id == first);
+    CHECK(all[0].label == "ham");
+    CHECK(all[0].site_url == "https://d.example/");
+    REQUIRE(all[0].decision.has_value());
+    CHECK(all[0].decision->id == "d1");
+    CHECK(all[0].decision->created_ms == 100);
+    CHECK(all[0].decision->memory->traits == "ip:0000000000000001");
+    CHECK_FALSE(all[0].comment.has_value());
+    CHECK(all[1].feedback_id == second);
+    CHECK(all[1].is_test);
+    CHECK(all[1].site_url == "https://keyed.example/");
+    CHECK_FALSE(all[1].decision.has_value());
+    REQUIRE(all[1].comment.has_value());
+    CHECK(all[1].comment->user_ip == "198.51.100.9");
+
+    auto after = store->ListMemoryFeedback(first, 0, 10).value();
+    CHECK(after.size() == 2);
+    auto recent = store->ListMemoryFeedback(0, 150, 10).value();  // the old row is left out
+    CHECK(recent.size() == 2);
+    CHECK(store->ListMemoryFeedback(0, 0, 1).value().size() == 1);
+  }
+
+  TEST_CASE("a version 4 database gains the memory columns and keeps its decisions") {
+    testing::TempDir dir;
+    const std::string path = dir.File("v4.db");
+    testing::CreateDatabaseAtVersionForTesting(
+        path, 4,
+        "INSERT INTO decisions (id, key_id, site_url, created_ms, channel, verdict, uncertain,"
+        " score, reasons, model_version, latency_ms, is_test, match_key, blog, user_ip,"
+        " user_agent, referrer, permalink, comment_type, comment_author, comment_author_email,"
+        " comment_author_url, comment_content, comment_date_gmt, blog_lang, blog_charset,"
+        " user_role, recheck_reason, honeypot_value, fields) VALUES ('old', NULL, 's', 10, 'v1',"
+        " 'ham', 0, 0.1, '[]', 'm', 1, 0, 'mk', '', '203.0.113.5', '', '', '', '', '', '', '',"
+        " 'hello there', '', '', '', '', '', '',"
+        " '[[\"comment_content\",\"hello there\"],[\"user_ip\",\"203.0.113.5\"]]');");
+    auto store = testing::OpenSqliteStoreOrFail(path);
+    CHECK(testing::QueryIntForTesting(path, "PRAGMA user_version") == schema::LatestVersion());
+    auto old = store->GetDecision("old").value();
+    REQUIRE(old.has_value());
+    CHECK_FALSE(old->memory.has_value());
+    auto page = store->ListMemoryDecisions(0, {}, 10).value();
+    REQUIRE(page.size() == 1);
+    REQUIRE(page[0].comment.has_value());
+    CHECK(page[0].comment->comment_content == "hello there");
+  }
+}
+
+}  // namespace hamlet::store

@@ -1,0 +1,108 @@
+// SimHash fingerprints: near-copies a few bits apart, unrelated texts far apart, word counts
+// for the minimum, and hostile input handled in bounded time.
+#include "text/simhash.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "text/normalize.h"
+
+using namespace hamlet;
+
+namespace {
+
+text::TextFingerprint Of(const std::string& raw) { return text::SimHash(text::Normalize(raw)); }
+
+const std::string kSpam =
+    "Looking for the best deals on replica watches and designer handbags? Visit our online "
+    "store today for huge discounts, free worldwide shipping and a money back guarantee on "
+    "every single order you place with us this month.";
+
+}  // namespace
+
+TEST_SUITE("text/simhash") {
+  TEST_CASE("the same text gives the same fingerprint whatever its markup and case") {
+    const auto a = Of(kSpam);
+    const auto b = Of("<p>" + kSpam + "</p>");
+    std::string shouted = kSpam;
+    for (char& c : shouted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    CHECK(a.words > 30);
+    CHECK(a.simhash == b.simhash);
+    CHECK(a.simhash == Of(shouted).simhash);
+  }
+
+  TEST_CASE("a word changed or punctuation added leaves a near-copy a few bits away") {
+    const auto a = Of(kSpam);
+    // Each word in turn replaced by another: most copies stay within the index's 5 bits (a
+    // short text has few words to vote, so not all: see simhash.h for the measured shares).
+    std::vector<std::string> words;
+    for (size_t pos = 0, end; pos < kSpam.size(); pos = end + 1) {
+      end = std::min(kSpam.find(' ', pos), kSpam.size());
+      words.push_back(kSpam.substr(pos, end - pos));
+    }
+    int near = 0;
+    for (size_t i = 0; i < words.size(); ++i) {
+      std::string copy;
+      for (size_t j = 0; j < words.size(); ++j) copy.append(j == i ? "zebra" : words[j]) += ' ';
+      if (text::HammingDistance(a.simhash, Of(copy).simhash) <= 5) ++near;
+    }
+    CHECK(near * 10 >= static_cast<int>(words.size()) * 6);
+    CHECK(text::HammingDistance(a.simhash, Of(kSpam + " again").simhash) <= 5);
+    std::string moved = kSpam;  // word order does not matter
+    moved.replace(moved.find("today "), 6, "");
+    moved += " today";
+    CHECK(Of(moved).simhash == a.simhash);
+    std::string punctuated = kSpam;
+    for (size_t pos = 0; (pos = punctuated.find(" and ", pos)) != std::string::npos; pos += 6) {
+      punctuated.replace(pos, 5, " , and ");
+    }
+    CHECK(Of(punctuated).simhash == a.simhash);  // punctuation tokens are not words
+  }
+
+  TEST_CASE("unrelated texts are far apart") {
+    const auto spam = Of(kSpam);
+    const auto ham =
+        Of("I tried the sourdough method from this post last weekend. The overnight proof in the "
+           "fridge made a huge difference; the crust was much darker than my usual loaf.");
+    CHECK(text::HammingDistance(spam.simhash, ham.simhash) > 10);
+  }
+
+  TEST_CASE("counts distinct words and has no fingerprint without any") {
+    CHECK(Of("").words == 0);
+    CHECK(Of("!!! ... ??? ,,,").words == 0);
+    CHECK(Of("thanks!").words == 1);
+    CHECK(Of("great post").words == 2);
+    CHECK(Of("Great post, great post!").words == 2);
+  }
+
+  TEST_CASE("repetition does not inflate the shingle count") {
+    std::string same;
+    for (int i = 0; i < 500; ++i) same += "buy now ";
+    CHECK(Of(same).words == 2);
+  }
+
+  TEST_CASE("hostile input: huge, invalid UTF-8 and all-symbol texts stay bounded") {
+    std::string huge;
+    for (int i = 0; huge.size() < 200 * 1024; ++i)
+      huge.append("w").append(std::to_string(i)) += ' ';
+    const auto big = Of(huge);
+    CHECK(big.words <= text::kMaxFingerprintTokens);
+    CHECK(big.words > 100);
+    std::string junk;
+    for (int i = 0; i < 4000; ++i) junk += "\xC3\x28\xFF ";
+    CHECK(Of(junk).words >= 0);  // replaced bytes, no crash
+    std::string symbols(100'000, '!');
+    CHECK(Of(symbols).words == 0);
+  }
+
+  TEST_CASE("the hash is frozen: stored fingerprints stay comparable across versions") {
+    // If this fails, SimHash changed and every fingerprint in existing databases is stale.
+    CHECK(text::SimHash("the quick brown fox jumps over the lazy dog").simhash ==
+          0x18814b020a684414ULL);
+    CHECK(text::HammingDistance(0, ~0ULL) == 64);
+    CHECK(text::HammingDistance(0xF0, 0x0F) == 8);
+  }
+}
