@@ -9,7 +9,8 @@
 # scripts/eval-cross-site.sh's cache; trained there when missing) judges the video with every
 # check on, then with each check family switched off in turn (`hamlet eval --ablation`, the
 # same switch as the per-site setting weight.FAMILY=0), at the shipped spam threshold
-# (models/hamlet-default.json). The all-data model does the same on
+# (models/hamlet-default.json), in date order through a fresh memory (`--replay`), so the
+# campaign, rate and reputation checks act as they would have live. The all-data model does the same on
 # data/heldout/unseen-sites.jsonl. Prints a table (FPR first); --write-docs also writes it into
 # docs/checks.md between its ablation markers. Results are cached in $HAMLET_EVAL_DIR
 # (default /tmp/hamlet-eval-cross-site).
@@ -44,10 +45,10 @@ out="$WORK/ablation"
 mkdir -p "$out"
 for v in "${VIDEOS[@]}"; do
   "$HAMLET" eval --data "$CORPORA/$v.jsonl" --model "$(cat "$WORK/evals/$SHIPPED--$v.model")" \
-    --json --ablation --threshold "$threshold" >"$out/$v.json"
+    --json --ablation --replay --threshold "$threshold" >"$out/$v.json"
 done
 "$HAMLET" eval --data data/heldout/unseen-sites.jsonl --model "$(cat "$WORK/evals/$SHIPPED--all.model")" \
-  --json --ablation --threshold "$threshold" >"$out/unseen.json"
+  --json --ablation --replay --threshold "$threshold" >"$out/unseen.json"
 
 python3 - "$out" "$threshold" "$write_docs" "${VIDEOS[@]}" <<'PY'
 import json, sys, datetime
@@ -76,7 +77,8 @@ if write_docs:
              f"(log-odds {threshold}). Folds: each TubeSpam video judged by the shipped configuration's model "
              f"trained without it (leave one video out). Unseen: `data/heldout/unseen-sites.jsonl` judged by the "
              f"all-data model. Each row switches one check family off (`hamlet eval --ablation`, the same "
-             f"switch as `weight.FAMILY=0`). Those corpora hold only a comment's text, author name and date, so "
+             f"switch as `weight.FAMILY=0`). Comments are judged in date order through a fresh memory "
+             f"(`--replay`), as a running hamletd would have seen them. Those corpora hold only a comment's text, author name and date, so "
              f"checks that read other fields (IP, e-mail, honeypot, timing, lists) cannot fire there; their "
              f"effect shows in the end-to-end tests instead.\n\n{table}\n<!-- eval-ablation.sh: end -->")
     doc = open("docs/checks.md").read()

@@ -82,7 +82,8 @@ TEST_SUITE("e2e/keep_alive") {
     c.set_read_timeout(std::chrono::seconds(2));
     c.set_connection_timeout(std::chrono::seconds(2));
     auto r = c.Post("/1.1/comment-check",
-                    "api_key=" + d.key() + "&blog=http%3A%2F%2Fx.test%2F&comment_content=not+starved",
+                    "api_key=" + d.key() + "&blog=http%3A%2F%2Fx.test%2F&user_ip=10.0.0.9" +
+                        "&comment_content=not+starved",
                     "application/x-www-form-urlencoded");
     REQUIRE(r);
     CHECK(r->status == 200);
