@@ -12,7 +12,7 @@ for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
     -h | --help)
-      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
