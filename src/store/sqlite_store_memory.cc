@@ -13,38 +13,6 @@ using core::Status;
 using internal::Statement;
 using internal::WithContext;
 
-namespace {
-
-// The decision columns memory reads, as "d.x", in the order ReadMemoryDecision expects. The
-// stored fields are read only for decisions without a trace.
-constexpr const char kMemoryDecisionColumns[] =
-    "d.id, d.site_url, d.created_ms, d.verdict, d.uncertain, d.is_test, d.recheck_reason, "
-    "d.memory_lesson, d.memory_fingerprint, d.memory_traits, "
-    "CASE WHEN d.memory_traits IS NULL THEN d.fields END";
-
-// One MemoryDecision from the columns above, starting at column `first`.
-Result<MemoryDecision> ReadMemoryDecision(const Statement& stmt, int first) {
-  MemoryDecision d;
-  d.id = stmt.ColumnText(first);
-  d.site_url = stmt.ColumnText(first + 1);
-  d.created_ms = stmt.ColumnInt(first + 2);
-  const std::optional<core::Verdict> verdict = core::ParseVerdict(stmt.ColumnText(first + 3));
-  if (!verdict) return Status::Internal("decision " + d.id + ": corrupt verdict column");
-  d.verdict = *verdict;
-  d.uncertain = stmt.ColumnInt(first + 4) != 0;
-  d.is_test = stmt.ColumnInt(first + 5) != 0;
-  d.recheck = !stmt.ColumnText(first + 6).empty();
-  d.memory = internal::ReadMemoryTrace(stmt, first + 7);
-  if (!d.memory) {
-    auto fields = internal::DecodeFields(stmt.ColumnText(first + 10));
-    if (!fields) return WithContext(fields.error(), "decision " + d.id);
-    d.comment = core::CommentFromFields(std::move(fields).value());
-  }
-  return d;
-}
-
-}  // namespace
-
 Result<std::vector<MemoryDecision>> SqliteStore::ListMemoryDecisions(int64_t since_ms,
                                                                      const MemoryCursor& after,
                                                                      int limit) {
@@ -52,7 +20,7 @@ Result<std::vector<MemoryDecision>> SqliteStore::ListMemoryDecisions(int64_t sin
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
   // Keyset paging on (created_ms, id): decisions_by_time finds the start, and rows of one
   // millisecond are few, so the id part of the order costs a small sort at most.
-  static const std::string kSql = std::string("SELECT ") + kMemoryDecisionColumns +
+  static const std::string kSql = std::string("SELECT ") + internal::kMemoryDecisionColumns +
                                   " FROM decisions d WHERE d.created_ms >= ?1"
                                   " AND (d.created_ms > ?2 OR (d.created_ms = ?2 AND d.id > ?3))"
                                   " ORDER BY d.created_ms, d.id LIMIT ?4";
@@ -68,7 +36,7 @@ Result<std::vector<MemoryDecision>> SqliteStore::ListMemoryDecisions(int64_t sin
     Result<bool> row = stmt->Step();
     if (!row) return WithContext(row.error(), context);
     if (!*row) return out;
-    auto decision = ReadMemoryDecision(*stmt, 0);
+    auto decision = internal::ReadMemoryDecision(*stmt, 0);
     if (!decision) return WithContext(decision.error(), context);
     out.push_back(std::move(decision).value());
   }
@@ -82,7 +50,7 @@ Result<std::vector<MemoryFeedback>> SqliteStore::ListMemoryFeedback(int64_t afte
       std::string(
           "SELECT f.id, f.label, f.created_ms, f.is_test, COALESCE(d.site_url, k.site_url, ''),"
           " CASE WHEN f.decision_id IS NULL THEN f.fields END, ") +
-      kMemoryDecisionColumns +
+      internal::kMemoryDecisionColumns +
       " FROM feedback f LEFT JOIN decisions d ON d.id = f.decision_id"
       " LEFT JOIN site_keys k ON k.id = f.key_id"
       " WHERE f.id > ?1 AND f.created_ms >= ?2 AND f.revoked_ms IS NULL"
@@ -111,7 +79,7 @@ Result<std::vector<MemoryFeedback>> SqliteStore::ListMemoryFeedback(int64_t afte
       }
       f.comment = core::CommentFromFields(std::move(fields).value());
     } else {
-      auto decision = ReadMemoryDecision(*stmt, 6);
+      auto decision = internal::ReadMemoryDecision(*stmt, 6);
       if (!decision) return WithContext(decision.error(), context);
       f.decision = std::move(decision).value();
     }

@@ -18,24 +18,6 @@ using internal::WithContext;
 
 namespace {
 
-constexpr char kActionSelectSql[] =
-    "SELECT id, moderator, label, origin, selection, created_ms, item_count, undone_ms,"
-    " undone_by FROM moderator_actions";
-
-Result<ModeratorAction> ReadAction(const Statement& s) {
-  ModeratorAction a;
-  a.id = s.ColumnInt(0);
-  a.moderator = s.ColumnText(1);
-  a.label = s.ColumnText(2);
-  a.origin = s.ColumnText(3);
-  a.selection = s.ColumnText(4);
-  a.created_ms = s.ColumnInt(5);
-  a.item_count = s.ColumnInt(6);
-  if (!s.ColumnIsNull(7)) a.undone_ms = s.ColumnInt(7);
-  a.undone_by = s.ColumnText(8);  // NULL reads as ""
-  return a;
-}
-
 Status InsertFeedback(Connection& db, const FeedbackRecord& f) {
   auto stmt = db.Prepare(internal::FeedbackInsertSql());
   if (!stmt) return stmt.error();
@@ -115,10 +97,10 @@ Result<ModeratorAction> SqliteStore::AppendModeratorAction(
 Result<std::optional<ModeratorAction>> SqliteStore::GetModeratorAction(int64_t id) {
   const std::string context = "read moderator action " + std::to_string(id);
   ReadLock lock(*this);
-  auto stmt = lock.conn().Prepare(std::string(kActionSelectSql) + " WHERE id = ?1");
+  auto stmt = lock.conn().Prepare(std::string(internal::kActionSelectSql) + " WHERE id = ?1");
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, id);
-  auto action = ReadOptional<ModeratorAction>(*stmt, ReadAction);
+  auto action = ReadOptional<ModeratorAction>(*stmt, internal::ReadAction);
   if (!action) return WithContext(action.error(), context);
   return action;
 }
@@ -128,7 +110,7 @@ Result<std::vector<ModeratorAction>> SqliteStore::ListModeratorActions(const std
                                                                        int limit) {
   const std::string context = "list moderator actions";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
-  std::string sql = std::string(kActionSelectSql) + " WHERE 1";
+  std::string sql = std::string(internal::kActionSelectSql) + " WHERE 1";
   if (!moderator.empty()) sql += " AND moderator = ?2";
   if (!include_undone) sql += " AND undone_ms IS NULL";
   sql += " ORDER BY id DESC LIMIT ?1";
@@ -137,7 +119,7 @@ Result<std::vector<ModeratorAction>> SqliteStore::ListModeratorActions(const std
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, limit);
   if (!moderator.empty()) stmt->BindText(2, moderator);
-  auto actions = ReadAll<ModeratorAction>(*stmt, ReadAction);
+  auto actions = ReadAll<ModeratorAction>(*stmt, internal::ReadAction);
   if (!actions) return WithContext(actions.error(), context);
   return actions;
 }
@@ -145,8 +127,8 @@ Result<std::vector<ModeratorAction>> SqliteStore::ListModeratorActions(const std
 Result<std::vector<FeedbackRecord>> SqliteStore::ListActionFeedback(int64_t id) {
   const std::string context = "read the feedback of moderator action " + std::to_string(id);
   ReadLock lock(*this);
-  auto stmt = lock.conn().Prepare(internal::FeedbackSelectSql() +
-                                  " WHERE f.action_id = ?1 ORDER BY f.id");
+  auto stmt =
+      lock.conn().Prepare(internal::FeedbackSelectSql() + " WHERE f.action_id = ?1 ORDER BY f.id");
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, id);
   auto rows = ReadAll<FeedbackRecord>(*stmt, internal::ReadFeedback);
@@ -154,17 +136,16 @@ Result<std::vector<FeedbackRecord>> SqliteStore::ListActionFeedback(int64_t id) 
   return rows;
 }
 
-Result<int64_t> SqliteStore::UndoModeratorAction(int64_t id, const std::string& by,
-                                                 int64_t now_ms,
+Result<int64_t> SqliteStore::UndoModeratorAction(int64_t id, const std::string& by, int64_t now_ms,
                                                  const std::vector<WebhookEvent>& events) {
   const std::string context = "undo moderator action " + std::to_string(id);
   int64_t revoked = 0;
   Status s = WriteTransaction([&](Connection& db) -> Status {
     // Read on the write connection, inside the transaction: no other undo can slip between.
-    auto read = db.Prepare(std::string(kActionSelectSql) + " WHERE id = ?1");
+    auto read = db.Prepare(std::string(internal::kActionSelectSql) + " WHERE id = ?1");
     if (!read) return read.error();
     read->BindInt(1, id);
-    auto action = ReadOptional<ModeratorAction>(*read, ReadAction);
+    auto action = ReadOptional<ModeratorAction>(*read, internal::ReadAction);
     if (!action) return action.error();
     if (!*action) return Status::NotFound("no moderator action has this id");
     if ((*action)->undone()) {

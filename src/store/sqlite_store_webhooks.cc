@@ -13,39 +13,6 @@ using internal::Connection;
 using internal::Statement;
 using internal::WithContext;
 
-namespace {
-
-constexpr const char* kEventColumns =
-    "id, event_id, site_url, type, decision_id, feedback_id, payload, created_ms, state, "
-    "attempts, next_attempt_ms, claimed_by, claimed_until_ms, last_status, last_error, "
-    "finished_ms";
-
-Result<WebhookEvent> ReadEvent(const Statement& s) {
-  WebhookEvent e;
-  e.id = s.ColumnInt(0);
-  e.event_id = s.ColumnText(1);
-  e.site_url = s.ColumnText(2);
-  e.type = s.ColumnText(3);
-  e.decision_id = s.ColumnText(4);  // NULL reads as ""
-  e.feedback_id = s.ColumnIsNull(5) ? 0 : s.ColumnInt(5);
-  e.payload = s.ColumnText(6);
-  e.created_ms = s.ColumnInt(7);
-  const std::optional<WebhookState> state = ParseWebhookState(s.ColumnText(8));
-  if (!state)
-    return Status::Internal("corrupt webhook_events.state of event " + std::to_string(e.id));
-  e.state = *state;
-  e.attempts = static_cast<int>(s.ColumnInt(9));
-  e.next_attempt_ms = s.ColumnInt(10);
-  e.claimed_by = s.ColumnText(11);
-  e.claimed_until_ms = s.ColumnIsNull(12) ? 0 : s.ColumnInt(12);
-  e.last_status = s.ColumnIsNull(13) ? 0 : static_cast<int>(s.ColumnInt(13));
-  e.last_error = s.ColumnText(14);
-  e.finished_ms = s.ColumnIsNull(15) ? 0 : s.ColumnInt(15);
-  return e;
-}
-
-}  // namespace
-
 Result<int64_t> SqliteStore::InsertWebhookEvent(Connection& conn, const WebhookEvent& e) {
   auto stmt = conn.Prepare(
       "INSERT INTO webhook_events (event_id, site_url, type, decision_id, feedback_id, payload,"
@@ -90,14 +57,14 @@ Result<std::optional<WebhookEvent>> SqliteStore::ClaimWebhookEvent(const std::st
           "   AND (claimed_until_ms IS NULL OR claimed_until_ms <= ?2)"
           "   ORDER BY next_attempt_ms, id LIMIT 1)"
           " RETURNING ") +
-      kEventColumns;
+      internal::kEventColumns;
   std::lock_guard lock(write_mu_);
   auto stmt = writer_->Prepare(kSql);
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindText(1, worker);
   stmt->BindInt(2, now_ms);
   stmt->BindInt(3, lease_ms);
-  auto events = internal::ReadAll<WebhookEvent>(*stmt, ReadEvent);
+  auto events = internal::ReadAll<WebhookEvent>(*stmt, internal::ReadEvent);
   if (!events) return WithContext(events.error(), context);
   if (events->empty()) return std::optional<WebhookEvent>();
   return std::optional<WebhookEvent>(std::move(events->front()));
@@ -136,7 +103,8 @@ Result<std::vector<WebhookEvent>> SqliteStore::ListWebhookEvents(const WebhookEv
     return Status::InvalidArgument("list webhook events: limit must not be negative");
   }
   // Built from constant fragments only; values are bound.
-  std::string sql = std::string("SELECT ") + kEventColumns + " FROM webhook_events WHERE 1";
+  std::string sql =
+      std::string("SELECT ") + internal::kEventColumns + " FROM webhook_events WHERE 1";
   if (filter.state) sql += " AND state = ?2";
   if (filter.site_url) sql += " AND site_url = ?3";
   sql += " ORDER BY id DESC LIMIT ?1";
@@ -146,7 +114,7 @@ Result<std::vector<WebhookEvent>> SqliteStore::ListWebhookEvents(const WebhookEv
   stmt->BindInt(1, filter.limit);
   if (filter.state) stmt->BindText(2, WebhookStateName(*filter.state));
   if (filter.site_url) stmt->BindText(3, *filter.site_url);
-  auto events = internal::ReadAll<WebhookEvent>(*stmt, ReadEvent);
+  auto events = internal::ReadAll<WebhookEvent>(*stmt, internal::ReadEvent);
   if (!events) return WithContext(events.error(), "list webhook events");
   return events;
 }
@@ -154,12 +122,12 @@ Result<std::vector<WebhookEvent>> SqliteStore::ListWebhookEvents(const WebhookEv
 Result<std::optional<WebhookEvent>> SqliteStore::GetWebhookEvent(int64_t id) {
   const std::string context = "read webhook event " + std::to_string(id);
   static const std::string kSql =
-      std::string("SELECT ") + kEventColumns + " FROM webhook_events WHERE id = ?1";
+      std::string("SELECT ") + internal::kEventColumns + " FROM webhook_events WHERE id = ?1";
   ReadLock lock(*this);
   auto stmt = lock.conn().Prepare(kSql);
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, id);
-  auto events = internal::ReadAll<WebhookEvent>(*stmt, ReadEvent);
+  auto events = internal::ReadAll<WebhookEvent>(*stmt, internal::ReadEvent);
   if (!events) return WithContext(events.error(), context);
   if (events->empty()) return std::optional<WebhookEvent>();
   return std::optional<WebhookEvent>(std::move(events->front()));

@@ -150,7 +150,7 @@ TEST_SUITE("store/sqlite_store_stats") {
     {
       sqlite3* db = nullptr;
       REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-      const std::string v1(schema::Migrations()[0].sql);
+      const std::string v1(schema::Migrations()[0].sqlite);
       REQUIRE(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
       const char* row =
           "PRAGMA user_version = 1;"

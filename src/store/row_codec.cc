@@ -1,13 +1,36 @@
-// Row <-> record conversions for the SQLite store: the column lists, the JSON text columns,
-// and binding/reading records through Statement. Row formats: src/store/README.md.
+// Row <-> record conversions shared by the SQL stores: the column lists, the JSON text columns,
+// and binding/reading records through ParamSink/RowSource. Row formats: src/store/README.md.
+#include "store/row_codec.h"
+
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include "store/sqlite_store_internal.h"
-
 namespace hamlet::store::internal {
+
+core::Status WithContext(const core::Status& status, std::string_view context) {
+  if (status.ok() || context.empty()) return status;
+  std::string msg = std::string(context) + ": " + status.message();
+  switch (status.code()) {
+    case core::StatusCode::kOk:
+      break;
+    case core::StatusCode::kInvalidArgument:
+      return core::Status::InvalidArgument(std::move(msg));
+    case core::StatusCode::kNotFound:
+      return core::Status::NotFound(std::move(msg));
+    case core::StatusCode::kUnauthenticated:
+      return core::Status::Unauthenticated(std::move(msg));
+    case core::StatusCode::kPermissionDenied:
+      return core::Status::PermissionDenied(std::move(msg));
+    case core::StatusCode::kUnavailable:
+      return core::Status::Unavailable(std::move(msg));
+    case core::StatusCode::kInternal:
+      return core::Status::Internal(std::move(msg));
+  }
+  return status;
+}
+
 namespace {
 
 using core::Comment;
@@ -163,7 +186,7 @@ const std::string& DecisionInsertSql() {
   return kSql;
 }
 
-void BindDecision(Statement& stmt, const DecisionRecord& record, const std::string& reasons_json,
+void BindDecision(ParamSink& stmt, const DecisionRecord& record, const std::string& reasons_json,
                   const std::string& fields_json) {
   const core::Decision& d = record.decision;
   stmt.BindText(1, record.id);
@@ -187,7 +210,7 @@ void BindDecision(Statement& stmt, const DecisionRecord& record, const std::stri
   BindMemoryTrace(stmt, kMemoryLessonCol + 1, record.memory);
 }
 
-void BindMemoryTrace(Statement& stmt, int first, const std::optional<MemoryTrace>& trace) {
+void BindMemoryTrace(ParamSink& stmt, int first, const std::optional<MemoryTrace>& trace) {
   if (!trace) {
     for (int i = 0; i < 3; ++i) stmt.BindNull(first + i);
     return;
@@ -201,7 +224,7 @@ void BindMemoryTrace(Statement& stmt, int first, const std::optional<MemoryTrace
   stmt.BindText(first + 2, trace->traits);
 }
 
-std::optional<MemoryTrace> ReadMemoryTrace(const Statement& stmt, int first) {
+std::optional<MemoryTrace> ReadMemoryTrace(const RowSource& stmt, int first) {
   if (stmt.ColumnIsNull(first + 2)) return std::nullopt;
   MemoryTrace trace;
   trace.lesson = stmt.ColumnText(first);  // NULL reads as ""
@@ -210,7 +233,7 @@ std::optional<MemoryTrace> ReadMemoryTrace(const Statement& stmt, int first) {
   return trace;
 }
 
-core::Result<DecisionRecord> ReadDecision(const Statement& stmt) {
+core::Result<DecisionRecord> ReadDecision(const RowSource& stmt) {
   DecisionRecord r;
   r.id = stmt.ColumnText(0);
   r.key_id = stmt.ColumnIsNull(1) ? 0 : stmt.ColumnInt(1);
@@ -253,7 +276,7 @@ const std::string& FeedbackInsertSql() {
   return kSql;
 }
 
-void BindFeedback(Statement& stmt, const FeedbackRecord& record, const std::string& fields_json) {
+void BindFeedback(ParamSink& stmt, const FeedbackRecord& record, const std::string& fields_json) {
   stmt.BindTextOrNull(1, record.decision_id);
   stmt.BindIdOrNull(2, record.key_id);
   stmt.BindText(3, record.label);
@@ -265,7 +288,7 @@ void BindFeedback(Statement& stmt, const FeedbackRecord& record, const std::stri
   stmt.BindIdOrNull(9, record.action_id);
 }
 
-core::Result<FeedbackRecord> ReadFeedback(const Statement& stmt) {
+core::Result<FeedbackRecord> ReadFeedback(const RowSource& stmt) {
   FeedbackRecord r;
   r.id = stmt.ColumnInt(0);
   r.decision_id = stmt.ColumnText(1);  // NULL reads as ""
@@ -291,7 +314,7 @@ const std::string& SiteKeySelectSql() {
   return kSql;
 }
 
-core::Result<SiteKey> ReadSiteKey(const Statement& stmt) {
+core::Result<SiteKey> ReadSiteKey(const RowSource& stmt) {
   SiteKey k;
   k.id = stmt.ColumnInt(0);
   const std::string role = stmt.ColumnText(6);
@@ -307,6 +330,81 @@ core::Result<SiteKey> ReadSiteKey(const Statement& stmt) {
   k.created_ms = stmt.ColumnInt(4);
   if (!stmt.ColumnIsNull(5)) k.revoked_ms = stmt.ColumnInt(5);
   return k;
+}
+
+// The decision columns memory reads, as "d.x", in the order ReadMemoryDecision expects. The
+// stored fields are read only for decisions without a trace.
+const char* const kMemoryDecisionColumns =
+    "d.id, d.site_url, d.created_ms, d.verdict, d.uncertain, d.is_test, d.recheck_reason, "
+    "d.memory_lesson, d.memory_fingerprint, d.memory_traits, "
+    "CASE WHEN d.memory_traits IS NULL THEN d.fields END";
+
+// One MemoryDecision from the columns above, starting at column `first`.
+core::Result<MemoryDecision> ReadMemoryDecision(const RowSource& stmt, int first) {
+  MemoryDecision d;
+  d.id = stmt.ColumnText(first);
+  d.site_url = stmt.ColumnText(first + 1);
+  d.created_ms = stmt.ColumnInt(first + 2);
+  const std::optional<core::Verdict> verdict = core::ParseVerdict(stmt.ColumnText(first + 3));
+  if (!verdict) return core::Status::Internal("decision " + d.id + ": corrupt verdict column");
+  d.verdict = *verdict;
+  d.uncertain = stmt.ColumnInt(first + 4) != 0;
+  d.is_test = stmt.ColumnInt(first + 5) != 0;
+  d.recheck = !stmt.ColumnText(first + 6).empty();
+  d.memory = ReadMemoryTrace(stmt, first + 7);
+  if (!d.memory) {
+    auto fields = DecodeFields(stmt.ColumnText(first + 10));
+    if (!fields) return WithContext(fields.error(), "decision " + d.id);
+    d.comment = core::CommentFromFields(std::move(fields).value());
+  }
+  return d;
+}
+
+const char* const kEventColumns =
+    "id, event_id, site_url, type, decision_id, feedback_id, payload, created_ms, state, "
+    "attempts, next_attempt_ms, claimed_by, claimed_until_ms, last_status, last_error, "
+    "finished_ms";
+
+core::Result<WebhookEvent> ReadEvent(const RowSource& s) {
+  WebhookEvent e;
+  e.id = s.ColumnInt(0);
+  e.event_id = s.ColumnText(1);
+  e.site_url = s.ColumnText(2);
+  e.type = s.ColumnText(3);
+  e.decision_id = s.ColumnText(4);  // NULL reads as ""
+  e.feedback_id = s.ColumnIsNull(5) ? 0 : s.ColumnInt(5);
+  e.payload = s.ColumnText(6);
+  e.created_ms = s.ColumnInt(7);
+  const std::optional<WebhookState> state = ParseWebhookState(s.ColumnText(8));
+  if (!state)
+    return core::Status::Internal("corrupt webhook_events.state of event " + std::to_string(e.id));
+  e.state = *state;
+  e.attempts = static_cast<int>(s.ColumnInt(9));
+  e.next_attempt_ms = s.ColumnInt(10);
+  e.claimed_by = s.ColumnText(11);
+  e.claimed_until_ms = s.ColumnIsNull(12) ? 0 : s.ColumnInt(12);
+  e.last_status = s.ColumnIsNull(13) ? 0 : static_cast<int>(s.ColumnInt(13));
+  e.last_error = s.ColumnText(14);
+  e.finished_ms = s.ColumnIsNull(15) ? 0 : s.ColumnInt(15);
+  return e;
+}
+
+const char* const kActionSelectSql =
+    "SELECT id, moderator, label, origin, selection, created_ms, item_count, undone_ms,"
+    " undone_by FROM moderator_actions";
+
+core::Result<ModeratorAction> ReadAction(const RowSource& s) {
+  ModeratorAction a;
+  a.id = s.ColumnInt(0);
+  a.moderator = s.ColumnText(1);
+  a.label = s.ColumnText(2);
+  a.origin = s.ColumnText(3);
+  a.selection = s.ColumnText(4);
+  a.created_ms = s.ColumnInt(5);
+  a.item_count = s.ColumnInt(6);
+  if (!s.ColumnIsNull(7)) a.undone_ms = s.ColumnInt(7);
+  a.undone_by = s.ColumnText(8);  // NULL reads as ""
+  return a;
 }
 
 }  // namespace hamlet::store::internal

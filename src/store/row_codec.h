@@ -1,0 +1,111 @@
+// The row codec both SQL backends share: the decision, feedback and key column lists, the JSON
+// text columns, and records bound to statement parameters / read from result rows through two
+// small interfaces each backend's statement implements. SQL here uses SQLite's `?N` parameters;
+// the PostgreSQL backend rewrites them to `$N` when it prepares. Not for use outside src/store/
+// and tests/store/.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/comment.h"
+#include "core/decision.h"
+#include "core/status.h"
+#include "store/store.h"
+
+namespace hamlet::store::internal {
+
+// `status` with `context + ": "` put in front of its message, same code.
+core::Status WithContext(const core::Status& status, std::string_view context);
+
+// Where a statement's parameters go. Indexes are 1-based. Errors are kept and reported when
+// the statement runs.
+class ParamSink {
+ public:
+  virtual ~ParamSink() = default;
+  virtual void BindText(int index, std::string_view value) = 0;
+  virtual void BindInt(int index, int64_t value) = 0;
+  // NaN binds as NULL (a NOT NULL column then refuses it, as SQLite does).
+  virtual void BindDouble(int index, double value) = 0;
+  virtual void BindNull(int index) = 0;
+  // Our id columns hold NULL for "none"; in records that is 0 (or an empty string).
+  void BindIdOrNull(int index, int64_t id) {
+    if (id == 0) {
+      BindNull(index);
+    } else {
+      BindInt(index, id);
+    }
+  }
+  void BindTextOrNull(int index, std::string_view value) {
+    if (value.empty()) {
+      BindNull(index);
+    } else {
+      BindText(index, value);
+    }
+  }
+};
+
+// One result row. Columns are 0-based; NULL reads as 0, 0.0 or "".
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  virtual bool ColumnIsNull(int col) const = 0;
+  virtual int64_t ColumnInt(int col) const = 0;
+  virtual double ColumnDouble(int col) const = 0;
+  virtual std::string ColumnText(int col) const = 0;
+};
+
+// --- Row codec (row_codec.cc). Column order is fixed by the SQL texts below.
+
+// JSON text for the `fields` columns: [["name","value"], ...] in order. Bytes that are not
+// valid UTF-8 are replaced by U+FFFD (JSON cannot carry them); the typed columns keep them.
+std::string EncodeFields(const core::FieldList& fields);
+// Internal when `json` is not such a list.
+core::Result<core::FieldList> DecodeFields(std::string_view json);
+// JSON text for decisions.reasons: [{"check":..., "contribution":..., "detail":...}, ...].
+std::string EncodeReasons(const std::vector<core::Reason>& reasons);
+core::Result<std::vector<core::Reason>> DecodeReasons(std::string_view json);
+
+// "(SELECT label ...)": the label of decision d's latest feedback that no undo revoked, NULL
+// when there is none.
+const std::string& LatestLabelSql();
+// "SELECT <every decision column>, <latest feedback label> FROM decisions d", to which
+// callers append WHERE/ORDER BY clauses.
+const std::string& DecisionSelectSql();
+// INSERT INTO decisions with one parameter per column, for BindDecision.
+const std::string& DecisionInsertSql();
+void BindDecision(ParamSink& stmt, const DecisionRecord& record, const std::string& reasons_json,
+                  const std::string& fields_json);
+core::Result<DecisionRecord> ReadDecision(const RowSource& stmt);
+// The three memory_* columns (lesson, fingerprint, traits) from parameter/column `first` on;
+// NULL traits mean "no trace".
+void BindMemoryTrace(ParamSink& stmt, int first, const std::optional<MemoryTrace>& trace);
+std::optional<MemoryTrace> ReadMemoryTrace(const RowSource& stmt, int first);
+
+const std::string& FeedbackSelectSql();  // "SELECT ... FROM feedback f"
+const std::string& FeedbackInsertSql();
+void BindFeedback(ParamSink& stmt, const FeedbackRecord& record, const std::string& fields_json);
+core::Result<FeedbackRecord> ReadFeedback(const RowSource& stmt);
+
+const std::string& SiteKeySelectSql();  // "SELECT ... FROM site_keys k"
+// Internal when the row's role is not one this build knows.
+core::Result<SiteKey> ReadSiteKey(const RowSource& stmt);
+
+// The webhook_events columns, in the order ReadEvent expects.
+extern const char* const kEventColumns;
+core::Result<WebhookEvent> ReadEvent(const RowSource& s);
+
+// The decision columns memory reads, as "d.x", in the order ReadMemoryDecision expects (the
+// stored fields only for decisions without a trace); one MemoryDecision from them, starting
+// at column `first`.
+extern const char* const kMemoryDecisionColumns;
+core::Result<MemoryDecision> ReadMemoryDecision(const RowSource& stmt, int first);
+
+// "SELECT <moderator_actions columns> FROM moderator_actions", for ReadAction.
+extern const char* const kActionSelectSql;
+core::Result<ModeratorAction> ReadAction(const RowSource& s);
+
+}  // namespace hamlet::store::internal
