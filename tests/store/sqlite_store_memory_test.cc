@@ -1,4 +1,4 @@
-// Tests for the store reads behind the engine's memory, against real SQLite: the trace columns
+// Tests for the store reads behind the engine's memory, on both backends: the trace columns
 // round-trip, decisions page in time order with a keyset cursor, rows without a trace carry
 // their comment, feedback comes with its decision or submitted comment, and a version 4 file
 // gains the columns without losing rows.
@@ -10,6 +10,7 @@
 #include "store/schema.h"
 #include "store/sqlite_store.h"
 #include "support/sqlite_probe.h"
+#include "support/store_backends.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -42,8 +43,9 @@ std::vector<std::string> Ids(const std::vector<MemoryDecision>& page) {
 }  // namespace
 
 TEST_SUITE("store/memory") {
-  TEST_CASE("the memory trace round-trips through a decision, and none reads as none") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("the memory trace round-trips through a decision, and none reads as none",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     const MemoryTrace trace{"spam", -42, "ip:0123456789abcdef wd:9"};
     REQUIRE(store->AppendDecision(Decision("traced", 10, "s", trace)).ok());
     REQUIRE(store->AppendDecision(Decision("nothing", 11, "s", MemoryTrace{"", std::nullopt, ""}))
@@ -64,8 +66,9 @@ TEST_SUITE("store/memory") {
     CHECK(store->AppendDecision(bad).code() == core::StatusCode::kInvalidArgument);
   }
 
-  TEST_CASE("decisions page oldest first from the cursor, within the time window") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("decisions page oldest first from the cursor, within the time window", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     // Three in one millisecond: the id breaks the tie.
     for (const auto& [id, t] : std::vector<std::pair<std::string, int64_t>>{
              {"e", 50}, {"b", 20}, {"d", 20}, {"a", 20}, {"old", 5}, {"c", 30}}) {
@@ -85,8 +88,9 @@ TEST_SUITE("store/memory") {
           core::StatusCode::kInvalidArgument);
   }
 
-  TEST_CASE("a decision without a trace comes with its comment and its flags") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("a decision without a trace comes with its comment and its flags", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     DecisionRecord legacy = Decision("legacy", 10, "https://blog.example/");
     legacy.decision.uncertain = true;
     legacy.comment.is_test = true;
@@ -109,8 +113,9 @@ TEST_SUITE("store/memory") {
     CHECK_FALSE(page[1].comment.has_value());  // its fields are not read
   }
 
-  TEST_CASE("feedback comes in id order with its decision or its submitted comment") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("feedback comes in id order with its decision or its submitted comment",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto key = store->AddKey(KeyRole::kSite, "https://keyed.example/", "h", "ab", 1).value();
     REQUIRE(store
                 ->AppendDecision(Decision("d1", 100, "https://d.example/",

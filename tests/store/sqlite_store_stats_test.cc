@@ -110,8 +110,10 @@ TEST_SUITE("store/sqlite_store_stats") {
     DecisionRecord recheck = Decision("recheck", kJan + 4, k, core::Verdict::kSpam);
     recheck.recheck_of = "ham1";
     REQUIRE(store->AppendDecision(recheck).ok());
-    REQUIRE(store->AppendDecision(
-        Decision("feb", kFeb, k, core::Verdict::kHam, "https://a.example/blog2")).ok());
+    REQUIRE(store
+                ->AppendDecision(
+                    Decision("feb", kFeb, k, core::Verdict::kHam, "https://a.example/blog2"))
+                .ok());
     REQUIRE(store->AppendDecision(Decision("b", kJan, other->id, core::Verdict::kSpam)).ok());
     // ham1 was missed spam (latest label wins); spam1 a false positive; disc1 confirmed.
     REQUIRE(store->AppendFeedback(Feedback("ham1", k, "ham")).has_value());
