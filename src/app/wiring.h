@@ -1,4 +1,4 @@
-// Wiring: the composition root. The only place that picks concrete classes (SQLite store,
+// Wiring: the composition root. The only place that picks concrete classes (the store backend,
 // fastText classifier) and builds the object graph the HTTP server and the CLI share.
 #pragma once
 
@@ -30,6 +30,9 @@ namespace hamlet::app {
 
 struct Options {
   std::string db_path;     // SQLite file; created with its schema when missing
+  // A PostgreSQL database (postgresql://...) to use instead of db_path, for several nodes on
+  // one database; migrated when it is behind. Empty: the SQLite file.
+  std::string store_url;
   std::string model_path;  // empty: the shipped default model (DefaultModelPath())
   // The data directory whose lists/ holds the shipped and operator list files; empty: the
   // shipped one (DefaultDataDir()).

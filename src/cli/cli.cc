@@ -53,6 +53,7 @@ core::Result<app::Services*> Context::Services(bool need_model) {
   services_.reset();  // reopen with the model
   app::Options options;
   options.db_path = db_path;
+  options.store_url = store_url;
   options.model_path = model_path;
   options.load_model = need_model;
   options.memory = memory;
@@ -93,7 +94,11 @@ int Run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
   ctx.out = &out;
   ctx.err = &err;
   ctx.process_streams = process_streams;
-  app.add_option("--db", ctx.db_path, "SQLite database file")->capture_default_str();
+  auto* db = app.add_option("--db", ctx.db_path, "SQLite database file")->capture_default_str();
+  auto* store = app.add_option("--store", ctx.store_url,
+                               "PostgreSQL database instead of --db: postgresql://USER@HOST/DB");
+  db->excludes(store);
+  store->excludes(db);
   app.add_option("--model", ctx.model_path, "fastText model (default: the shipped model)");
   for (const auto& row : kCommands) row.register_fn(app, ctx);
 

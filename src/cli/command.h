@@ -22,6 +22,8 @@ constexpr int kExitRefused = 5;
 
 struct Context {
   std::string db_path = "hamlet.db";
+  // A PostgreSQL URL (--store postgresql://...) to use instead of db_path; empty: db_path.
+  std::string store_url;
   std::string model_path;  // empty: shipped default
   // Open the services with memory (rebuilt from the store): set by `hamlet check --key`.
   bool memory = false;

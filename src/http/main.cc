@@ -6,8 +6,12 @@
 int main(int argc, char** argv) {
   hamlet::http::DaemonOptions options;
   CLI::App app{"hamletd: self-hosted, Akismet-compatible comment spam filter (HTTP daemon)"};
-  app.add_option("--db", options.db_path, "SQLite database file (created when missing)")
-      ->required();
+  auto* db = app.add_option("--db", options.db_path, "SQLite database file (created when missing)");
+  auto* store = app.add_option("--store", options.store_url,
+                               "PostgreSQL database shared by several nodes, instead of --db: "
+                               "postgresql://USER@HOST/DB (migrated when behind)");
+  db->excludes(store);
+  store->excludes(db);
   app.add_option("--listen", options.listen, "HOST:PORT to listen on")
       ->capture_default_str();
   app.add_option("--model", options.model_path, "fastText model (default: the shipped model)");
@@ -105,6 +109,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   try {
     app.parse(argc, argv);
+    if (options.db_path.empty() && options.store_url.empty()) {
+      throw CLI::RequiredError("--db FILE or --store postgresql://...");
+    }
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 1;
   }

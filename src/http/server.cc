@@ -576,6 +576,7 @@ int RunDaemon(const DaemonOptions& options) {
 
     app::Options app_options;
     app_options.db_path = options.db_path;
+    app_options.store_url = options.store_url;
     app_options.model_path = options.model_path;
     app_options.data_dir = options.data_dir;
     app_options.load_model = true;

@@ -77,7 +77,8 @@ class Server {
 };
 
 struct DaemonOptions {
-  std::string db_path;
+  std::string db_path;    // SQLite file (--db)
+  std::string store_url;  // or a PostgreSQL URL (--store postgresql://...)
   std::string model_path;  // empty: the shipped default model
   std::string data_dir;    // holds lists/; empty: the shipped data (app::DefaultDataDir)
   std::string listen = "127.0.0.1:8080";

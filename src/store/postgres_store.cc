@@ -403,9 +403,11 @@ Status PostgresStore::Ping() {
 }
 
 Status PostgresStore::CheckWritable() {
+  // Unlike a file, a server can go away (or come back) while nothing is written, and reads
+  // fail first: so the probe runs whenever the last answer is older than a second, healthy or
+  // not, and a failed write counts until then.
   {
     std::lock_guard lock(health_mu_);
-    if (write_health_.ok()) return Status::Ok();
     const auto now = std::chrono::steady_clock::now();
     if (now - last_probe_ < std::chrono::seconds(1)) return WithContext(write_health_, where());
     last_probe_ = now;

@@ -146,6 +146,8 @@ class PostgresStore final : public Store {
 
   // Unavailable while the server cannot be reached.
   core::Status Ping() override;
+  // Probes with a write transaction whenever its last answer is more than a second old (a
+  // server can go away while nothing is written); a failed write counts until the next probe.
   core::Status CheckWritable() override;
   StoreStats Stats() const override;
 

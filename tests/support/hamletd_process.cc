@@ -121,9 +121,18 @@ void HamletdProcess::Restart() {
   Start();
 }
 
+namespace {
+
+// --store for a PostgreSQL URL, --db for a SQLite file.
+std::string DatabaseFlag(const std::string& db) {
+  return db.rfind("postgresql://", 0) == 0 ? "--store" : "--db";
+}
+
+}  // namespace
+
 bool HamletdProcess::StartOnce(const Options& options, std::string& why) {
   port_ = FreeLoopbackPort();
-  std::vector<std::string> argv = {HamletdBinary(), "--db", db_, "--listen",
+  std::vector<std::string> argv = {HamletdBinary(), DatabaseFlag(db_), db_, "--listen",
                                    host_ + ":" + std::to_string(port_), "--model",
                                    options.model_path, "--log-level", "debug"};
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
@@ -205,7 +214,7 @@ void HamletdProcess::CheckLogForSanitizerReports() const {
 std::string HamletdProcess::Log() const { return ReadFile(log_); }
 
 CommandResult HamletdProcess::Hamlet(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv = {HamletBinary(), "--db", db_};
+  std::vector<std::string> argv = {HamletBinary(), DatabaseFlag(db_), db_};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv);
 }

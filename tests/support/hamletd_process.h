@@ -29,7 +29,8 @@ class HamletdProcess {
     std::string model_path;  // empty: E2eModelPath()
     std::vector<std::string> extra_args;  // appended to hamletd's command line
     bool create_key = true;
-    std::string db_path;  // empty: hamlet.db in dir()
+    // empty: hamlet.db in dir(); a postgresql:// URL is passed as --store instead of --db.
+    std::string db_path;
   };
 
   // Creates the database and key, starts hamletd and waits (up to 15 s) for GET /healthz
@@ -61,7 +62,7 @@ class HamletdProcess {
   const TempDir& dir() const { return dir_; }
   // Everything hamletd wrote to stderr so far (its log).
   std::string Log() const;
-  // build/hamlet --db <db> args...
+  // build/hamlet --db <db> args... (--store <url> for PostgreSQL)
   CommandResult Hamlet(const std::vector<std::string>& args) const;
   // `hamlet show ID --json` as text; empty when the command fails (e.g. no such decision).
   std::string ShowJson(const std::string& decision_id) const;
