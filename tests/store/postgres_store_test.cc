@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <thread>
@@ -198,6 +200,44 @@ TEST_SUITE("store/postgres_store") {
     CHECK(commits > 0);
     CHECK(commits < static_cast<uint64_t>(kThreads * kPerThread * 9 / 10));
     CHECK(store->Stats().records_committed == static_cast<uint64_t>(*count));
+  }
+
+  TEST_CASE("decision changes come in commit order: a later writer waits for an open one") {
+    HAMLET_REQUIRE_CLUSTER(cluster);
+    const std::string url = cluster.CreateDatabase();
+    auto store = OpenOrFail(url);
+    const std::string site = "https://blog.example/";
+    // Another node's transaction has written a decision and not committed yet.
+    auto other = internal::PgConnection::Open(url, nullptr);
+    REQUIRE(other.has_value());
+    REQUIRE((*other)->Exec("BEGIN").ok());
+    {
+      internal::PgParams p;
+      DecisionRecord open = Decision("open-first");
+      internal::BindDecision(p, open, internal::EncodeReasons(open.decision.reasons),
+                             internal::EncodeFields(open.comment.fields));
+      REQUIRE((*other)->Query(internal::DecisionInsertSql(), p).has_value());
+    }
+    // This node's append takes the next change stamp only after that transaction ends, so it
+    // cannot commit before it (its identity `seq` could: that is why the cursor uses stamps).
+    std::atomic<bool> appended{false};
+    std::thread writer([&] {
+      CHECK(store->AppendDecision(Decision("later")).ok());
+      appended = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK_FALSE(appended.load());
+    auto before = store->ListDecisionChanges(site, "", 10);
+    REQUIRE(before);
+    CHECK(before->changes.empty());
+    REQUIRE((*other)->Exec("COMMIT").ok());
+    writer.join();
+    CHECK(appended.load());
+    auto after = store->ListDecisionChanges(site, before->next_cursor, 10);
+    REQUIRE(after);
+    REQUIRE(after->changes.size() == 2);
+    CHECK(after->changes[0].decision.id == "open-first");
+    CHECK(after->changes[1].decision.id == "later");
   }
 
   TEST_CASE("checks fail with Unavailable while the server is down and work again after") {
