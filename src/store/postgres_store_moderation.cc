@@ -210,18 +210,6 @@ constexpr char kPurgeDecisionsSql[] =
     " purged_ms = ?1"
     " WHERE id IN (SELECT id FROM decisions"
     "   WHERE created_ms < ?2 AND purged_ms IS NULL ORDER BY created_ms LIMIT ?3)";
-constexpr char kPurgeFeedbackSql[] =
-    "UPDATE feedback SET fields = '[]', purged_ms = ?1"
-    " WHERE id IN (SELECT id FROM feedback"
-    "   WHERE created_ms < ?2 AND purged_ms IS NULL ORDER BY created_ms LIMIT ?3)";
-constexpr char kPurgeActionsSql[] =
-    "UPDATE moderator_actions SET selection = ''"
-    " WHERE id IN (SELECT id FROM moderator_actions"
-    "   WHERE created_ms < ?1 AND selection != '' ORDER BY id LIMIT ?2)";
-constexpr char kPurgeWebhookEventsSql[] =
-    "DELETE FROM webhook_events WHERE id IN (SELECT id FROM webhook_events"
-    "   WHERE created_ms < ?1 AND state != 'pending' ORDER BY id LIMIT ?2)";
-
 }  // namespace
 
 Result<PurgeCounts> PostgresStore::PurgePersonalData(int64_t before_ms, int64_t now_ms,
@@ -233,11 +221,11 @@ Result<PurgeCounts> PostgresStore::PurgePersonalData(int64_t before_ms, int64_t 
     const std::vector<internal::BindValue> values = {now_ms, before_ms, int64_t{max_rows}};
     auto decisions = RunUpdate(db, kPurgeDecisionsSql, values);
     if (!decisions) return decisions.error();
-    auto feedback = RunUpdate(db, kPurgeFeedbackSql, values);
+    auto feedback = RunUpdate(db, internal::kPurgeFeedbackSql, values);
     if (!feedback) return feedback.error();
-    auto actions = RunUpdate(db, kPurgeActionsSql, {before_ms, int64_t{max_rows}});
+    auto actions = RunUpdate(db, internal::kPurgeActionsSql, {before_ms, int64_t{max_rows}});
     if (!actions) return actions.error();
-    auto events = RunUpdate(db, kPurgeWebhookEventsSql, {before_ms, int64_t{max_rows}});
+    auto events = RunUpdate(db, internal::kPurgeWebhookEventsSql, {before_ms, int64_t{max_rows}});
     if (!events) return events.error();
     counts = PurgeCounts{*decisions, *feedback, *actions, *events};
     return Status::Ok();
@@ -250,12 +238,7 @@ Result<PurgeCounts> PostgresStore::CountPurgeable(int64_t before_ms) {
   const std::string context = "count purgeable rows";
   PgParams p;
   p.BindInt(1, before_ms);
-  auto r = Read(
-      "SELECT (SELECT count(*) FROM decisions WHERE created_ms < ?1 AND purged_ms IS NULL),"
-      " (SELECT count(*) FROM feedback WHERE created_ms < ?1 AND purged_ms IS NULL),"
-      " (SELECT count(*) FROM moderator_actions WHERE created_ms < ?1 AND selection != ''),"
-      " (SELECT count(*) FROM webhook_events WHERE created_ms < ?1 AND state != 'pending')",
-      p);
+  auto r = Read(internal::kCountPurgeableSql, p);
   if (!r) return WithContext(r.error(), context);
   const auto row = r->row(0);
   return PurgeCounts{row.ColumnInt(0), row.ColumnInt(1), row.ColumnInt(2), row.ColumnInt(3)};

@@ -23,19 +23,8 @@ using internal::WithContext;
 
 Result<int64_t> PostgresStore::InsertWebhookEvent(PgConnection& conn, const WebhookEvent& e) {
   PgParams p;
-  p.BindText(1, e.event_id);
-  p.BindText(2, e.site_url);
-  p.BindText(3, e.type);
-  p.BindTextOrNull(4, e.decision_id);
-  p.BindIdOrNull(5, e.feedback_id);
-  p.BindText(6, e.payload);
-  p.BindInt(7, e.created_ms);
-  p.BindInt(8, e.next_attempt_ms);
-  auto r = conn.Query(
-      "INSERT INTO webhook_events (event_id, site_url, type, decision_id, feedback_id, payload,"
-      " created_ms, state, attempts, next_attempt_ms, last_error)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?8, '') RETURNING id",
-      p);
+  internal::BindEvent(p, e);
+  auto r = conn.Query(std::string(internal::kEventInsertSql) + " RETURNING id", p);
   if (!r) return WithContext(r.error(), "store webhook event " + e.event_id);
   return r->row(0).ColumnInt(0);
 }
@@ -64,16 +53,7 @@ Result<std::optional<WebhookEvent>> PostgresStore::ClaimWebhookEvent(const std::
   // SKIP LOCKED: a row another node is claiming right now is passed over, not waited for, so
   // each event goes to one claimant and nobody blocks. The state term matches the partial
   // index webhook_events_due.
-  static const std::string kSql =
-      std::string(
-          "UPDATE webhook_events SET claimed_by = ?1, claimed_until_ms = ?2 + ?3,"
-          " attempts = attempts + 1"
-          " WHERE id = (SELECT id FROM webhook_events"
-          "   WHERE state = 'pending' AND next_attempt_ms <= ?2"
-          "   AND (claimed_until_ms IS NULL OR claimed_until_ms <= ?2)"
-          "   ORDER BY next_attempt_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-          " RETURNING ") +
-      internal::kEventColumns;
+  static const std::string kSql = internal::ClaimEventSql(" FOR UPDATE SKIP LOCKED");
   PgParams p;
   p.BindText(1, worker);
   p.BindInt(2, now_ms);
@@ -87,24 +67,9 @@ Result<std::optional<WebhookEvent>> PostgresStore::ClaimWebhookEvent(const std::
 
 Status PostgresStore::FinishWebhookAttempt(const WebhookAttemptResult& r) {
   const std::string context = "finish webhook event " + std::to_string(r.event);
-  const bool finished = r.state != WebhookState::kPending;
   PgParams p;
-  p.BindInt(1, r.event);
-  p.BindText(2, r.worker);
-  p.BindText(3, WebhookStateName(r.state));
-  p.BindInt(4, r.next_attempt_ms);
-  p.BindIdOrNull(5, r.last_status);
-  p.BindText(6, r.last_error);
-  if (finished) {
-    p.BindInt(7, r.now_ms);
-  } else {
-    p.BindNull(7);
-  }
-  auto result = Write(
-      "UPDATE webhook_events SET state = ?3, next_attempt_ms = ?4, last_status = ?5,"
-      " last_error = ?6, finished_ms = ?7, claimed_by = NULL, claimed_until_ms = NULL"
-      " WHERE id = ?1 AND claimed_by = ?2",
-      p);
+  internal::BindAttemptResult(p, r);
+  auto result = Write(internal::kFinishAttemptSql, p);
   if (!result) return WithContext(result.error(), context);
   if (result->affected() == 0) {
     return Status::NotFound(context + ": not claimed by " + r.worker +

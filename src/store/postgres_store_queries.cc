@@ -78,19 +78,6 @@ const internal::FilterDialect& PgDialect() {
   return kDialect;
 }
 
-// Newest first means the later insert first among equal times: `seq` is PostgreSQL's rowid.
-std::string_view OrderBy(DecisionOrder order) {
-  switch (order) {
-    case DecisionOrder::kNewest:
-      return " ORDER BY d.created_ms DESC, d.seq DESC";
-    case DecisionOrder::kOldest:
-      return " ORDER BY d.created_ms ASC, d.seq ASC";
-    case DecisionOrder::kRiskiest:
-      return " ORDER BY d.score DESC, d.created_ms DESC, d.seq DESC";
-  }
-  return " ORDER BY d.created_ms DESC, d.seq DESC";
-}
-
 // Appended piecewise: "?" + std::to_string trips GCC 12's -Wrestrict false positive.
 std::string Param(int n) {
   std::string out = "?";
@@ -147,7 +134,7 @@ Result<std::vector<DecisionRecord>> PostgresStore::ListDecisions(const DecisionF
   if (!where) return WithContext(where.error(), context);
   const int n = static_cast<int>(where->values.size());
   const std::string sql = internal::DecisionSelectSql() + where->where +
-                          std::string(OrderBy(filter.order)) + " LIMIT " + Param(n + 1) +
+                          internal::OrderBySql(filter.order, "d.seq") + " LIMIT " + Param(n + 1) +
                           " OFFSET " + Param(n + 2);
   PgParams p;
   internal::BindValues(p, where->values);
@@ -193,19 +180,7 @@ Result<std::vector<VolumeCount>> PostgresStore::CountVolumes(const DecisionFilte
       " label";
   PgParams p;
   internal::BindValues(p, where->values);
-  return Rows<VolumeCount>([&] { return Read(sql, p); }, context,
-                           [](const RowSource& s) -> Result<VolumeCount> {
-                             VolumeCount c;
-                             c.day = s.ColumnText(0);
-                             c.site = s.ColumnText(1);
-                             auto verdict = core::ParseVerdict(s.ColumnText(2));
-                             if (!verdict) return Status::Internal("corrupt verdict column");
-                             c.verdict = *verdict;
-                             c.uncertain = s.ColumnInt(3) != 0;
-                             c.label = s.ColumnText(4);
-                             c.count = s.ColumnInt(5);
-                             return c;
-                           });
+  return Rows<VolumeCount>([&] { return Read(sql, p); }, context, internal::ReadVolumeCount);
 }
 
 Result<std::vector<ReasonCount>> PostgresStore::CountReasons(const DecisionFilter& filter,
@@ -251,17 +226,7 @@ Result<std::vector<DecisionCounts>> PostgresStore::CountDecisions(int64_t key_id
   p.BindInt(2, from_ms);
   p.BindInt(3, to_ms);
   return Rows<DecisionCounts>([&] { return Read(kSql, p); }, "count decisions",
-                              [](const RowSource& s) -> Result<DecisionCounts> {
-                                DecisionCounts c;
-                                c.month = s.ColumnText(0);
-                                c.blog = s.ColumnText(1);
-                                c.api_calls = s.ColumnInt(2);
-                                c.spam = s.ColumnInt(3);
-                                c.ham = s.ColumnInt(4);
-                                c.missed_spam = s.ColumnInt(5);
-                                c.false_positives = s.ColumnInt(6);
-                                return c;
-                              });
+                              internal::ReadDecisionCounts);
 }
 
 // --- feedback
@@ -280,15 +245,7 @@ Result<std::vector<LabeledFeedback>> PostgresStore::ListLabeledFeedback(int64_t 
                                                                         int limit) {
   const std::string context = "list labeled feedback";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
-  // As in SQLite (sqlite_store_queries.cc), with the decision's columns joined in one read.
-  static const std::string kPageSql =
-      internal::FeedbackSelectSql() +
-      " LEFT JOIN decisions d ON d.id = f.decision_id"
-      " WHERE f.id > ?1 AND f.is_test = 0 AND f.revoked_ms IS NULL"
-      " AND (f.decision_id IS NULL AND f.purged_ms IS NULL"
-      "  OR (d.is_test = 0 AND d.purged_ms IS NULL AND f.id = (SELECT max(g.id) FROM feedback g"
-      "      WHERE g.decision_id = f.decision_id AND g.is_test = 0 AND g.revoked_ms IS NULL)))"
-      " ORDER BY f.id LIMIT ?2";
+  const std::string& kPageSql = internal::LabeledFeedbackPageSql();
   PgParams p;
   p.BindInt(1, after_feedback_id);
   p.BindInt(2, limit);
@@ -346,41 +303,12 @@ Result<std::vector<MemoryFeedback>> PostgresStore::ListMemoryFeedback(int64_t af
                                                                       int64_t since_ms, int limit) {
   const std::string context = "list feedback for memory";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
-  static const std::string kSql =
-      std::string(
-          "SELECT f.id, f.label, f.created_ms, f.is_test, COALESCE(d.site_url, k.site_url, ''),"
-          " CASE WHEN f.decision_id IS NULL THEN f.fields END, ") +
-      internal::kMemoryDecisionColumns +
-      " FROM feedback f LEFT JOIN decisions d ON d.id = f.decision_id"
-      " LEFT JOIN site_keys k ON k.id = f.key_id"
-      " WHERE f.id > ?1 AND f.created_ms >= ?2 AND f.revoked_ms IS NULL"
-      " ORDER BY f.id LIMIT ?3";
+  const std::string& kSql = internal::MemoryFeedbackSql();
   PgParams p;
   p.BindInt(1, after_feedback_id);
   p.BindInt(2, since_ms);
   p.BindInt(3, limit);
-  return Rows<MemoryFeedback>(
-      [&] { return Read(kSql, p); }, context,
-      [&](const RowSource& s) -> Result<MemoryFeedback> {
-        MemoryFeedback f;
-        f.feedback_id = s.ColumnInt(0);
-        f.label = s.ColumnText(1);
-        f.created_ms = s.ColumnInt(2);
-        f.is_test = s.ColumnInt(3) != 0;
-        f.site_url = s.ColumnText(4);
-        if (s.ColumnIsNull(6)) {  // no decision: the first decision column (d.id) is NULL
-          auto fields = internal::DecodeFields(s.ColumnText(5));
-          if (!fields) {
-            return WithContext(fields.error(), "feedback " + std::to_string(f.feedback_id));
-          }
-          f.comment = core::CommentFromFields(std::move(fields).value());
-        } else {
-          auto decision = internal::ReadMemoryDecision(s, 6);
-          if (!decision) return decision.error();
-          f.decision = std::move(decision).value();
-        }
-        return f;
-      });
+  return Rows<MemoryFeedback>([&] { return Read(kSql, p); }, context, internal::ReadMemoryFeedback);
 }
 
 // --- per-site settings

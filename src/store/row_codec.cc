@@ -407,4 +407,144 @@ core::Result<ModeratorAction> ReadAction(const RowSource& s) {
   return a;
 }
 
+const char* const kEventInsertSql =
+    "INSERT INTO webhook_events (event_id, site_url, type, decision_id, feedback_id, payload,"
+    " created_ms, state, attempts, next_attempt_ms, last_error)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?8, '')";
+
+void BindEvent(ParamSink& stmt, const WebhookEvent& e) {
+  stmt.BindText(1, e.event_id);
+  stmt.BindText(2, e.site_url);
+  stmt.BindText(3, e.type);
+  stmt.BindTextOrNull(4, e.decision_id);
+  stmt.BindIdOrNull(5, e.feedback_id);
+  stmt.BindText(6, e.payload);
+  stmt.BindInt(7, e.created_ms);
+  stmt.BindInt(8, e.next_attempt_ms);
+}
+
+std::string ClaimEventSql(std::string_view lock) {
+  // The state term matches the webhook_events_due partial index.
+  return std::string(
+             "UPDATE webhook_events SET claimed_by = ?1, claimed_until_ms = ?2 + ?3,"
+             " attempts = attempts + 1"
+             " WHERE id = (SELECT id FROM webhook_events"
+             "   WHERE state = 'pending' AND next_attempt_ms <= ?2"
+             "   AND (claimed_until_ms IS NULL OR claimed_until_ms <= ?2)"
+             "   ORDER BY next_attempt_ms, id LIMIT 1") +
+         std::string(lock) + ") RETURNING " + kEventColumns;
+}
+
+const char* const kFinishAttemptSql =
+    "UPDATE webhook_events SET state = ?3, next_attempt_ms = ?4, last_status = ?5,"
+    " last_error = ?6, finished_ms = ?7, claimed_by = NULL, claimed_until_ms = NULL"
+    " WHERE id = ?1 AND claimed_by = ?2";
+
+void BindAttemptResult(ParamSink& stmt, const WebhookAttemptResult& r) {
+  stmt.BindInt(1, r.event);
+  stmt.BindText(2, r.worker);
+  stmt.BindText(3, WebhookStateName(r.state));
+  stmt.BindInt(4, r.next_attempt_ms);
+  stmt.BindIdOrNull(5, r.last_status);
+  stmt.BindText(6, r.last_error);
+  if (r.state != WebhookState::kPending) {
+    stmt.BindInt(7, r.now_ms);
+  } else {
+    stmt.BindNull(7);
+  }
+}
+
+const std::string& LabeledFeedbackPageSql() {
+  // A decision's label is its latest non-test feedback that no undo revoked; feedback without
+  // a decision counts row by row. Purged rows have no text left to learn from. The max(id)
+  // subquery runs on feedback_by_decision.
+  static const std::string kSql =
+      FeedbackSelectSql() +
+      " LEFT JOIN decisions d ON d.id = f.decision_id"
+      " WHERE f.id > ?1 AND f.is_test = 0 AND f.revoked_ms IS NULL"
+      " AND (f.decision_id IS NULL AND f.purged_ms IS NULL"
+      "  OR (d.is_test = 0 AND d.purged_ms IS NULL AND f.id = (SELECT max(g.id) FROM feedback g"
+      "      WHERE g.decision_id = f.decision_id AND g.is_test = 0 AND g.revoked_ms IS NULL)))"
+      " ORDER BY f.id LIMIT ?2";
+  return kSql;
+}
+
+const std::string& MemoryFeedbackSql() {
+  static const std::string kSql =
+      std::string(
+          "SELECT f.id, f.label, f.created_ms, f.is_test, COALESCE(d.site_url, k.site_url, ''),"
+          " CASE WHEN f.decision_id IS NULL THEN f.fields END, ") +
+      kMemoryDecisionColumns +
+      " FROM feedback f LEFT JOIN decisions d ON d.id = f.decision_id"
+      " LEFT JOIN site_keys k ON k.id = f.key_id"
+      " WHERE f.id > ?1 AND f.created_ms >= ?2 AND f.revoked_ms IS NULL"
+      " ORDER BY f.id LIMIT ?3";
+  return kSql;
+}
+
+core::Result<MemoryFeedback> ReadMemoryFeedback(const RowSource& stmt) {
+  MemoryFeedback f;
+  f.feedback_id = stmt.ColumnInt(0);
+  f.label = stmt.ColumnText(1);
+  f.created_ms = stmt.ColumnInt(2);
+  f.is_test = stmt.ColumnInt(3) != 0;
+  f.site_url = stmt.ColumnText(4);
+  if (stmt.ColumnIsNull(6)) {  // no decision: the first decision column (d.id) is NULL
+    auto fields = DecodeFields(stmt.ColumnText(5));
+    if (!fields) return WithContext(fields.error(), "feedback " + std::to_string(f.feedback_id));
+    f.comment = core::CommentFromFields(std::move(fields).value());
+  } else {
+    auto decision = ReadMemoryDecision(stmt, 6);
+    if (!decision) return decision.error();
+    f.decision = std::move(decision).value();
+  }
+  return f;
+}
+
+core::Result<VolumeCount> ReadVolumeCount(const RowSource& s) {
+  VolumeCount c;
+  c.day = s.ColumnText(0);
+  c.site = s.ColumnText(1);
+  auto verdict = core::ParseVerdict(s.ColumnText(2));
+  if (!verdict) return core::Status::Internal("corrupt verdict column");
+  c.verdict = *verdict;
+  c.uncertain = s.ColumnInt(3) != 0;
+  c.label = s.ColumnText(4);
+  c.count = s.ColumnInt(5);
+  return c;
+}
+
+core::Result<DecisionCounts> ReadDecisionCounts(const RowSource& s) {
+  DecisionCounts c;
+  c.month = s.ColumnText(0);
+  c.blog = s.ColumnText(1);
+  c.api_calls = s.ColumnInt(2);
+  c.spam = s.ColumnInt(3);
+  c.ham = s.ColumnInt(4);
+  c.missed_spam = s.ColumnInt(5);
+  c.false_positives = s.ColumnInt(6);
+  return c;
+}
+
+// --- the retention purge (the decisions' statement is each backend's own)
+
+const char* const kPurgeFeedbackSql =
+    "UPDATE feedback SET fields = '[]', purged_ms = ?1"
+    " WHERE id IN (SELECT id FROM feedback"
+    "   WHERE created_ms < ?2 AND purged_ms IS NULL ORDER BY created_ms LIMIT ?3)";
+const char* const kPurgeActionsSql =
+    "UPDATE moderator_actions SET selection = ''"
+    " WHERE id IN (SELECT id FROM moderator_actions"
+    "   WHERE created_ms < ?1 AND selection != '' ORDER BY id LIMIT ?2)";
+// Pending events stay: they are still owed to the site.
+const char* const kPurgeWebhookEventsSql =
+    "DELETE FROM webhook_events WHERE id IN (SELECT id FROM webhook_events"
+    "   WHERE created_ms < ?1 AND state != 'pending' ORDER BY id LIMIT ?2)";
+
+const char* const kCountPurgeableSql =
+    "SELECT (SELECT count(*) FROM decisions WHERE created_ms < ?1 AND purged_ms IS NULL),"
+    " (SELECT count(*) FROM feedback WHERE created_ms < ?1 AND purged_ms IS NULL),"
+    " (SELECT count(*) FROM moderator_actions WHERE created_ms < ?1 AND selection != ''),"
+    " (SELECT count(*) FROM webhook_events WHERE created_ms < ?1 AND state != 'pending')";
+
 }  // namespace hamlet::store::internal

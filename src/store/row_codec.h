@@ -97,6 +97,15 @@ core::Result<SiteKey> ReadSiteKey(const RowSource& stmt);
 // The webhook_events columns, in the order ReadEvent expects.
 extern const char* const kEventColumns;
 core::Result<WebhookEvent> ReadEvent(const RowSource& s);
+// INSERT of a new pending event, for BindEvent (feedback_id 0 and decision_id "" as NULL).
+extern const char* const kEventInsertSql;
+void BindEvent(ParamSink& stmt, const WebhookEvent& e);
+// The claim (?1 worker, ?2 now, ?3 lease), returning the event's kEventColumns; `lock` goes
+// into the subquery that picks the row (PostgreSQL: " FOR UPDATE SKIP LOCKED").
+std::string ClaimEventSql(std::string_view lock);
+// The end of an attempt, for BindAttemptResult; changes nothing unless the worker holds it.
+extern const char* const kFinishAttemptSql;
+void BindAttemptResult(ParamSink& stmt, const WebhookAttemptResult& r);
 
 // The decision columns memory reads, as "d.x", in the order ReadMemoryDecision expects (the
 // stored fields only for decisions without a trace); one MemoryDecision from them, starting
@@ -104,8 +113,27 @@ core::Result<WebhookEvent> ReadEvent(const RowSource& s);
 extern const char* const kMemoryDecisionColumns;
 core::Result<MemoryDecision> ReadMemoryDecision(const RowSource& stmt, int first);
 
+// One page of ListLabeledFeedback's feedback rows (?1 after id, ?2 limit), for ReadFeedback.
+const std::string& LabeledFeedbackPageSql();
+// ListMemoryFeedback's rows (?1 after id, ?2 since, ?3 limit), for ReadMemoryFeedback.
+const std::string& MemoryFeedbackSql();
+core::Result<MemoryFeedback> ReadMemoryFeedback(const RowSource& stmt);
+
+// The statistics' rows: (day, site, verdict, uncertain, label, count) and (month, blog,
+// api_calls, spam, ham, missed_spam, false_positives).
+core::Result<VolumeCount> ReadVolumeCount(const RowSource& s);
+core::Result<DecisionCounts> ReadDecisionCounts(const RowSource& s);
+
 // "SELECT <moderator_actions columns> FROM moderator_actions", for ReadAction.
 extern const char* const kActionSelectSql;
 core::Result<ModeratorAction> ReadAction(const RowSource& s);
+
+// The retention purge's statements both backends share: blank feedback `fields` (?1 now,
+// ?2 cutoff, ?3 batch), moderator actions' `selection` and delete finished webhook events
+// (?1 cutoff, ?2 batch); count what a purge with cutoff ?1 would touch.
+extern const char* const kPurgeFeedbackSql;
+extern const char* const kPurgeActionsSql;
+extern const char* const kPurgeWebhookEventsSql;
+extern const char* const kCountPurgeableSql;
 
 }  // namespace hamlet::store::internal

@@ -153,6 +153,19 @@ Result<FilterSql> BuildDecisionFilter(const DecisionFilter& filter, const Filter
   return out;
 }
 
+std::string OrderBySql(DecisionOrder order, std::string_view insert_order) {
+  const std::string tie(insert_order);
+  switch (order) {
+    case DecisionOrder::kNewest:
+      break;
+    case DecisionOrder::kOldest:
+      return " ORDER BY d.created_ms ASC, " + tie + " ASC";
+    case DecisionOrder::kRiskiest:
+      return " ORDER BY d.score DESC, d.created_ms DESC, " + tie + " DESC";
+  }
+  return " ORDER BY d.created_ms DESC, " + tie + " DESC";
+}
+
 void BindValues(ParamSink& stmt, const std::vector<BindValue>& values, int first) {
   int index = first;
   for (const BindValue& v : values) {

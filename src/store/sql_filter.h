@@ -40,6 +40,9 @@ struct FilterDialect {
 // InvalidArgument when the text query has unbalanced quotes or no word in it.
 core::Result<FilterSql> BuildDecisionFilter(const DecisionFilter& filter,
                                             const FilterDialect& dialect);
+// " ORDER BY ..." for `order`; `insert_order` breaks ties between equal times (newest first:
+// the later insert first): SQLite's "d.rowid", PostgreSQL's "d.seq".
+std::string OrderBySql(DecisionOrder order, std::string_view insert_order);
 // Binds `values` to ?first, ?first+1 ...
 void BindValues(ParamSink& stmt, const std::vector<BindValue>& values, int first = 1);
 

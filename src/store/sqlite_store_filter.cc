@@ -63,18 +63,6 @@ const FilterDialect& SqliteFilterDialect() {
   return kDialect;
 }
 
-std::string_view OrderBySql(DecisionOrder order) {
-  switch (order) {
-    case DecisionOrder::kNewest:
-      return " ORDER BY d.created_ms DESC, d.rowid DESC";
-    case DecisionOrder::kOldest:
-      return " ORDER BY d.created_ms ASC, d.rowid ASC";
-    case DecisionOrder::kRiskiest:
-      return " ORDER BY d.score DESC, d.created_ms DESC, d.rowid DESC";
-  }
-  return " ORDER BY d.created_ms DESC, d.rowid DESC";
-}
-
 }  // namespace internal
 
 Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const DecisionFilter& filter) {
@@ -86,7 +74,7 @@ Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const DecisionFil
   if (!where) return WithContext(where.error(), context);
   const int n = static_cast<int>(where->values.size());
   const std::string sql = internal::DecisionSelectSql() + where->where +
-                          std::string(internal::OrderBySql(filter.order)) + " LIMIT ?" +
+                          internal::OrderBySql(filter.order, "d.rowid") + " LIMIT ?" +
                           std::to_string(n + 1) + " OFFSET ?" + std::to_string(n + 2);
   ReadLock lock(*this);
   auto stmt = lock.conn().Prepare(sql);
@@ -129,18 +117,7 @@ Result<std::vector<VolumeCount>> SqliteStore::CountVolumes(const DecisionFilter&
   auto stmt = lock.conn().Prepare(sql);
   if (!stmt) return WithContext(stmt.error(), context);
   internal::BindValues(*stmt, where->values);
-  auto rows = ReadAll<VolumeCount>(*stmt, [](const Statement& s) -> Result<VolumeCount> {
-    VolumeCount c;
-    c.day = s.ColumnText(0);
-    c.site = s.ColumnText(1);
-    auto verdict = core::ParseVerdict(s.ColumnText(2));
-    if (!verdict) return Status::Internal("corrupt verdict column");
-    c.verdict = *verdict;
-    c.uncertain = s.ColumnInt(3) != 0;
-    c.label = s.ColumnText(4);
-    c.count = s.ColumnInt(5);
-    return c;
-  });
+  auto rows = ReadAll<VolumeCount>(*stmt, internal::ReadVolumeCount);
   if (!rows) return WithContext(rows.error(), context);
   return rows;
 }

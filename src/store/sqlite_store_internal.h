@@ -159,8 +159,6 @@ core::Result<std::vector<T>> ReadAll(Statement& stmt, Read read) {
 
 // SQLite's spelling of the filter terms (instr, FTS5).
 const FilterDialect& SqliteFilterDialect();
-// " ORDER BY ..." for filter.order.
-std::string_view OrderBySql(DecisionOrder order);
 // The FTS5 MATCH expression for a DecisionFilter::text query; InvalidArgument for unbalanced
 // quotes or a query without a word.
 core::Result<std::string> FtsMatchExpression(std::string_view text);

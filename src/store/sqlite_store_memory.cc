@@ -46,15 +46,7 @@ Result<std::vector<MemoryFeedback>> SqliteStore::ListMemoryFeedback(int64_t afte
                                                                     int64_t since_ms, int limit) {
   const std::string context = "list feedback for memory";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
-  static const std::string kSql =
-      std::string(
-          "SELECT f.id, f.label, f.created_ms, f.is_test, COALESCE(d.site_url, k.site_url, ''),"
-          " CASE WHEN f.decision_id IS NULL THEN f.fields END, ") +
-      internal::kMemoryDecisionColumns +
-      " FROM feedback f LEFT JOIN decisions d ON d.id = f.decision_id"
-      " LEFT JOIN site_keys k ON k.id = f.key_id"
-      " WHERE f.id > ?1 AND f.created_ms >= ?2 AND f.revoked_ms IS NULL"
-      " ORDER BY f.id LIMIT ?3";
+  const std::string& kSql = internal::MemoryFeedbackSql();
   ReadLock lock(*this);
   auto stmt = lock.conn().Prepare(kSql);
   if (!stmt) return WithContext(stmt.error(), context);
@@ -66,24 +58,9 @@ Result<std::vector<MemoryFeedback>> SqliteStore::ListMemoryFeedback(int64_t afte
     Result<bool> row = stmt->Step();
     if (!row) return WithContext(row.error(), context);
     if (!*row) return out;
-    MemoryFeedback f;
-    f.feedback_id = stmt->ColumnInt(0);
-    f.label = stmt->ColumnText(1);
-    f.created_ms = stmt->ColumnInt(2);
-    f.is_test = stmt->ColumnInt(3) != 0;
-    f.site_url = stmt->ColumnText(4);
-    if (stmt->ColumnIsNull(6)) {  // no decision: the first decision column (d.id) is NULL
-      auto fields = internal::DecodeFields(stmt->ColumnText(5));
-      if (!fields) {
-        return WithContext(fields.error(), context + ": feedback " + std::to_string(f.feedback_id));
-      }
-      f.comment = core::CommentFromFields(std::move(fields).value());
-    } else {
-      auto decision = internal::ReadMemoryDecision(*stmt, 6);
-      if (!decision) return WithContext(decision.error(), context);
-      f.decision = std::move(decision).value();
-    }
-    out.push_back(std::move(f));
+    auto f = internal::ReadMemoryFeedback(*stmt);
+    if (!f) return WithContext(f.error(), context);
+    out.push_back(std::move(f).value());
   }
 }
 

@@ -214,19 +214,6 @@ constexpr char kPurgeDecisionsSql[] =
     " purged_ms = ?1"
     " WHERE rowid IN (SELECT rowid FROM decisions"
     "   WHERE created_ms < ?2 AND purged_ms IS NULL ORDER BY created_ms LIMIT ?3)";
-constexpr char kPurgeFeedbackSql[] =
-    "UPDATE feedback SET fields = '[]', purged_ms = ?1"
-    " WHERE id IN (SELECT id FROM feedback"
-    "   WHERE created_ms < ?2 AND purged_ms IS NULL ORDER BY created_ms LIMIT ?3)";
-constexpr char kPurgeActionsSql[] =
-    "UPDATE moderator_actions SET selection = ''"
-    " WHERE id IN (SELECT id FROM moderator_actions"
-    "   WHERE created_ms < ?1 AND selection != '' ORDER BY id LIMIT ?2)";
-// Pending events stay: they are still owed to the site.
-constexpr char kPurgeWebhookEventsSql[] =
-    "DELETE FROM webhook_events WHERE id IN (SELECT id FROM webhook_events"
-    "   WHERE created_ms < ?1 AND state != 'pending' ORDER BY id LIMIT ?2)";
-
 }  // namespace
 
 Result<PurgeCounts> SqliteStore::PurgePersonalData(int64_t before_ms, int64_t now_ms,
@@ -238,11 +225,11 @@ Result<PurgeCounts> SqliteStore::PurgePersonalData(int64_t before_ms, int64_t no
     const std::vector<internal::BindValue> values = {now_ms, before_ms, int64_t{max_rows}};
     auto decisions = RunUpdate(db, kPurgeDecisionsSql, values);
     if (!decisions) return decisions.error();
-    auto feedback = RunUpdate(db, kPurgeFeedbackSql, values);
+    auto feedback = RunUpdate(db, internal::kPurgeFeedbackSql, values);
     if (!feedback) return feedback.error();
-    auto actions = RunUpdate(db, kPurgeActionsSql, {before_ms, int64_t{max_rows}});
+    auto actions = RunUpdate(db, internal::kPurgeActionsSql, {before_ms, int64_t{max_rows}});
     if (!actions) return actions.error();
-    auto events = RunUpdate(db, kPurgeWebhookEventsSql, {before_ms, int64_t{max_rows}});
+    auto events = RunUpdate(db, internal::kPurgeWebhookEventsSql, {before_ms, int64_t{max_rows}});
     if (!events) return events.error();
     counts = PurgeCounts{*decisions, *feedback, *actions, *events};
     return Status::Ok();
@@ -254,11 +241,7 @@ Result<PurgeCounts> SqliteStore::PurgePersonalData(int64_t before_ms, int64_t no
 Result<PurgeCounts> SqliteStore::CountPurgeable(int64_t before_ms) {
   const std::string context = "count purgeable rows";
   ReadLock lock(*this);
-  auto stmt = lock.conn().Prepare(
-      "SELECT (SELECT count(*) FROM decisions WHERE created_ms < ?1 AND purged_ms IS NULL),"
-      " (SELECT count(*) FROM feedback WHERE created_ms < ?1 AND purged_ms IS NULL),"
-      " (SELECT count(*) FROM moderator_actions WHERE created_ms < ?1 AND selection != ''),"
-      " (SELECT count(*) FROM webhook_events WHERE created_ms < ?1 AND state != 'pending')");
+  auto stmt = lock.conn().Prepare(internal::kCountPurgeableSql);
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, before_ms);
   auto rows = ReadAll<PurgeCounts>(*stmt, [](const Statement& st) -> Result<PurgeCounts> {

@@ -14,19 +14,9 @@ using internal::Statement;
 using internal::WithContext;
 
 Result<int64_t> SqliteStore::InsertWebhookEvent(Connection& conn, const WebhookEvent& e) {
-  auto stmt = conn.Prepare(
-      "INSERT INTO webhook_events (event_id, site_url, type, decision_id, feedback_id, payload,"
-      " created_ms, state, attempts, next_attempt_ms, last_error)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?8, '')");
+  auto stmt = conn.Prepare(internal::kEventInsertSql);
   if (!stmt) return stmt.error();
-  stmt->BindText(1, e.event_id);
-  stmt->BindText(2, e.site_url);
-  stmt->BindText(3, e.type);
-  stmt->BindTextOrNull(4, e.decision_id);
-  stmt->BindIdOrNull(5, e.feedback_id);
-  stmt->BindText(6, e.payload);
-  stmt->BindInt(7, e.created_ms);
-  stmt->BindInt(8, e.next_attempt_ms);
+  internal::BindEvent(*stmt, e);
   if (Status s = stmt->Run(); !s.ok()) {
     return WithContext(s, "store webhook event " + e.event_id);
   }
@@ -45,19 +35,8 @@ Result<std::optional<WebhookEvent>> SqliteStore::ClaimWebhookEvent(const std::st
   if (worker.empty() || lease_ms <= 0) {
     return Status::InvalidArgument(context + ": the worker id is empty or the lease not > 0");
   }
-  // One statement, so the choice and the claim are atomic. The state term matches the
-  // webhook_events_due partial index. (PostgreSQL: the same with FOR UPDATE SKIP LOCKED in
-  // the subquery.)
-  static const std::string kSql =
-      std::string(
-          "UPDATE webhook_events SET claimed_by = ?1, claimed_until_ms = ?2 + ?3,"
-          " attempts = attempts + 1"
-          " WHERE id = (SELECT id FROM webhook_events"
-          "   WHERE state = 'pending' AND next_attempt_ms <= ?2"
-          "   AND (claimed_until_ms IS NULL OR claimed_until_ms <= ?2)"
-          "   ORDER BY next_attempt_ms, id LIMIT 1)"
-          " RETURNING ") +
-      internal::kEventColumns;
+  // One statement, so the choice and the claim are atomic under SQLite's single writer.
+  static const std::string kSql = internal::ClaimEventSql("");
   std::lock_guard lock(write_mu_);
   auto stmt = writer_->Prepare(kSql);
   if (!stmt) return WithContext(stmt.error(), context);
@@ -72,24 +51,10 @@ Result<std::optional<WebhookEvent>> SqliteStore::ClaimWebhookEvent(const std::st
 
 Status SqliteStore::FinishWebhookAttempt(const WebhookAttemptResult& r) {
   const std::string context = "finish webhook event " + std::to_string(r.event);
-  const bool finished = r.state != WebhookState::kPending;
   std::lock_guard lock(write_mu_);
-  auto stmt = writer_->Prepare(
-      "UPDATE webhook_events SET state = ?3, next_attempt_ms = ?4, last_status = ?5,"
-      " last_error = ?6, finished_ms = ?7, claimed_by = NULL, claimed_until_ms = NULL"
-      " WHERE id = ?1 AND claimed_by = ?2");
+  auto stmt = writer_->Prepare(internal::kFinishAttemptSql);
   if (!stmt) return WithContext(stmt.error(), context);
-  stmt->BindInt(1, r.event);
-  stmt->BindText(2, r.worker);
-  stmt->BindText(3, WebhookStateName(r.state));
-  stmt->BindInt(4, r.next_attempt_ms);
-  stmt->BindIdOrNull(5, r.last_status);
-  stmt->BindText(6, r.last_error);
-  if (finished) {
-    stmt->BindInt(7, r.now_ms);
-  } else {
-    stmt->BindNull(7);
-  }
+  internal::BindAttemptResult(*stmt, r);
   if (Status s = stmt->Run(); !s.ok()) return WithContext(s, context);
   if (writer_->Changes() == 0) {
     return Status::NotFound(context + ": not claimed by " + r.worker +
