@@ -202,6 +202,73 @@ TEST_SUITE("store/postgres_store") {
     CHECK(store->Stats().records_committed == static_cast<uint64_t>(*count));
   }
 
+  TEST_CASE("an appended decision is visible to another connection once it returns") {
+    HAMLET_REQUIRE_CLUSTER(cluster);
+    const std::string url = cluster.CreateDatabase();
+    auto store = OpenOrFail(url);
+    REQUIRE(store->AppendDecision(Decision("durable")).ok());
+    // The store stays open: the row must be committed, not held in a transaction of ours.
+    CHECK(QueryInt(url, "SELECT count(*) FROM decisions WHERE id = 'durable'") == 1);
+  }
+
+  TEST_CASE("fails only the duplicate records of a batch") {
+    HAMLET_REQUIRE_CLUSTER(cluster);
+    const std::string url = cluster.CreateDatabase();
+    auto store = OpenOrFail(url);
+    REQUIRE(store->AppendDecision(Decision("taken")).ok());
+    const uint64_t commits_before = store->CommitCountForTesting();
+    // Another session holds the change clock, so the appends below pile up in the queue
+    // (the writer's first insert waits for it); then it lets go: they form one or two batches.
+    auto other = internal::PgConnection::Open(url, nullptr);
+    REQUIRE(other.has_value());
+    REQUIRE((*other)->Exec("BEGIN; SELECT value FROM change_clock FOR UPDATE").ok());
+    const std::vector<std::string> ids = {"a", "taken", "b", "twin", "c", "twin", "d", "taken"};
+    std::vector<core::Status> results(ids.size());
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      threads.emplace_back([&, i] { results[i] = store->AppendDecision(Decision(ids[i])); });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE((*other)->Exec("ROLLBACK").ok());
+    for (std::thread& t : threads) t.join();
+    int twins_ok = 0;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      CAPTURE(ids[i]);
+      if (ids[i] == "taken") {
+        CHECK(results[i].code() == core::StatusCode::kInvalidArgument);
+      } else if (ids[i] == "twin") {
+        if (results[i].ok()) {
+          ++twins_ok;
+        } else {
+          CHECK(results[i].code() == core::StatusCode::kInvalidArgument);
+        }
+      } else {
+        CHECK(results[i].ok());
+      }
+    }
+    CHECK(twins_ok == 1);
+    CHECK(QueryInt(url, "SELECT count(*) FROM decisions") == 6);  // taken, a, b, c, d, twin
+    CHECK(store->CommitCountForTesting() - commits_before <= 2);
+  }
+
+  TEST_CASE("commits queued appends before the destructor returns") {
+    HAMLET_REQUIRE_CLUSTER(cluster);
+    const std::string url = cluster.CreateDatabase();
+    {
+      auto store = OpenOrFail(url);
+      std::vector<std::thread> threads;
+      for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+          for (int i = 0; i < 25; ++i) {
+            CHECK(store->AppendDecision(Decision(std::to_string(t * 100 + i))).ok());
+          }
+        });
+      }
+      for (std::thread& t : threads) t.join();
+    }
+    CHECK(QueryInt(url, "SELECT count(*) FROM decisions") == 100);
+  }
+
   TEST_CASE("decision changes come in commit order: a later writer waits for an open one") {
     HAMLET_REQUIRE_CLUSTER(cluster);
     const std::string url = cluster.CreateDatabase();
