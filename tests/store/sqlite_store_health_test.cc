@@ -6,10 +6,11 @@
 // its size cap. A read-only file and a full disk need root and a file system of their own:
 // the end-to-end tests (tests/e2e/db_trouble_e2e_test.cc) cover them.
 #include <doctest/doctest.h>
+
+#include <filesystem>
 #include <sqlite3.h>
 
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <thread>
 
