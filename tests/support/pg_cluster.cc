@@ -78,6 +78,15 @@ PgCluster::PgCluster() {
       return;
     }
   }
+  // A watchdog for a test process that dies without running destructors (a crash, CTest's
+  // timeout kill), started before anything runs: once this process is gone it stops the
+  // server, if one runs, and removes the folder.
+  std::string stop = "'" + bindir_ + "/pg_ctl' -D '" + dir_ + "/data' -m immediate -w stop";
+  if (as_postgres_user_) stop = "runuser -u postgres -- " + stop;
+  const std::string watchdog = "(while kill -0 " + std::to_string(::getpid()) +
+                               " 2>/dev/null; do sleep 2; done; " + stop + "; rm -rf '" + dir_ +
+                               "') >/dev/null 2>&1 </dev/null &";
+  (void)std::system(watchdog.c_str());
   // --no-sync and fsync=off: a throw-away cluster needs no durability against power loss (the
   // store's own commit path is the same either way).
   if (!RunAsOwner("initdb", "-D '" + dir_ +
