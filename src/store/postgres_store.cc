@@ -142,9 +142,12 @@ Status PostgresStore::WithConnection(const std::function<Status(PgConnection&)>&
     auto lease = pool_->Acquire();
     if (!lease) return WithContext(lease.error(), where());
     Status s = body(**lease);
-    // A pooled connection may have died with a server restart: the first use tells. Safe
-    // bodies run once more on a fresh connection (the lease drops the dead one).
-    if (s.ok() || (*lease)->Healthy() || !retry || attempt > 0) return s;
+    if (s.ok() || (*lease)->Healthy()) return s;
+    // A pooled connection may have died with a server restart: the first use tells, and the
+    // other idle ones are as old. Safe bodies run once more on a fresh connection (the lease
+    // drops the dead one).
+    pool_->DropIdle();
+    if (!retry || attempt > 0) return s;
   }
 }
 
@@ -162,6 +165,7 @@ Status PostgresStore::Transaction(const std::function<Status(PgConnection&)>& bo
       s = conn.Exec("COMMIT");
     }
     if (!s.ok() && conn.Healthy()) (void)conn.Exec("ROLLBACK");
+    if (!s.ok() && !conn.Healthy()) pool_->DropIdle();
     result = s;
     // Only a transaction that never reached COMMIT is repeated: after COMMIT was sent, a lost
     // connection leaves the outcome unknown.

@@ -335,6 +335,17 @@ void PgPool::Return(std::unique_ptr<PgConnection> conn) {
   returned_.notify_one();
 }
 
+void PgPool::DropIdle() {
+  std::vector<std::unique_ptr<PgConnection>> dropped;
+  {
+    std::lock_guard lock(mu_);
+    dropped.swap(idle_);
+    open_ -= static_cast<int>(dropped.size());
+  }
+  returned_.notify_all();
+  // `dropped` closes the connections here, outside the lock.
+}
+
 int PgPool::open_connections() const {
   std::lock_guard lock(mu_);
   return open_;

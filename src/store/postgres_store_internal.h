@@ -17,8 +17,9 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/fault_counters.h"
 #include "store/row_codec.h"
-#include "store/sqlite_store_internal.h"  // FaultCounters, BindValue
+#include "store/sql_filter.h"  // BindValue
 #include "store/store.h"
 
 struct pg_conn;
@@ -172,6 +173,9 @@ class PgPool {
 
   // Unavailable when no connection can be made, or none came back within `wait`.
   core::Result<Lease> Acquire();
+  // Closes every idle connection: after one connection was found lost (a server restart),
+  // the others made before it are most likely lost too, and the next Acquire connects afresh.
+  void DropIdle();
   // Connections open now (lent and idle).
   int open_connections() const;
 

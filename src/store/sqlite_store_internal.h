@@ -19,6 +19,7 @@
 #include "core/comment.h"
 #include "core/decision.h"
 #include "core/status.h"
+#include "store/fault_counters.h"
 #include "store/row_codec.h"
 #include "store/sql_filter.h"
 #include "store/sqlite_store.h"
@@ -30,23 +31,6 @@ struct sqlite3_stmt;
 namespace hamlet::store::internal {
 
 class Connection;
-
-// Database errors by FaultKind, shared by a store's connections (StoreStats::faults).
-class FaultCounters {
- public:
-  void Count(FaultKind kind) {
-    counts_[static_cast<size_t>(kind)].fetch_add(1, std::memory_order_relaxed);
-  }
-  std::array<uint64_t, kFaultKindCount> Read() const {
-    std::array<uint64_t, kFaultKindCount> out{};
-    for (size_t i = 0; i < kFaultKindCount; ++i)
-      out[i] = counts_[i].load(std::memory_order_relaxed);
-    return out;
-  }
-
- private:
-  std::array<std::atomic<uint64_t>, kFaultKindCount> counts_{};
-};
 
 // A prepared statement borrowed from a Connection's cache. Destroying the handle resets the
 // statement and clears its bindings, so the next borrower finds it fresh. Bind errors are
