@@ -25,14 +25,23 @@ bool IsPostgresUrl(const std::string& url) {
 
 namespace {
 
-// The URL without its password (user:secret@ -> user@), for messages and logs.
+// The URL without its password (user:secret@ -> user@, password=secret -> password=***), for
+// messages and logs.
 std::string Redacted(const std::string& url) {
-  const size_t scheme = url.find("://");
-  const size_t at = url.find('@', scheme == std::string::npos ? 0 : scheme + 3);
-  if (scheme == std::string::npos || at == std::string::npos) return url;
-  const size_t colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon) + url.substr(at);
+  std::string out = url;
+  const size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const size_t authority_end = out.find_first_of("/?", scheme + 3);
+    const size_t at = out.rfind('@', authority_end);
+    const size_t colon = out.find(':', scheme + 3);
+    if (at != std::string::npos && at > scheme && colon < at) out.erase(colon, at - colon);
+  }
+  for (size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
+    const size_t start = p + 9;
+    const size_t end = out.find('&', start);
+    out.replace(start, (end == std::string::npos ? out.size() : end) - start, "***");
+  }
+  return out;
 }
 
 // "hamlet" in ASCII: the advisory lock that serializes migrations across nodes.

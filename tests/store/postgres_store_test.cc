@@ -87,6 +87,11 @@ TEST_SUITE("store/postgres_store") {
     CHECK(store.error().code() == core::StatusCode::kUnavailable);
     CHECK(store.error().message().find("secret") == std::string::npos);
     CHECK(store.error().message().find("hamlet@") != std::string::npos);
+    auto in_query =
+        PostgresStore::Open("postgresql:///db?host=" + nowhere.path() + "&password=secret");
+    REQUIRE_FALSE(in_query);
+    CHECK(in_query.error().message().find("secret") == std::string::npos);
+    CHECK(in_query.error().message().find("password=***") != std::string::npos);
   }
 
   TEST_CASE("creates the schema once and refuses a database of another program") {
