@@ -360,15 +360,17 @@ void PostgresStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
     Status s = Transaction([&](PgConnection& conn) -> Status {
       for (Append* w : todo) {
         PgParams p;
-        Result<PgResult> r = Status::Ok();
-        if (w->decision != nullptr) {
-          internal::BindDecision(p, *w->decision, w->reasons_json, w->fields_json);
-          r = conn.Query(internal::DecisionInsertSql(), p);
-        } else {
+        auto insert = [&]() -> Result<PgResult> {
+          if (w->decision != nullptr) {
+            internal::BindDecision(p, *w->decision, w->reasons_json, w->fields_json);
+            return conn.Query(internal::DecisionInsertSql(), p);
+          }
           internal::BindFeedback(p, *w->feedback, w->fields_json);
-          r = conn.Query(internal::FeedbackInsertSql() + " RETURNING id", p);
-          if (r) w->new_id = r->row(0).ColumnInt(0);
-        }
+          auto inserted = conn.Query(internal::FeedbackInsertSql() + " RETURNING id", p);
+          if (inserted) w->new_id = inserted->row(0).ColumnInt(0);
+          return inserted;
+        };
+        Result<PgResult> r = insert();
         if (!r) {
           if (r.error().code() == core::StatusCode::kInvalidArgument) refused = w;
           return r.error();
