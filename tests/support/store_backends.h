@@ -41,6 +41,8 @@ class TestStore {
   // Closes the store and opens the same database again (what a restart sees). Fails the test
   // when it does not open.
   void Reopen();
+  // Closes the store (its destructor commits what is queued); OpenAnother still works.
+  void Close() { store_.reset(); }
   // A second, independent store on the same database (another process or node).
   std::unique_ptr<store::Store> OpenAnother() const;
 
