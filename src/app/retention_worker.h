@@ -6,13 +6,10 @@
 // Thread-safety: Stop() may be called from any thread; the destructor stops.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
+#include "app/periodic_task.h"
 #include "engine/retention.h"
 
 namespace hamlet::app {
@@ -23,27 +20,18 @@ class RetentionWorker {
   // interval > 0.
   RetentionWorker(const engine::Retention& retention, int64_t retention_ms,
                   std::chrono::milliseconds interval);
-  ~RetentionWorker();
-  RetentionWorker(const RetentionWorker&) = delete;
-  RetentionWorker& operator=(const RetentionWorker&) = delete;
 
   // Wakes the thread, lets a running batch finish, and joins. Idempotent.
-  void Stop();
+  void Stop() { task_.Stop(); }
   // Passes completed so far (each one purges until nothing old is left).
-  uint64_t passes() const { return passes_.load(); }
+  uint64_t passes() const { return task_.runs(); }
 
  private:
-  void Run();
+  void Pass(const std::function<bool()>& stopping) const;
 
   const engine::Retention& retention_;
   const int64_t retention_ms_;
-  const std::chrono::milliseconds interval_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
-  std::atomic<bool> stop_requested_{false};
-  std::atomic<uint64_t> passes_{0};
-  std::thread thread_;  // last: started once everything above is ready
+  PeriodicTask task_;  // last: started once everything above is ready
 };
 
 }  // namespace hamlet::app

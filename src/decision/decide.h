@@ -19,4 +19,12 @@ namespace hamlet::decision {
                                     const std::vector<core::SignalHit>& hits,
                                     const Policy& policy);
 
+// Decide's verdict, score, log-odds and uncertainty with the hits for which `leave_out` says
+// true left out, and no reasons (nothing copied or formatted: for a what-if on the hot path).
+// REQUIRES: policy.Validate().ok().
+[[nodiscard]] core::Decision DecideWithout(const core::Prediction& prediction,
+                                           const std::vector<core::SignalHit>& hits,
+                                           const Policy& policy,
+                                           bool (*leave_out)(const core::SignalHit& hit));
+
 }  // namespace hamlet::decision

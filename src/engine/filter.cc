@@ -57,12 +57,9 @@ Lesson LessonOf(const core::Comment& comment, const core::Prediction& prediction
   }
   core::Decision without_history;
   if (reads_history) {
-    std::vector<core::SignalHit> rest;
-    rest.reserve(hits.size());
-    for (const core::SignalHit& hit : hits) {
-      if (!signals::ReadsHistory(hit.check)) rest.push_back(hit);
-    }
-    without_history = decision::Decide(prediction, rest, policy);
+    without_history = decision::DecideWithout(
+        prediction, hits, policy,
+        [](const core::SignalHit& hit) { return signals::ReadsHistory(hit.check); });
   }
   const core::Decision& d = reads_history ? without_history : decision;
   if (d.uncertain) return Lesson::kNone;

@@ -25,6 +25,7 @@
 #include "app/duration.h"
 #include "app/logging.h"
 #include "app/retention_worker.h"
+#include "app/text_index_worker.h"
 #include "app/webhook_worker.h"
 #include "app/wiring.h"
 #include "engine/webhook_dispatcher.h"
@@ -653,6 +654,9 @@ int RunDaemon(const DaemonOptions& options) {
       spdlog::warn("retention: off; personal fields are kept until `hamlet purge`");
     }
 
+    // Decisions are stored unindexed; this fills the text index behind them.
+    app::TextIndexWorker text_indexer(*(*services)->store, std::chrono::seconds(1));
+
     std::atomic<bool> done{false};
     std::thread waiter([&] {
       const timespec tick{0, 100'000'000};
@@ -681,6 +685,7 @@ int RunDaemon(const DaemonOptions& options) {
     waiter.join();
     webhook_worker.Stop();
     if (retention) retention->Stop();
+    text_indexer.Stop();
     if (!ran.ok()) {
       std::cerr << "hamletd: " << ran.message() << "\n";
       return 1;

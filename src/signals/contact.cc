@@ -61,25 +61,44 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 22> kSupport
      {"live", "agent"},         {"assistance", "technique"},
      {"service", "client"},     {"numero", "verde"}}};
 
-// Substrings every messenger name or support phrase above contains: a text with none of them
-// is not tokenized at all (most comments).
-constexpr std::array<std::string_view, 11> kMessengerStems = {
-    "whats", "telegram", "wechat",  "skype",  "viber", "icq",
-    "kik",   "snapchat", "threema", "signal", "line"};
-constexpr std::array<std::string_view, 13> kSupportStems = {
-    "support",     "service", "care",  "help",       "hotline", "toll",  "call",
-    "reservation", "booking", "agent", "assistance", "numero",  "client"};
-
-template <typename List>
-bool MentionsAny(std::string_view text, const List& stems) {
-  for (std::string_view stem : stems) {
-    if (text.find(stem) != std::string_view::npos) return true;
+// The lengths and first letters of a list's words: a token of another length or first letter
+// is none of them, which two bit tests tell for most tokens of a comment.
+struct WordShapes {
+  uint64_t lengths = 0;  // bit n: a word of n bytes (n < 64)
+  uint32_t firsts = 0;   // bit c - 'a': a word starting with c
+  constexpr void Add(std::string_view word) {
+    lengths |= uint64_t{1} << word.size();
+    firsts |= uint32_t{1} << (word.front() - 'a');
   }
-  return false;
+  bool MayBe(std::string_view token) const {
+    if (token.empty() || token.size() >= 64 || ((lengths >> token.size()) & 1) == 0) return false;
+    const char c = token.front();
+    return c >= 'a' && c <= 'z' && ((firsts >> (c - 'a')) & 1) != 0;
+  }
+};
+
+// A support word, or the first word of a support pair.
+constexpr WordShapes SupportShapes() {
+  WordShapes shapes;
+  for (std::string_view w : kSupportWords) shapes.Add(w);
+  for (const auto& [first, second] : kSupportPairs) shapes.Add(first);
+  return shapes;
 }
+constexpr WordShapes kSupportShapes = SupportShapes();
+
+// A messenger's name, or the "whats" of "whats app".
+constexpr WordShapes MessengerShapes() {
+  WordShapes shapes;
+  for (std::string_view w : kMessengers) shapes.Add(w);
+  for (std::string_view w : kAmbiguousMessengers) shapes.Add(w);
+  shapes.Add("whats");
+  return shapes;
+}
+constexpr WordShapes kMessengerShapes = MessengerShapes();
 
 std::vector<std::string_view> Tokens(std::string_view normalized) {
   std::vector<std::string_view> tokens;
+  tokens.reserve(normalized.size() / 4 + 1);  // about one token per 5 bytes: no regrowth
   size_t start = 0;
   while (start < normalized.size()) {
     size_t end = normalized.find(' ', start);
@@ -124,14 +143,18 @@ double PhoneWeight(PhoneKind kind) {
 
 }  // namespace
 
-int CountMessengerIds(const text::TextAnalysis& text) {
+namespace {
+
+// CountMessengerIds over the normalized text's `tokens`. Tokenizing once and two bit tests
+// per token cost less than searching the text for each name.
+int CountMessengerIdsIn(const text::TextAnalysis& text,
+                        const std::vector<std::string_view>& tokens) {
   int ids = 0;
   for (const text::Link& link : text.links) {
     if (Contains(kMessengerHosts, WithoutWww(link.host))) ++ids;
   }
-  if (!MentionsAny(text.normalized, kMessengerStems)) return ids;
-  const std::vector<std::string_view> tokens = Tokens(text.normalized);
   for (size_t i = 0; i < tokens.size(); ++i) {
+    if (!kMessengerShapes.MayBe(tokens[i])) continue;
     size_t end = 0;
     if (!IsMessengerAt(tokens, i, end)) continue;
     bool id = FollowsContactRequest(tokens, i);
@@ -145,11 +168,11 @@ int CountMessengerIds(const text::TextAnalysis& text) {
   return ids;
 }
 
-int CountSupportPhrases(std::string_view normalized) {
-  if (!MentionsAny(normalized, kSupportStems)) return 0;
-  const std::vector<std::string_view> tokens = Tokens(normalized);
+// CountSupportPhrases over the normalized text's `tokens`.
+int CountSupportPhrasesIn(const std::vector<std::string_view>& tokens) {
   uint32_t seen = 0;  // one bit per phrase: distinct phrases, not repeats
   for (size_t i = 0; i < tokens.size(); ++i) {
+    if (!kSupportShapes.MayBe(tokens[i])) continue;
     for (size_t w = 0; w < kSupportWords.size(); ++w) {
       if (tokens[i] == kSupportWords[w]) seen |= 1u << w;
     }
@@ -161,6 +184,16 @@ int CountSupportPhrases(std::string_view normalized) {
     }
   }
   return std::popcount(seen);
+}
+
+}  // namespace
+
+int CountMessengerIds(const text::TextAnalysis& text) {
+  return CountMessengerIdsIn(text, Tokens(text.normalized));
+}
+
+int CountSupportPhrases(std::string_view normalized) {
+  return CountSupportPhrasesIn(Tokens(normalized));
 }
 
 void CheckContact(const CheckInput& input, std::vector<core::SignalHit>& hits) {
@@ -193,12 +226,13 @@ void CheckContact(const CheckInput& input, std::vector<core::SignalHit>& hits) {
                     CountOf(emails, "e-mail address", "e-mail addresses") + " in the text",
                     std::nullopt});
   }
-  if (const int ids = CountMessengerIds(text); ids > 0) {
+  const std::vector<std::string_view> tokens = Tokens(text.normalized);
+  if (const int ids = CountMessengerIdsIn(text, tokens); ids > 0) {
     hits.push_back({"contact.messenger", Repeated(ids, kMessenger, kMessengerMax),
                     CountOf(ids, "messenger id", "messenger ids") + " to contact off the site",
                     std::nullopt});
   }
-  if (const int phrases = CountSupportPhrases(text.normalized); phrases > 0) {
+  if (const int phrases = CountSupportPhrasesIn(tokens); phrases > 0) {
     if (phones > 0 || !spelled.empty()) {
       hits.push_back({"contact.support_number",
                       Repeated(phrases, kSupportNumber, kSupportNumberMax),

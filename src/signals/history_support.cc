@@ -1,20 +1,26 @@
 // Shared helpers of the history-based checks.
 #include "signals/history_support.h"
 
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace hamlet::signals {
 
 std::string CountText(double count) {
+  // Tenths as an integer, printed with integer to_chars: reputation texts format several
+  // counts per comment, and floating-point formatting cost more than the check around it.
+  if (!(count >= 0.0) || count > 1e15) return count < 0.0 ? "0" : "many";
+  const long long tenths = std::llround(count * 10.0);
   char buf[32];
-  const double rounded = std::round(count * 10.0) / 10.0;
-  if (rounded >= 10.0 || rounded == std::floor(rounded)) {
-    std::snprintf(buf, sizeof buf, "%.0f", rounded);
+  char* end = buf;
+  if (tenths >= 100 || tenths % 10 == 0) {
+    end = std::to_chars(buf, buf + sizeof buf, (tenths + 5) / 10).ptr;  // halves round up
   } else {
-    std::snprintf(buf, sizeof buf, "%.1f", rounded);
+    end = std::to_chars(buf, buf + sizeof buf, tenths / 10).ptr;
+    *end++ = '.';
+    *end++ = static_cast<char>('0' + tenths % 10);
   }
-  return buf;
+  return std::string(buf, end);
 }
 
 void CapFamily(std::vector<core::SignalHit>& hits, size_t first, double max_spam, double max_ham) {

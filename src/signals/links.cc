@@ -118,9 +118,25 @@ void CheckHiddenDestinations(const CheckInput& input, std::vector<core::SignalHi
   }
 }
 
+// Whether `name` could hold a link as the normalizer finds them: every form it knows (URLs,
+// bare and obfuscated domains: "site.com", "site [dot] com", "site(.)com", fullwidth or other
+// look-alike dots) has a '.', the word "dot" or a non-ASCII character. Most names have none,
+// and analysing them would cost more than every other author check together.
+bool MayHoldLink(std::string_view name) {
+  for (size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c == '.' || c >= 0x80) return true;
+    if ((c | 0x20) == 'd' && i + 2 < name.size() && (name[i + 1] | 0x20) == 'o' &&
+        (name[i + 2] | 0x20) == 't') {
+      return true;
+    }
+  }
+  return false;
+}
+
 void CheckAuthorFields(const CheckInput& input, std::vector<core::SignalHit>& hits) {
   const core::Comment& c = input.comment;
-  if (!c.comment_author.empty()) {
+  if (!c.comment_author.empty() && MayHoldLink(c.comment_author)) {
     // Names are short; a pasted essay in the name field is cut (Analyze is linear anyway).
     const text::TextAnalysis name =
         text::Analyze(std::string_view(c.comment_author).substr(0, 256));

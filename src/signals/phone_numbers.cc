@@ -54,14 +54,16 @@ struct Run {
   }
 };
 
+// Whether a part of a number (a digit, a digit word, "oh", "double", "hundred" ...) can start
+// with the lower-case letter or digit `c`. Most words of a comment start with another letter.
+bool CanStartNumberPart(char c) {
+  return IsDigit(c) || std::string_view("zotfsendhl").find(c) != std::string_view::npos;
+}
+
 // Adds `word` (lower-case ASCII letters and digits) to `run`; false when it is no part of a
 // number (then the run ends before it).
 bool AddToRun(std::string_view word, Run& run) {
-  // Most words of a comment start with a letter no part of a number starts with.
-  if (!IsDigit(word.front()) &&
-      std::string_view("zotfsendhl").find(word.front()) == std::string_view::npos) {
-    return false;
-  }
+  if (!CanStartNumberPart(word.front())) return false;
   for (const auto& [name, digit] : kDigitWords) {
     if (word == name) {
       run.digits.append(static_cast<size_t>(run.repeat), digit);
@@ -193,13 +195,20 @@ std::vector<std::string> FindSpelledPhones(std::string_view raw) {
   while (i < n) {
     // The next word of ASCII letters and digits.
     word.clear();
-    while (i < n && IsAlnum(Lower(raw[i]))) word.push_back(Lower(raw[i++]));
-    if (word.empty()) {
+    if (!IsAlnum(Lower(raw[i]))) {
       finish();  // a character that is neither a word nor a number separator
       ++i;
       continue;
     }
-    if (!AddToRun(word, run)) {
+    if (!CanStartNumberPart(Lower(raw[i]))) {
+      // Most words start with a letter no part of a number starts with: AddToRun would refuse
+      // the word whatever the run, so it only ends the run. Skipped without copying it.
+      while (i < n && IsAlnum(Lower(raw[i]))) ++i;
+      finish();
+    } else {
+      while (i < n && IsAlnum(Lower(raw[i]))) word.push_back(Lower(raw[i++]));
+    }
+    if (!word.empty() && !AddToRun(word, run)) {
       const bool fresh = run.digits.empty() && run.repeat == 1 && !run.too_long;
       finish();
       // The word may start a new number ("... five. Nine ..."); a fresh run refused it already.

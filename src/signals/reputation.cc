@@ -66,22 +66,23 @@ void CheckReputation(const CheckInput& input, std::vector<core::SignalHit>& hits
   const History& h = input.history;
   if (!h.available) return;
   const size_t first = hits.size();
-  auto add = [&](const char* check, double value, std::string detail) {
-    if (std::fabs(value) >= kSmallest) hits.push_back({check, value, std::move(detail), {}});
+  // The human text is written only for a contribution that is kept: most comments' traits
+  // have too little evidence, and formatting the counts would cost more than the check.
+  auto add = [&](const char* check, double value, std::string_view what, const TraitHistory& t) {
+    if (std::fabs(value) < kSmallest) return;
+    hits.push_back({check, value, Describe(what, t, h.half_life_days), {}});
   };
   if (const TraitHistory* ip = Find(h, TraitKind::kIp); ip && TraitReputation(*ip) != 0.0) {
-    add("reputation.ip", TraitReputation(*ip), Describe("this IP", *ip, h.half_life_days));
+    add("reputation.ip", TraitReputation(*ip), "this IP", *ip);
   } else if (const TraitHistory* net = Find(h, TraitKind::kNet); net) {
-    add("reputation.network", kNetworkWeight * TraitReputation(*net),
-        Describe("this IP's network", *net, h.half_life_days));
+    add("reputation.network", kNetworkWeight * TraitReputation(*net), "this IP's network", *net);
   }
   if (const TraitHistory* email = Find(h, TraitKind::kEmail); email) {
-    add("reputation.email", TraitReputation(*email),
-        Describe("this e-mail", *email, h.half_life_days));
+    add("reputation.email", TraitReputation(*email), "this e-mail", *email);
   }
   if (const TraitHistory* domain = Find(h, TraitKind::kAuthorDomain); domain) {
-    add("reputation.author_domain", TraitReputation(*domain),
-        Describe("author URL host " + domain->value, *domain, h.half_life_days));
+    add("reputation.author_domain", TraitReputation(*domain), "author URL host " + domain->value,
+        *domain);
   }
   const TraitHistory* worst = nullptr;
   double worst_value = 0.0;
@@ -94,8 +95,7 @@ void CheckReputation(const CheckInput& input, std::vector<core::SignalHit>& hits
     }
   }
   if (worst != nullptr) {
-    add("reputation.linked_domain", worst_value,
-        Describe("linked host " + worst->value, *worst, h.half_life_days));
+    add("reputation.linked_domain", worst_value, "linked host " + worst->value, *worst);
   }
   CapFamily(hits, first, kFamilyMaxSpam, kFamilyMaxHam);
 }

@@ -409,6 +409,13 @@ void PostgresStore::NoteWriteOutcome(const Status& status) {
   write_health_ = status;
 }
 
+Result<int64_t> PostgresStore::CatchUpTextIndex(int max_rows) {
+  if (max_rows < 1) {
+    return Status::InvalidArgument("update the text index: max_rows must be >= 1");
+  }
+  return int64_t{0};
+}
+
 Status PostgresStore::Ping() {
   Status s = WithConnection([](PgConnection& conn) -> Status {
     auto r = conn.Query("SELECT version FROM schema_version WHERE id = 1");

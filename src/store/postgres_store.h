@@ -146,6 +146,8 @@ class PostgresStore final : public Store {
 
   // Unavailable while the server cannot be reached.
   core::Status Ping() override;
+  // Always 0: the generated `search` column is written with the row (see kPgV10).
+  core::Result<int64_t> CatchUpTextIndex(int max_rows) override;
   // Probes with a write transaction whenever its last answer is more than a second old (a
   // server can go away while nothing is written); a failed write counts until the next probe.
   core::Status CheckWritable() override;

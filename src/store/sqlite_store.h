@@ -20,6 +20,7 @@ namespace hamlet::store {
 
 namespace internal {
 class Connection;
+struct FilterSql;
 class FaultCounters;
 }  // namespace internal
 
@@ -157,6 +158,9 @@ class SqliteStore final : public Store {
   core::Result<int> PruneWebhookEvents(int64_t before_ms) override;
 
   core::Status Ping() override;
+  core::Result<int64_t> CatchUpTextIndex(int max_rows) override;
+  // The batch a text search indexes at a time before it runs (and hamletd's indexer).
+  static constexpr int kTextIndexBatch = 500;
   // Always Unavailable for a store opened read_only.
   core::Status CheckWritable() override;
   StoreStats Stats() const override;
@@ -181,6 +185,8 @@ class SqliteStore final : public Store {
   void NoteWriteOutcome(const core::Status& status);
   // A write transaction that leaves nothing behind; does not wait for another's lock.
   core::Status ProbeWrite();
+  // BuildDecisionFilter after, for a text filter, bringing the text index up to date.
+  core::Result<internal::FilterSql> FilterFor(const DecisionFilter& filter);
   // BEGIN IMMEDIATE, `body` on the write connection, COMMIT; ROLLBACK when anything fails.
   // Holds write_mu_ throughout, so group-commit batches wait: keep `body` short.
   core::Status WriteTransaction(const std::function<core::Status(internal::Connection&)>& body);

@@ -10,6 +10,7 @@ namespace hamlet::store {
 using core::Result;
 using core::Status;
 using internal::BindValue;
+using internal::Connection;
 using internal::FilterSql;
 using internal::ReadAll;
 using internal::Statement;
@@ -65,12 +66,57 @@ const FilterDialect& SqliteFilterDialect() {
 
 }  // namespace internal
 
+Result<internal::FilterSql> SqliteStore::FilterFor(const DecisionFilter& filter) {
+  if (!filter.text.empty()) {
+    // Index what waits first, so the search sees every stored decision. Best effort: a
+    // database that cannot be written now is still searched.
+    for (;;) {
+      auto indexed = CatchUpTextIndex(kTextIndexBatch);
+      if (!indexed || *indexed < kTextIndexBatch) break;
+    }
+  }
+  return internal::BuildDecisionFilter(filter, internal::SqliteFilterDialect());
+}
+
+Result<int64_t> SqliteStore::CatchUpTextIndex(int max_rows) {
+  const std::string context = "update the text index";
+  if (max_rows < 1) return Status::InvalidArgument(context + ": max_rows must be >= 1");
+  // The same first `max_rows` queued ids in both statements: one transaction, one snapshot.
+  static constexpr char kBatch[] =
+      "SELECT decision_id FROM fts_pending ORDER BY decision_id LIMIT ?1";
+  static const std::string kIndexSql =
+      std::string("INSERT INTO decisions_fts (decision_id, comment_author, comment_author_email,"
+                  " comment_author_url, comment_content)"
+                  " SELECT d.id, d.comment_author, d.comment_author_email, d.comment_author_url,"
+                  " d.comment_content FROM decisions d WHERE d.id IN (") +
+      kBatch +
+      ") AND (d.comment_author != '' OR d.comment_author_email != ''"
+      " OR d.comment_author_url != '' OR d.comment_content != '')";
+  static const std::string kDequeueSql =
+      std::string("DELETE FROM fts_pending WHERE decision_id IN (") + kBatch + ")";
+  int64_t indexed = 0;
+  Status s = WriteTransaction([&](Connection& db) -> Status {
+    auto dequeue = db.Prepare(kDequeueSql);
+    if (!dequeue) return dequeue.error();
+    auto index = db.Prepare(kIndexSql);
+    if (!index) return index.error();
+    index->BindInt(1, max_rows);
+    if (Status run = index->Run(); !run.ok()) return run;
+    dequeue->BindInt(1, max_rows);
+    if (Status run = dequeue->Run(); !run.ok()) return run;
+    indexed = db.Changes();
+    return Status::Ok();
+  });
+  if (!s.ok()) return WithContext(s, context);
+  return indexed;
+}
+
 Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const DecisionFilter& filter) {
   const std::string context = "list decisions";
   if (filter.limit < 0 || filter.offset < 0) {
     return Status::InvalidArgument(context + ": limit and offset must not be negative");
   }
-  auto where = internal::BuildDecisionFilter(filter, internal::SqliteFilterDialect());
+  auto where = FilterFor(filter);
   if (!where) return WithContext(where.error(), context);
   const int n = static_cast<int>(where->values.size());
   const std::string sql = internal::DecisionSelectSql() + where->where +
@@ -89,7 +135,7 @@ Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const DecisionFil
 
 Result<int64_t> SqliteStore::CountMatchingDecisions(const DecisionFilter& filter) {
   const std::string context = "count decisions";
-  auto where = internal::BuildDecisionFilter(filter, internal::SqliteFilterDialect());
+  auto where = FilterFor(filter);
   if (!where) return WithContext(where.error(), context);
   ReadLock lock(*this);
   auto stmt = lock.conn().Prepare("SELECT count(*) FROM decisions d" + where->where);
@@ -103,7 +149,7 @@ Result<int64_t> SqliteStore::CountMatchingDecisions(const DecisionFilter& filter
 
 Result<std::vector<VolumeCount>> SqliteStore::CountVolumes(const DecisionFilter& filter) {
   const std::string context = "count volumes";
-  auto where = internal::BuildDecisionFilter(filter, internal::SqliteFilterDialect());
+  auto where = FilterFor(filter);
   if (!where) return WithContext(where.error(), context);
   const std::string sql =
       "SELECT day, site, verdict, uncertain, label, count(*) FROM"
@@ -126,7 +172,7 @@ Result<std::vector<ReasonCount>> SqliteStore::CountReasons(const DecisionFilter&
                                                            int limit) {
   const std::string context = "count reasons";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
-  auto where = internal::BuildDecisionFilter(filter, internal::SqliteFilterDialect());
+  auto where = FilterFor(filter);
   if (!where) return WithContext(where.error(), context);
   const int n = static_cast<int>(where->values.size());
   // json_each over the stored reasons array; a check named twice in one decision counts once.

@@ -425,6 +425,9 @@ class Store {
   virtual core::Status AppendDecision(const DecisionRecord& record) = 0;
   virtual core::Result<std::optional<DecisionRecord>> GetDecision(const std::string& id) = 0;
   // The decisions `filter` selects, in filter.order, one page (limit, offset).
+  // A filter with `text` first brings the text index up to date (CatchUpTextIndex), so a
+  // search finds every stored decision; when that cannot write (a read-only file, a lock),
+  // the search still runs and may miss the latest decisions.
   virtual core::Result<std::vector<DecisionRecord>> ListDecisions(const DecisionFilter& filter) = 0;
   // How many decisions `filter` selects (limit, offset and order ignored).
   virtual core::Result<int64_t> CountMatchingDecisions(const DecisionFilter& filter) = 0;
@@ -578,6 +581,11 @@ class Store {
   // NotFound when there is no such entry.
   virtual core::Status RemoveListEntry(const std::string& site_url, const std::string& list,
                                        const std::string& kind, const std::string& value) = 0;
+
+  // Decisions are added to the text index (DecisionFilter::text) after they are stored, in
+  // batches, off the check path. Indexes up to `max_rows` waiting decisions in one short
+  // transaction and returns how many; 0 when none wait. InvalidArgument for max_rows < 1.
+  virtual core::Result<int64_t> CatchUpTextIndex(int max_rows) = 0;
 
   // Ok when the database is open and answers a query (for /healthz).
   virtual core::Status Ping() = 0;

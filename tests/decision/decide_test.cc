@@ -44,6 +44,36 @@ TEST_SUITE("decision/decide") {
     CHECK(d.reasons[2].check == "honeypot");
   }
 
+  TEST_CASE("a what-if without some hits agrees with Decide on the remaining hits") {
+    const std::vector<core::SignalHit> hits = {
+        {"links.count", 1.5, "4 links", std::nullopt},
+        {"reputation.ip", 3.0, "this IP: 5 spam", std::nullopt},
+        {"campaign", 2.0, "3 senders", std::nullopt},
+        {"lists.block_ip", 0, "entry 1", core::Verdict::kSpam}};
+    auto history = [](const core::SignalHit& h) {
+      return h.check.starts_with("reputation") || h.check.starts_with("campaign");
+    };
+    for (double margin : {-6.0, -3.5, -1.0, 0.5, 4.0}) {
+      CAPTURE(margin);
+      const std::vector<core::SignalHit> rest = {hits[0]};
+      const auto expected = decision::Decide(Margin(margin), rest, decision::Policy{});
+      auto without = decision::DecideWithout(
+          Margin(margin), {hits[0], hits[1], hits[2]}, decision::Policy{}, history);
+      CHECK(without.verdict == expected.verdict);
+      CHECK(without.uncertain == expected.uncertain);
+      CHECK(without.log_odds == doctest::Approx(expected.log_odds));
+      CHECK(without.reasons.empty());
+    }
+    // A forcing hit that is kept still settles it; one left out does not.
+    auto forced = decision::DecideWithout(Margin(-6.0), hits, decision::Policy{}, history);
+    CHECK(forced.verdict == core::Verdict::kSpam);
+    auto unforced = decision::DecideWithout(
+        Margin(-6.0), hits, decision::Policy{},
+        [](const core::SignalHit& h) { return h.check.starts_with("lists"); });
+    CHECK(unforced.verdict == core::Verdict::kSpam);  // -6 + 6.5 = +0.5: spam, uncertain
+    CHECK(unforced.uncertain);
+  }
+
   TEST_CASE("a forcing hit settles the verdict whatever the model says") {
     std::vector<core::SignalHit> ham = {{"akismet.test_ham", 0, "admin", core::Verdict::kHam}};
     auto d = decision::Decide(Margin(9.0), ham, decision::Policy{});

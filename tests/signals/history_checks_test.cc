@@ -9,6 +9,7 @@
 
 #include "core/comment.h"
 #include "signals/campaign.h"
+#include "signals/history_support.h"
 #include "signals/rate.h"
 #include "signals/reputation.h"
 #include "signals/signal.h"
@@ -51,6 +52,16 @@ History WithTrait(TraitKind kind, Tally site, Tally global, std::string value = 
 }  // namespace
 
 TEST_SUITE("signals/history") {
+  TEST_CASE("counts in reasons: whole numbers plain and one decimal below ten") {
+    CHECK(signals::CountText(0.0) == "0");
+    CHECK(signals::CountText(3.0) == "3");
+    CHECK(signals::CountText(2.25) == "2.3");
+    CHECK(signals::CountText(0.04) == "0");
+    CHECK(signals::CountText(9.96) == "10");
+    CHECK(signals::CountText(12.4) == "12");
+    CHECK(signals::CountText(1234.5) == "1235");
+  }
+
   TEST_CASE("every history check says nothing without memory or without evidence") {
     History unavailable;
     unavailable.traits.push_back({TraitKind::kIp, "", {9, 0, 9, 0}, {9, 0, 9, 0}});

@@ -118,7 +118,10 @@ TEST_SUITE("signals/links") {
         {"Best Deals www.deals.example", true},
         {"http://rank-top.example", true},
         {"payday loans at quickloan [dot] com", true},
+        {"quickloan DOT com", true},
+        {"quickloan\xEF\xBC\x8E" "com", true},  // a fullwidth full stop
         {"Marta Kowalczyk", false},
+        {"Dottie Dotson", false},  // "dot" in a name opens the analysis, which finds no link
         {"J.R.R. Fan", false},
         {"Dr. Okafor", false},
         {"Node.js fan", false},

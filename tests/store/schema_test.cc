@@ -36,6 +36,7 @@ TEST_SUITE("store/schema") {
         "f54dc41d82002b34f07670cc26c8b039a9d8e54c5f270e4118481c3c80da4310",
         "e5c2fe3cc4bc278d55287ac0e34c22193d8b64fec7845edcb4724debd93208eb",
         "af13afbc3103a244f19a2d5c3b697d3250833cfc222ad45b68e7ecce4425cef3",
+        "9c0aa13b8cf7ed81a8ef7c25c067ace20cc8b0698383e0a8fd4e14d37a0b542d",
     };
     REQUIRE(Migrations().size() >= shipped.size());
     for (size_t i = 0; i < shipped.size(); ++i) {

@@ -102,6 +102,21 @@ TEST_SUITE("text/simhash") {
     // If this fails, SimHash changed and every fingerprint in existing databases is stale.
     CHECK(text::SimHash("the quick brown fox jumps over the lazy dog").simhash ==
           0x18814b020a684414ULL);
+    // Past 255 distinct words the bit counting empties its byte-wide counters: the answers
+    // (worked out by the bit-by-bit counting this replaced) must not change.
+    auto many = [](int n) {
+      std::string t;
+      for (int i = 0; i < n; ++i) {
+        t += 'w';
+        t += std::to_string(i * 7919 % 100003);
+        t += ' ';
+      }
+      return text::SimHash(t);
+    };
+    CHECK(many(300).words == 300);
+    CHECK(many(300).simhash == 0x0d491f0661537a0fULL);
+    CHECK(many(700).simhash == 0x4e2d1326e8137e9fULL);
+    CHECK(many(1500).simhash == 0x1ba43723ac587dd7ULL);
     CHECK(text::HammingDistance(0, ~0ULL) == 64);
     CHECK(text::HammingDistance(0xF0, 0x0F) == 8);
   }
