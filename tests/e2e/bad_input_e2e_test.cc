@@ -385,6 +385,12 @@ TEST_SUITE("e2e/bad_input") {
       held.push_back(std::make_unique<RawConnection>(d.host(), d.port(), "127.0.0.3"));
       REQUIRE(held.back()->connected());
     }
+    // The pool's workers take up accepted connections in any order: wait until all 20 are
+    // counted (plus the scrape's own), so the next one is the one over the cap.
+    for (int i = 0; i < 500 && MetricValue(d, "hamlet_http_connections_open") < 21; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(MetricValue(d, "hamlet_http_connections_open") >= 21);
     RawConnection over(d.host(), d.port(), "127.0.0.3");
     REQUIRE(over.connected());
     const RawResponse r = ParseRawResponse(over.ReadToEnd(3000));
