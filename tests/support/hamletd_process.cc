@@ -2,9 +2,7 @@
 #include "support/hamletd_process.h"
 
 #include <arpa/inet.h>
-#include <doctest/doctest.h>
 #include <fcntl.h>
-#include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -14,6 +12,9 @@
 #include <chrono>
 #include <filesystem>
 #include <thread>
+
+#include <doctest/doctest.h>
+#include <httplib.h>
 
 #include "support/files.h"
 #include "support/model_files.h"
