@@ -49,6 +49,7 @@ if ((want_test)); then
     openssl python3     # signing and checking the webhook snippets of docs/webhooks.md
     clang-14 libclang-rt-14-dev # libFuzzer and its sanitizers, for fuzz/ (CTest fuzz.*)
     postgresql-15       # throw-away clusters (initdb/pg_ctl) for the PostgreSQL store tests
+    nginx               # the load balancer in front of three nodes (tests/e2e/cluster_e2e_test.cc, bench-cluster.sh)
     # tests/wordpress: Debian's WordPress 6.1 with its bundled Akismet plugin, the default
     # theme (it has the comment form), PHP's built-in server and a private MariaDB
     wordpress wordpress-theme-twentytwentythree php-cli mariadb-server
