@@ -5,7 +5,8 @@
 #   3. three hamletd nodes on that PostgreSQL behind nginx (contrib/nginx/hamlet-proxy.conf),
 # each with wrk (keep-alive, the 817 comments under data/ in rotation, as bench-http.sh) after a
 # short warm-up; prints checks/s, p50, p99, the decisions stored against the answers counted,
-# and the bytes each stored decision takes (pg_total_relation_size / rows; SQLite: file / rows).
+# and the bytes each stored decision takes (pg_total_relation_size / rows; SQLite: file / rows),
+# fresh and once retention has blanked its personal fields.
 #
 #   bash scripts/bench-cluster.sh
 # Settings (environment): BENCH_THREADS (wrk threads, 2), BENCH_CONNECTIONS (32),
@@ -157,6 +158,14 @@ psql -c 'VACUUM ANALYZE decisions' three_nodes
 read -r pg_rel pg_rows < <(psql -F ' ' -c \
   "SELECT pg_total_relation_size('decisions'), count(*) FROM decisions" three_nodes)
 pg_db=$(psql -c "SELECT pg_database_size('three_nodes')" postgres)
+# What an old row costs once retention has blanked its personal fields (hamletd does that after
+# --retention, 90 days by default; rows and counts stay): purge everything, then VACUUM FULL so
+# the table is rewritten at its new size (in service, plain autovacuum lets new rows reuse the
+# space instead).
+sleep 1
+"$HAMLET" --store "$(pg_url three_nodes)" purge --older-than 1s >/dev/null
+psql -c 'VACUUM FULL decisions' three_nodes
+pg_purged=$(psql -c "SELECT pg_total_relation_size('decisions')" three_nodes)
 load_end=$(load_average)
 
 echo
@@ -183,6 +192,9 @@ echo "(stored may exceed answered by the checks in flight when wrk stopped)"
 awk -v b="$pg_rel" -v n="$pg_rows" -v d="$pg_db" 'BEGIN {
   printf "PostgreSQL: decisions table with its indexes and TOAST %.1f MiB for %d rows: %.0f bytes per decision (database %.1f MiB)\n",
     b / 1048576, n, b / n, d / 1048576 }'
+awk -v b="$pg_purged" -v n="$pg_rows" 'BEGIN {
+  printf "PostgreSQL after retention blanked them all (hamlet purge, VACUUM FULL): %.1f MiB: %.0f bytes per decision\n",
+    b / 1048576, b / n }'
 awk -v b="$sqlite_bytes" -v n="$sqlite_stored" 'BEGIN {
   printf "SQLite: file %.1f MiB for %d decisions: %.0f bytes per decision (all tables and indexes)\n",
     b / 1048576, n, b / n }'
