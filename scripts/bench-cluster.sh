@@ -6,7 +6,8 @@
 # each with wrk (keep-alive, the 817 comments under data/ in rotation, as bench-http.sh) after a
 # short warm-up; prints checks/s, p50, p99, the decisions stored against the answers counted,
 # and the bytes each stored decision takes (pg_total_relation_size / rows; SQLite: file / rows),
-# fresh and once retention has blanked its personal fields.
+# fresh and once retention has blanked its personal fields; and the CPU seconds the nodes,
+# PostgreSQL and nginx used during each measured run (/proc), for checks per CPU-second.
 #
 #   bash scripts/bench-cluster.sh
 # Settings (environment): BENCH_THREADS (wrk threads, 2), BENCH_CONNECTIONS (32),
@@ -111,13 +112,35 @@ start_nginx() {
   return 1
 }
 
-# run_wrk NAME PORT BODIES: the warm-up, then the measured run into $work/NAME.wrk.
+# CPU time, in clock ticks, that processes have used: cpu_ticks PID... (threads included), and
+# pg_cpu_ticks: the PostgreSQL server's (postmaster, its reaped children, its live backends).
+cpu_ticks() { local p; for p in "$@"; do awk '{ print $14 + $15 }' "/proc/$p/stat"; done | awk '{ t += $1 } END { print t + 0 }'; }
+pg_cpu_ticks() {
+  local master
+  master=$(head -n 1 "$work/pg/data/postmaster.pid")
+  { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$master/stat"
+    for p in $(ps -o pid= --ppid "$master"); do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true; done
+  } | awk '{ t += $1 } END { print t + 0 }'
+}
+# cpu_snapshot: "NODES PG NGINX" ticks now.
+cpu_snapshot() {
+  echo "$(cpu_ticks "${node_pids[@]}") $(pg_cpu_ticks) $( [[ -n "$nginx_pid" ]] && cpu_ticks "$nginx_pid" || echo 0)"
+}
+
+# run_wrk NAME PORT BODIES: the warm-up, then the measured run into $work/NAME.wrk, with the CPU
+# the nodes, PostgreSQL and nginx used during it in $work/NAME.cpu ("NODES PG NGINX" seconds).
 run_wrk() {
+  local before after
   bench_check_lua "$3" "$work/$1.lua"
   wrk -t "$threads" -c "$connections" -d "$warmup" -s "$work/$1.lua" \
     "http://127.0.0.1:$2/1.1/comment-check" >"$work/$1.warmup"
+  before=$(cpu_snapshot)
   wrk -t "$threads" -c "$connections" -d "$duration" --latency -s "$work/$1.lua" \
     "http://127.0.0.1:$2/1.1/comment-check" >"$work/$1.wrk"
+  after=$(cpu_snapshot)
+  awk -v b="$before" -v a="$after" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(b, x); split(a, y); printf "%.2f %.2f %.2f\n", (y[1] - x[1]) / hz, (y[2] - x[2]) / hz, (y[3] - x[3]) / hz }' \
+    >"$work/$1.cpu"
 }
 
 # Answers counted by wrk over both runs of NAME (warm-up and measured).
@@ -172,7 +195,7 @@ echo
 echo "== summary ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD); load average $load_start at start, $load_end at end)"
 echo "$(nproc) cores shared by wrk, nginx, every hamletd node and PostgreSQL: the figures are what this"
 echo "one machine does with all of them on it, not what the nodes would do on machines of their own."
-printf '| setup | checks/s | p50 ms | p99 ms | answered | stored | non-2xx |\n|---|---|---|---|---|---|---|\n'
+printf '| setup | checks/s | p50 ms | p99 ms | answered | stored | non-2xx | CPU s: nodes / PostgreSQL / nginx | checks per CPU-second (all three) |\n|---|---|---|---|---|---|---|---|---|\n'
 status=0
 for row in "sqlite:1 node, SQLite:$sqlite_stored" "pg1:1 node, PostgreSQL:$pg1_stored" \
   "pg3:$nodes nodes, PostgreSQL, nginx:$pg3_stored"; do
@@ -180,15 +203,21 @@ for row in "sqlite:1 node, SQLite:$sqlite_stored" "pg1:1 node, PostgreSQL:$pg1_s
   f="$work/$name.wrk"
   answered=$(answered_of "$name")
   non2xx=$(wrk_field "$f" non2xx)
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$(wrk_field "$f" rps)" \
-    "$(wrk_field "$f" p50)" "$(wrk_field "$f" p99)" "$answered" "$stored" "${non2xx:-0}"
+  read -r cpu_nodes cpu_pg cpu_nginx <"$work/$name.cpu"
+  per_cpu_s=$(awk -v n="$(wrk_field "$f" requests)" -v c="$cpu_nodes $cpu_pg $cpu_nginx" 'BEGIN {
+    split(c, x); t = x[1] + x[2] + x[3]; printf "%.0f", (t > 0 ? n / t : 0) }')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s |\n' "$label" "$(wrk_field "$f" rps)" \
+    "$(wrk_field "$f" p50)" "$(wrk_field "$f" p99)" "$answered" "$stored" "${non2xx:-0}" \
+    "$cpu_nodes" "$cpu_pg" "$cpu_nginx" "$per_cpu_s"
   [[ -z "$non2xx" ]] || { echo "ERROR: $label: $non2xx non-2xx answers"; status=1; }
   ((stored >= answered)) || { echo "ERROR: $label: stored $stored < answered $answered"; status=1; }
   grep '^answers:' "$f" | sed "s/^/$label: measured run /"
   e=$(wrk_field "$f" errors)
   [[ -z "$e" ]] || echo "note: $label: $e"
 done
-echo "(stored may exceed answered by the checks in flight when wrk stopped)"
+echo "(stored may exceed answered by the checks in flight when wrk stopped; CPU seconds are those the"
+echo " processes used during the measured run, from /proc: a figure per core that the machine's load"
+echo " does not skew the way it skews checks/s)"
 awk -v b="$pg_rel" -v n="$pg_rows" -v d="$pg_db" 'BEGIN {
   printf "PostgreSQL: decisions table with its indexes and TOAST %.1f MiB for %d rows: %.0f bytes per decision (database %.1f MiB)\n",
     b / 1048576, n, b / n, d / 1048576 }'
