@@ -168,6 +168,7 @@ pg1_stored=$(psql -c 'SELECT count(*) FROM decisions' one_node)
 
 echo "== 3. $nodes nodes on PostgreSQL behind nginx"
 psql -c 'CREATE DATABASE three_nodes' postgres
+wal_start=$(psql -c 'SELECT pg_current_wal_lsn()' postgres)
 bench_bodies_for "$(pg_url three_nodes)" pg3
 ports=()
 for _ in $(seq 1 "$nodes"); do start_node "$(pg_url three_nodes)"; done
@@ -177,6 +178,9 @@ run_wrk pg3 "$lb_port" "$work/pg3.txt"
 kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
 stop_nodes
 pg3_stored=$(psql -c 'SELECT count(*) FROM decisions' three_nodes)
+# WAL written for them (the whole cluster's, key creation and warm-up included): what a standby
+# and the WAL archive receive per decision.
+pg3_wal=$(psql -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal_start')" postgres)
 psql -c 'VACUUM ANALYZE decisions' three_nodes
 read -r pg_rel pg_rows < <(psql -F ' ' -c \
   "SELECT pg_total_relation_size('decisions'), count(*) FROM decisions" three_nodes)
@@ -221,6 +225,8 @@ echo " does not skew the way it skews checks/s)"
 awk -v b="$pg_rel" -v n="$pg_rows" -v d="$pg_db" 'BEGIN {
   printf "PostgreSQL: decisions table with its indexes and TOAST %.1f MiB for %d rows: %.0f bytes per decision (database %.1f MiB)\n",
     b / 1048576, n, b / n, d / 1048576 }'
+awk -v w="$pg3_wal" -v n="$pg3_stored" 'BEGIN {
+  printf "PostgreSQL WAL written during the three-node run: %.1f MiB: %.0f bytes per decision\n", w / 1048576, w / n }'
 awk -v b="$pg_purged" -v n="$pg_rows" 'BEGIN {
   printf "PostgreSQL after retention blanked them all (hamlet purge, VACUUM FULL): %.1f MiB: %.0f bytes per decision\n",
     b / 1048576, b / n }'
