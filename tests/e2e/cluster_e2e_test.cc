@@ -91,6 +91,28 @@ size_t CheckAnsweredStoredOnce(const std::string& url, const std::vector<CheckOu
   return rows;
 }
 
+// Three nodes on a new database of `pg`, and nginx in front of them.
+struct Cluster {
+  explicit Cluster(PgCluster& pg)
+      : url(pg.CreateDatabase()), nodes(StartNodes(url)), lb(Ports(nodes)) {
+    REQUIRE_MESSAGE(lb.ok(), lb.why());
+  }
+  // Clients sending checks through nginx until stopped.
+  std::unique_ptr<CheckLoad> StartLoad(int max_per_client = 0) const {
+    return std::make_unique<CheckLoad>(lb.host(), lb.port(), nodes[0]->key(), kClients,
+                                       max_per_client);
+  }
+
+  std::string url;
+  std::vector<std::unique_ptr<HamletdProcess>> nodes;
+  NginxBalancer lb;
+};
+
+// Waits (up to 30 s) until `load` has `n` answers 200 in all.
+bool AnsweredAtLeast(const CheckLoad& load, size_t n) {
+  return WaitUntil([&] { return load.Answered() >= n; }, std::chrono::seconds(30));
+}
+
 #define HAMLET_REQUIRE_CLUSTER_TOOLS()                           \
   PgCluster& cluster = PgCluster::Shared();                      \
   if (!cluster.ok()) HAMLET_SKIP(PgUnavailableMessage(cluster)); \
@@ -101,39 +123,30 @@ size_t CheckAnsweredStoredOnce(const std::string& url, const std::vector<CheckOu
 TEST_SUITE("e2e/cluster") {
   TEST_CASE("three nodes behind nginx answer every check under load and store each once") {
     HAMLET_REQUIRE_CLUSTER_TOOLS();
-    const std::string url = cluster.CreateDatabase();
-    auto nodes = StartNodes(url);
-    NginxBalancer lb(Ports(nodes));
-    REQUIRE_MESSAGE(lb.ok(), lb.why());
-
-    CheckLoad load(lb.host(), lb.port(), nodes[0]->key(), kClients, /*max_per_client=*/60);
-    load.Join();
-    const auto outcomes = load.Outcomes();
+    Cluster c(cluster);
+    auto load = c.StartLoad(/*max_per_client=*/60);
+    load->Join();
+    const auto outcomes = load->Outcomes();
     REQUIRE(outcomes.size() == kClients * 60);
     for (const auto& o : outcomes) {
       CHECK_MESSAGE(IsVerdict(o), o.marker << ": status " << o.status << " body '" << o.body
                                            << "' guid '" << o.guid << "'");
     }
-    CHECK(CheckAnsweredStoredOnce(url, outcomes) == outcomes.size());
+    CHECK(CheckAnsweredStoredOnce(c.url, outcomes) == outcomes.size());
     // nginx spread the checks: every node answered a share.
-    for (const auto& n : nodes) CHECK(VerdictsOf(*n) >= 20);
+    for (const auto& n : c.nodes) CHECK(VerdictsOf(*n) >= 20);
   }
 
   TEST_CASE("a node killed with SIGKILL mid-load loses no answered decision and the others go on") {
     HAMLET_REQUIRE_CLUSTER_TOOLS();
-    const std::string url = cluster.CreateDatabase();
-    auto nodes = StartNodes(url);
-    NginxBalancer lb(Ports(nodes));
-    REQUIRE_MESSAGE(lb.ok(), lb.why());
-
-    CheckLoad load(lb.host(), lb.port(), nodes[0]->key(), kClients);
-    REQUIRE(WaitUntil([&] { return load.Answered() >= 150; }, std::chrono::seconds(30)));
-    ::kill(nodes[1]->pid(), SIGKILL);
+    Cluster c(cluster);
+    auto load = c.StartLoad();
+    REQUIRE(AnsweredAtLeast(*load, 150));
+    ::kill(c.nodes[1]->pid(), SIGKILL);
     const auto killed_at = Clock::now();
-    const size_t at_kill = load.Answered();
-    REQUIRE(WaitUntil([&] { return load.Answered() >= at_kill + 300; }, std::chrono::seconds(30)));
-    load.Stop();
-    const auto outcomes = load.Outcomes();
+    REQUIRE(AnsweredAtLeast(*load, load->Answered() + 300));
+    load->Stop();
+    const auto outcomes = load->Outcomes();
 
     size_t failed = 0, after_kill = 0;
     for (const auto& o : outcomes) {
@@ -153,28 +166,24 @@ TEST_SUITE("e2e/cluster") {
                             << " answered 502 (in flight on the killed node)");
     CHECK(failed <= kClients);  // at most one check in flight per client
     CHECK(after_kill >= 300);
-    const size_t rows = CheckAnsweredStoredOnce(url, outcomes);
+    const size_t rows = CheckAnsweredStoredOnce(c.url, outcomes);
     // A check the node committed just before it died is stored but was never answered.
     CHECK(rows >= outcomes.size() - failed);
     CHECK(rows <= outcomes.size());
     // The survivors both kept answering.
-    CHECK(VerdictsOf(*nodes[0]) > 0);
-    CHECK(VerdictsOf(*nodes[2]) > 0);
+    CHECK(VerdictsOf(*c.nodes[0]) > 0);
+    CHECK(VerdictsOf(*c.nodes[2]) > 0);
   }
 
   TEST_CASE(
       "PostgreSQL restarted mid-load: nodes recover by themselves and no verdict goes unstored") {
     HAMLET_REQUIRE_CLUSTER_TOOLS();
-    const std::string url = cluster.CreateDatabase();
-    auto nodes = StartNodes(url);
-    NginxBalancer lb(Ports(nodes));
-    REQUIRE_MESSAGE(lb.ok(), lb.why());
-
-    CheckLoad load(lb.host(), lb.port(), nodes[0]->key(), kClients);
-    REQUIRE(WaitUntil([&] { return load.Answered() >= 150; }, std::chrono::seconds(30)));
+    Cluster c(cluster);
+    auto load = c.StartLoad();
+    REQUIRE(AnsweredAtLeast(*load, 150));
     REQUIRE(cluster.Restart());
     // Every node becomes ready again on its own (no node is restarted).
-    for (const auto& n : nodes) {
+    for (const auto& n : c.nodes) {
       CHECK(WaitUntil(
           [&] {
             auto ready = GetFrom(*n, "/readyz");
@@ -183,11 +192,10 @@ TEST_SUITE("e2e/cluster") {
           std::chrono::seconds(20)));
     }
     std::vector<double> before;
-    for (const auto& n : nodes) before.push_back(VerdictsOf(*n));
-    const size_t at_ready = load.Answered();
-    REQUIRE(WaitUntil([&] { return load.Answered() >= at_ready + 300; }, std::chrono::seconds(30)));
-    load.Stop();
-    const auto outcomes = load.Outcomes();
+    for (const auto& n : c.nodes) before.push_back(VerdictsOf(*n));
+    REQUIRE(AnsweredAtLeast(*load, load->Answered() + 300));
+    load->Stop();
+    const auto outcomes = load->Outcomes();
 
     size_t refused = 0;
     for (const auto& o : outcomes) {
@@ -202,13 +210,13 @@ TEST_SUITE("e2e/cluster") {
       }
     }
     MESSAGE(outcomes.size() << " checks, " << refused << " answered 503 during the restart");
-    const size_t rows = CheckAnsweredStoredOnce(url, outcomes);
+    const size_t rows = CheckAnsweredStoredOnce(c.url, outcomes);
     CHECK(rows >= outcomes.size() - refused);
     // A 503 means the batch's commit failed, so normally nothing of it is stored; a commit
     // whose acknowledgement was lost to the restart may be stored all the same.
     CHECK(rows <= outcomes.size());
     // After the restart every node answered checks again.
-    for (size_t i = 0; i < nodes.size(); ++i) CHECK(VerdictsOf(*nodes[i]) > before[i]);
+    for (size_t i = 0; i < c.nodes.size(); ++i) CHECK(VerdictsOf(*c.nodes[i]) > before[i]);
   }
 }
 
