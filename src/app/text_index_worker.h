@@ -19,7 +19,7 @@ class TextIndexWorker {
  public:
   // Decisions indexed per transaction: short enough that a waiting group commit is held up
   // for a few milliseconds at most.
-  static constexpr int kBatchRows = 200;
+  static constexpr int kBatchRows = 50;
 
   // Starts the thread. `store` must outlive the worker. REQUIRES: interval > 0.
   TextIndexWorker(store::Store& store, std::chrono::milliseconds interval);

@@ -165,6 +165,8 @@ class SqliteStore final : public Store {
   core::Status CheckWritable() override;
   StoreStats Stats() const override;
 
+  // The write connection's PRAGMA synchronous (2: FULL, what every decision's commit needs).
+  core::Result<int64_t> WriterSynchronousForTesting();
   // Transactions committed by the writer thread (each holding 1..max_batch appends).
   uint64_t CommitCountForTesting() const { return commits_.load(); }
 
@@ -187,9 +189,13 @@ class SqliteStore final : public Store {
   core::Status ProbeWrite();
   // BuildDecisionFilter after, for a text filter, bringing the text index up to date.
   core::Result<internal::FilterSql> FilterFor(const DecisionFilter& filter);
+  // kFsync: the commit is durable when it returns. kDeferred: durable with the next kFsync
+  // commit (for work that can be redone, such as the text index).
+  enum class CommitSync { kFsync, kDeferred };
   // BEGIN IMMEDIATE, `body` on the write connection, COMMIT; ROLLBACK when anything fails.
   // Holds write_mu_ throughout, so group-commit batches wait: keep `body` short.
-  core::Status WriteTransaction(const std::function<core::Status(internal::Connection&)>& body);
+  core::Status WriteTransaction(const std::function<core::Status(internal::Connection&)>& body,
+                                CommitSync sync = CommitSync::kFsync);
   // Inserts `event` on `conn` (the write connection, under write_mu_); returns its id.
   static core::Result<int64_t> InsertWebhookEvent(internal::Connection& conn,
                                                   const WebhookEvent& event);

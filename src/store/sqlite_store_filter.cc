@@ -106,7 +106,8 @@ Result<int64_t> SqliteStore::CatchUpTextIndex(int max_rows) {
     if (Status run = dequeue->Run(); !run.ok()) return run;
     indexed = db.Changes();
     return Status::Ok();
-  });
+    // Not fsynced: what is lost in a crash is still queued in fts_pending and indexed again.
+  }, CommitSync::kDeferred);
   if (!s.ok()) return WithContext(s, context);
   return indexed;
 }

@@ -37,13 +37,29 @@ Result<int64_t> RunUpdate(Connection& db, const std::string& sql,
 
 }  // namespace
 
-Status SqliteStore::WriteTransaction(const std::function<Status(Connection&)>& body) {
+Status SqliteStore::WriteTransaction(const std::function<Status(Connection&)>& body,
+                                     CommitSync sync) {
   std::lock_guard lock(write_mu_);
-  Status s = writer_->Exec("BEGIN IMMEDIATE");
+  // In WAL mode a commit under synchronous=NORMAL appends to the WAL without an fsync; the
+  // next FULL commit's fsync covers it (the WAL is written in order), and a crash before that
+  // loses only this transaction, whole.
+  const bool deferred = sync == CommitSync::kDeferred;
+  Status s = deferred ? writer_->Exec("PRAGMA synchronous = NORMAL") : Status::Ok();
+  if (s.ok()) s = writer_->Exec("BEGIN IMMEDIATE");
   if (s.ok()) s = body(*writer_);
   if (s.ok()) s = writer_->Exec("COMMIT");
   if (!s.ok() && writer_->InTransaction()) (void)writer_->Exec("ROLLBACK");
+  if (deferred) {
+    // Setting a connection flag touches no file; a failure would leave later commits without
+    // their fsync, so it is never ignored.
+    if (Status full = writer_->Exec("PRAGMA synchronous = FULL"); !full.ok()) return full;
+  }
   return s;
+}
+
+Result<int64_t> SqliteStore::WriterSynchronousForTesting() {
+  std::lock_guard lock(write_mu_);
+  return writer_->QueryInt("PRAGMA synchronous");
 }
 
 // --- moderator actions

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "store/sqlite_store.h"
+#include "support/eventually.h"
 #include "support/manual_clock.h"
 
 namespace hamlet::app {
@@ -23,15 +24,6 @@ store::DecisionRecord Decision(const std::string& id, int64_t at) {
   return r;
 }
 
-// Waits up to 10 s for `done`.
-template <typename Done>
-bool Eventually(Done done) {
-  for (int i = 0; i < 1000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
 
 }  // namespace
 
@@ -45,13 +37,13 @@ TEST_SUITE("app/retention_worker") {
     engine::Retention retention(*store, clock);
     RetentionWorker worker(retention, hour, std::chrono::milliseconds(20));
     auto purged = [&](const char* id) { return (*store->GetDecision(id))->purged_ms.has_value(); };
-    CHECK(Eventually([&] { return purged("old"); }));
+    CHECK(testing::Eventually([&] { return purged("old"); }));
     CHECK((*store->GetDecision("old"))->comment.comment_content.empty());
     CHECK_FALSE(purged("young"));
     // Two hours later the young one is old too; the worker finds it on a later pass.
     clock.now += 2 * hour;
-    CHECK(Eventually([&] { return purged("young"); }));
-    CHECK(Eventually([&] { return worker.passes() >= 2; }));
+    CHECK(testing::Eventually([&] { return purged("young"); }));
+    CHECK(testing::Eventually([&] { return worker.passes() >= 2; }));
     worker.Stop();
     const uint64_t passes = worker.passes();
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "store/sqlite_store.h"
+#include "support/eventually.h"
 #include "support/sqlite_probe.h"
 #include "support/temp_dir.h"
 
@@ -31,14 +32,6 @@ store::DecisionRecord Decision(const std::string& id) {
   return r;
 }
 
-template <typename Done>
-bool Eventually(Done done) {
-  for (int i = 0; i < 1000; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
 
 }  // namespace
 
@@ -50,9 +43,9 @@ TEST_SUITE("app/text_index_worker") {
     const int before = TextIndexWorker::kBatchRows + 3;  // more than one transaction's worth
     for (int i = 0; i < before; ++i) REQUIRE(store->AppendDecision(Decision(Numbered("b", i))).ok());
     TextIndexWorker worker(*store, std::chrono::milliseconds(20));
-    CHECK(Eventually([&] { return worker.indexed() == before; }));
+    CHECK(testing::Eventually([&] { return worker.indexed() == before; }));
     for (int i = 0; i < 4; ++i) REQUIRE(store->AppendDecision(Decision(Numbered("a", i))).ok());
-    CHECK(Eventually([&] { return worker.indexed() == before + 4; }));
+    CHECK(testing::Eventually([&] { return worker.indexed() == before + 4; }));
     worker.Stop();
     worker.Stop();  // idempotent
     // The worker, not a search, filled the index.

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/eventually.h"
 namespace hamlet::http {
 namespace {
 
@@ -95,12 +96,6 @@ ConnectionLimits Limits() {
   return limits;
 }
 
-// Polls `done` every 10 ms for up to 3 s.
-template <typename F>
-bool Eventually(F done) {
-  for (int i = 0; i < 300 && !done(); ++i) std::this_thread::sleep_for(milliseconds(10));
-  return done();
-}
 
 }  // namespace
 
@@ -116,12 +111,12 @@ TEST_SUITE("http/connection_manager") {
     slow.Send("GET /b HTTP/1.1\r\n");
     h.Accept(slow.server_end());
     // The worker hands it over: it waits in the epoll thread.
-    CHECK(Eventually([&] { return h.manager().Stats().waiting == 1; }));
+    CHECK(testing::Eventually([&] { return h.manager().Stats().waiting == 1; }));
     CHECK(h.served() == 1);
     slow.Send("Host: x\r\n\r\n");
     CHECK(slow.ReadToEnd().ends_with("\r\n\r\nok"));
     CHECK(h.served() == 2);
-    CHECK(Eventually([&] { return h.manager().Stats().open == 0; }));
+    CHECK(testing::Eventually([&] { return h.manager().Stats().open == 0; }));
     CHECK(h.manager().Stats().accepted == 2);
   }
 
@@ -135,7 +130,7 @@ TEST_SUITE("http/connection_manager") {
     Client slowly;
     slowly.Send("GET / HTTP/1.1\r\n");
     h.Accept(slowly.server_end());
-    REQUIRE(Eventually([&] { return h.manager().Stats().waiting == 1; }));
+    REQUIRE(testing::Eventually([&] { return h.manager().Stats().waiting == 1; }));
     slowly.Send("X-Big: " + std::string(2000, 'a'));
     CHECK(slowly.ReadToEnd().starts_with("HTTP/1.1 431 "));
     CHECK(h.manager().Stats().heads_too_large == 2);
@@ -161,7 +156,7 @@ TEST_SUITE("http/connection_manager") {
     Client a, b, c;
     h.Accept(a.server_end());
     h.Accept(b.server_end());
-    REQUIRE(Eventually([&] { return h.manager().Stats().waiting == 2; }));
+    REQUIRE(testing::Eventually([&] { return h.manager().Stats().waiting == 2; }));
     h.Accept(c.server_end());
     CHECK(c.ReadToEnd().starts_with("HTTP/1.1 429 Too Many Requests\r\n"));
     CHECK(h.manager().Stats().refused_ip_cap == 1);
@@ -172,7 +167,7 @@ TEST_SUITE("http/connection_manager") {
     Client c;
     c.Send("GET / HTTP/1.1\r\n");
     h.Accept(c.server_end());
-    REQUIRE(Eventually([&] { return h.manager().Stats().waiting == 1; }));
+    REQUIRE(testing::Eventually([&] { return h.manager().Stats().waiting == 1; }));
     h.manager().Stop();
     CHECK(c.ReadToEnd().empty());  // closed without an answer: no request was complete
     CHECK(h.manager().Stats().open == 0);

@@ -68,6 +68,20 @@ TEST_SUITE("store/text_index") {
     CHECK(store->CatchUpTextIndex(0).error().code() == core::StatusCode::kInvalidArgument);
   }
 
+  TEST_CASE("indexing commits without its own fsync and leaves decisions' commits fsynced") {
+    testing::TempDir dir;
+    auto store = testing::OpenSqliteStoreOrFail(dir.File("sync.db"));
+    CHECK(*store->WriterSynchronousForTesting() == 2);  // FULL
+    REQUIRE(store->AppendDecision(Decision("d1", kT0, "cheap pills")).ok());
+    REQUIRE(*store->CatchUpTextIndex(10) == 1);
+    CHECK(*store->WriterSynchronousForTesting() == 2);
+    // A later decision and a search's own catch-up keep FULL too.
+    REQUIRE(store->AppendDecision(Decision("d2", kT0 + 1, "cheap pills")).ok());
+    CHECK(*store->WriterSynchronousForTesting() == 2);
+    CHECK(Count(*store, "pills") == 2);
+    CHECK(*store->WriterSynchronousForTesting() == 2);
+  }
+
   TEST_CASE("a text search first indexes everything waiting even beyond one batch") {
     auto store = testing::OpenSqliteStoreOrFail(":memory:");
     const int n = SqliteStore::kTextIndexBatch * 2 + 7;
