@@ -91,7 +91,8 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
   if (core::Status s = services->lists->Reload(); !s.ok()) return s;
   if (options.memory) {
     auto memory =
-        engine::SyncedMemory::Open(*services->store, services->clock, options.memory_options);
+        engine::SyncedMemory::Open(*services->store, services->clock, options.memory_options,
+                                   options.memory_refresh_ms);
     if (!memory) return memory.error();
     services->memory = std::move(*memory);
   }

@@ -49,6 +49,8 @@ struct Options {
   // those checks say nothing.
   bool memory = false;
   engine::MemoryOptions memory_options;
+  // How often memory catches up with what other processes stored (engine::SyncedMemory).
+  int64_t memory_refresh_ms = 2000;
 };
 
 // Owns everything; members are built in dependency order and destroyed in reverse.

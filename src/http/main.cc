@@ -107,6 +107,12 @@ int main(int argc, char** argv) {
                  "cap on remembered reputation entries (campaigns: half, senders: a fifth)")
       ->check(CLI::Range(size_t{1000}, size_t{100'000'000}))
       ->capture_default_str();
+  app.add_option("--memory-refresh-ms", options.memory_refresh_ms,
+                 "how often memory learns the decisions and labels other nodes (and other "
+                 "processes on the database) stored: at most this much later than they were "
+                 "stored, given checks arriving")
+      ->check(CLI::Range(int64_t{10}, int64_t{600'000}))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
     if (options.db_path.empty() && options.store_url.empty()) {

@@ -584,6 +584,7 @@ int RunDaemon(const DaemonOptions& options) {
     app_options.max_db_bytes = options.max_db_mb * 1024 * 1024;
     app_options.memory = options.memory;
     app_options.memory_options = MemoryOptionsOf(options);
+    app_options.memory_refresh_ms = options.memory_refresh_ms;
     auto services = app::Open(app_options);
     if (!services) {
       std::cerr << "hamletd: " << services.error().message() << "\n";

@@ -114,6 +114,8 @@ struct DaemonOptions {
   double memory_half_life_days = 7.0;
   double campaign_window_hours = 72.0;
   size_t memory_max_entries = 500'000;
+  // How often memory reads what other nodes and processes stored (engine::SyncedMemory).
+  int64_t memory_refresh_ms = 2000;
 };
 
 // The memory settings hamletd's options ask for (the caps split by what an entry costs).

@@ -94,6 +94,9 @@ class PostgresStore final : public Store {
   core::Result<std::vector<MemoryDecision>> ListMemoryDecisions(int64_t since_ms,
                                                                 const MemoryCursor& after,
                                                                 int limit) override;
+  core::Result<DecisionPosition> LastDecisionPosition() override;
+  core::Result<std::vector<MemoryDecision>> ListMemoryDecisionsAfter(const DecisionPosition& after,
+                                                                     int limit) override;
   core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(int64_t after_feedback_id,
                                                                int64_t since_ms,
                                                                int limit) override;

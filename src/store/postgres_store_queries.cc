@@ -284,7 +284,8 @@ Result<std::vector<MemoryDecision>> PostgresStore::ListMemoryDecisions(int64_t s
   const std::string context = "list decisions for memory";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
   // COLLATE "C": ids are hex, compared bytewise as SQLite does.
-  static const std::string kSql = std::string("SELECT ") + internal::kMemoryDecisionColumns +
+  static const std::string kSql = std::string("SELECT d.change_stamp, d.seq, ") +
+                                  internal::kMemoryDecisionColumns +
                                   " FROM decisions d WHERE d.created_ms >= ?1"
                                   " AND (d.created_ms > ?2 OR (d.created_ms = ?2"
                                   " AND d.id COLLATE \"C\" > ?3))"
@@ -294,9 +295,40 @@ Result<std::vector<MemoryDecision>> PostgresStore::ListMemoryDecisions(int64_t s
   p.BindInt(2, after.created_ms);
   p.BindText(3, after.id);
   p.BindInt(4, limit);
-  return Rows<MemoryDecision>(
-      [&] { return Read(kSql, p); }, context,
-      [](const RowSource& s) { return internal::ReadMemoryDecision(s, 0); });
+  return Rows<MemoryDecision>([&] { return Read(kSql, p); }, context,
+                              internal::ReadPositionedMemoryDecision);
+}
+
+// A decision's position is (change_stamp, seq). Transactions that write decisions take their
+// stamp from the one-row change_clock and hold its lock until they end, so they commit in stamp
+// order, and all rows of one stamp commit together (see kPgV8 in schema.cc): a reader that sees
+// a position has seen every smaller one. seq alone would not do: identity values are handed
+// out at insert, so a smaller seq can commit after a greater one was read.
+Result<DecisionPosition> PostgresStore::LastDecisionPosition() {
+  static const std::string kSql =
+      "SELECT d.change_stamp, d.seq FROM decisions d"
+      " ORDER BY d.change_stamp DESC, d.seq DESC LIMIT 1";
+  auto r = Read(kSql, {});
+  if (!r) return WithContext(r.error(), "find the last decision");
+  if (r->rows() == 0) return DecisionPosition{};
+  return DecisionPosition{r->row(0).ColumnInt(0), r->row(0).ColumnInt(1)};
+}
+
+Result<std::vector<MemoryDecision>> PostgresStore::ListMemoryDecisionsAfter(
+    const DecisionPosition& after, int limit) {
+  const std::string context = "list decisions for memory";
+  if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
+  // decisions_by_change (migration 11) walks the positions in order.
+  static const std::string kSql = std::string("SELECT d.change_stamp, d.seq, ") +
+                                  internal::kMemoryDecisionColumns +
+                                  " FROM decisions d WHERE (d.change_stamp, d.seq) > (?1, ?2)"
+                                  " ORDER BY d.change_stamp, d.seq LIMIT ?3";
+  PgParams p;
+  p.BindInt(1, after.stamp);
+  p.BindInt(2, after.seq);
+  p.BindInt(3, limit);
+  return Rows<MemoryDecision>([&] { return Read(kSql, p); }, context,
+                              internal::ReadPositionedMemoryDecision);
 }
 
 Result<std::vector<MemoryFeedback>> PostgresStore::ListMemoryFeedback(int64_t after_feedback_id,

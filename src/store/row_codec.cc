@@ -360,6 +360,12 @@ core::Result<MemoryDecision> ReadMemoryDecision(const RowSource& stmt, int first
   return d;
 }
 
+core::Result<MemoryDecision> ReadPositionedMemoryDecision(const RowSource& stmt) {
+  auto d = ReadMemoryDecision(stmt, 2);
+  if (d) d->position = {stmt.ColumnInt(0), stmt.ColumnInt(1)};
+  return d;
+}
+
 const char* const kEventColumns =
     "id, event_id, site_url, type, decision_id, feedback_id, payload, created_ms, state, "
     "attempts, next_attempt_ms, claimed_by, claimed_until_ms, last_status, last_error, "

@@ -112,6 +112,9 @@ void BindAttemptResult(ParamSink& stmt, const WebhookAttemptResult& r);
 // at column `first`.
 extern const char* const kMemoryDecisionColumns;
 core::Result<MemoryDecision> ReadMemoryDecision(const RowSource& stmt, int first);
+// A MemoryDecision whose row starts with its position (two integers, the backend's
+// DecisionPosition), then kMemoryDecisionColumns.
+core::Result<MemoryDecision> ReadPositionedMemoryDecision(const RowSource& stmt);
 
 // One page of ListLabeledFeedback's feedback rows (?1 after id, ?2 limit), for ReadFeedback.
 const std::string& LabeledFeedbackPageSql();

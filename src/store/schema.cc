@@ -499,6 +499,18 @@ COMMENT ON COLUMN decisions.search IS
   'full-text search over author, e-mail, author URL and content; written with the row';
 )sql";
 
+// Version 11: memory's catch-up reads the decisions other nodes stored by position
+// (Store::ListMemoryDecisionsAfter). SQLite's position is the rowid, the table's own key, so it
+// needs nothing; PostgreSQL's is (change_stamp, seq), which decisions_by_site (version 8)
+// orders only within one site.
+constexpr std::string_view kSqliteV11 = R"sql(
+-- Nothing to change: memory's catch-up pages decisions by rowid.
+)sql";
+
+constexpr std::string_view kPgV11 = R"sql(
+CREATE INDEX decisions_by_change ON decisions (change_stamp, seq);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, site_keys, decisions, feedback", kSqliteV1, kPgV1},
     {2, "decisions.recheck_of links a recheck to the earlier decision; per-key time index",
@@ -517,6 +529,8 @@ constexpr Migration kMigrations[] = {
      kSqliteV9, kPgV9},
     {10, "fts_pending: decisions are text-indexed in batches after they are stored", kSqliteV10,
      kPgV10},
+    {11, "decisions_by_change: memory's catch-up reads other nodes' decisions in commit order",
+     kSqliteV11, kPgV11},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -253,6 +254,16 @@ struct DecisionChangesPage {
 };
 
 // Which decisions a listing, count or bulk action covers. Every condition set must hold.
+// Where a decision stands in the order decisions were committed (Store::LastDecisionPosition,
+// ListMemoryDecisionsAfter). Compared as the pair (stamp, seq); what the numbers are is the
+// backend's: PostgreSQL's (change_stamp, seq), SQLite's (0, rowid). Either way, once a
+// position is visible to a reader, every decision committed later has a greater one.
+struct DecisionPosition {
+  int64_t stamp = 0;
+  int64_t seq = 0;  // (0, 0): before every decision
+  auto operator<=>(const DecisionPosition&) const = default;
+};
+
 // One decision as memory's rebuild reads it (Store::ListMemoryDecisions).
 struct MemoryDecision {
   std::string id;
@@ -265,6 +276,8 @@ struct MemoryDecision {
   std::optional<MemoryTrace> memory;
   // Only when `memory` is nullopt: the comment (from its stored fields) to derive it from.
   std::optional<core::Comment> comment;
+  // Set by ListMemoryDecisions and ListMemoryDecisionsAfter; (0, 0) in MemoryFeedback.
+  DecisionPosition position;
 };
 
 // Where a page of ListMemoryDecisions ended: the last row's (created_ms, id).
@@ -353,7 +366,7 @@ struct ReasonCount {
 struct PurgeCounts {
   int64_t decisions = 0;
   int64_t feedback = 0;
-  int64_t actions = 0;  // moderator actions whose `selection` text was blanked
+  int64_t actions = 0;         // moderator actions whose `selection` text was blanked
   int64_t webhook_events = 0;  // delivered or failed events deleted (their payload quotes)
 };
 
@@ -508,6 +521,15 @@ class Store {
   virtual core::Result<std::vector<MemoryDecision>> ListMemoryDecisions(int64_t since_ms,
                                                                         const MemoryCursor& after,
                                                                         int limit) = 0;
+  // The position of the last committed decision ((0, 0) when there is none). Every decision
+  // committed after this call returns has a greater position, whichever process wrote it.
+  virtual core::Result<DecisionPosition> LastDecisionPosition() = 0;
+  // Decisions with a position greater than `after`, in position (commit) order, at most
+  // `limit`, as ListMemoryDecisions reads them: how a node learns what other nodes and
+  // processes stored. Paging on the last row's position never skips a decision committed
+  // later. InvalidArgument for a negative limit.
+  virtual core::Result<std::vector<MemoryDecision>> ListMemoryDecisionsAfter(
+      const DecisionPosition& after, int limit) = 0;
   // Feedback rows with id > `after_feedback_id` and created at or after `since_ms`, tests
   // included (is_test says so), not revoked by an undo, in id order, at most `limit`, each
   // with its decision.
