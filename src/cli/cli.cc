@@ -14,10 +14,11 @@ struct CommandRow {
 
 // The command table: one row per command file.
 constexpr CommandRow kCommands[] = {
-    {&RegisterKeys},  {&RegisterCheck}, {&RegisterQueue},   {&RegisterShow},     {&RegisterReview},
-    {&RegisterMark},  {&RegisterUndo},  {&RegisterStats},   {&RegisterTransfer}, {&RegisterPurge},
-    {&RegisterTrain}, {&RegisterEval},  {&RegisterRetrain}, {&RegisterReplay},   {&RegisterSites},
-    {&RegisterLists}, {&RegisterWebhooks},
+    {&RegisterKeys},     {&RegisterCheck},  {&RegisterQueue}, {&RegisterShow},
+    {&RegisterReview},   {&RegisterMark},   {&RegisterUndo},  {&RegisterStats},
+    {&RegisterTransfer}, {&RegisterPurge},  {&RegisterTrain}, {&RegisterEval},
+    {&RegisterRetrain},  {&RegisterReplay}, {&RegisterSites}, {&RegisterLists},
+    {&RegisterWebhooks}, {&RegisterModels},
 };
 
 int Run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,

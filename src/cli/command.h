@@ -65,6 +65,7 @@ void RegisterTransfer(CLI::App& app, Context& ctx);  // export and import
 void RegisterPurge(CLI::App& app, Context& ctx);
 void RegisterLists(CLI::App& app, Context& ctx);
 void RegisterWebhooks(CLI::App& app, Context& ctx);
+void RegisterModels(CLI::App& app, Context& ctx);  // the model registry
 
 // Runs the CLI with argv; returns the process exit code. Input and output go through the given
 // streams, so tests can run commands in-process; without `in`, stdin is empty.

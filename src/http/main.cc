@@ -83,6 +83,14 @@ int main(int argc, char** argv) {
   app.add_option("--purge-interval", options.purge_interval,
                  "how often the retention purge runs (it also runs at start)")
       ->capture_default_str();
+  app.add_option("--model-poll-interval", options.model_poll_interval,
+                 "how often the model registry is polled (also at start): the newest model "
+                 "published with `hamlet retrain` or `hamlet models publish` goes into service; "
+                 "10s, 1m ... or off")
+      ->capture_default_str();
+  app.add_option("--model-cache", options.model_cache_dir,
+                 "folder for published models taken from the registry (default: registry/ "
+                 "beside --model)");
   app.add_option("--webhook-retry-base-ms", options.webhook_retry_base_ms,
                  "delay after a webhook's first failed attempt; doubles per attempt up to 4 h")
       ->check(CLI::Range(int64_t{1}, int64_t{4} * 3'600'000))

@@ -151,6 +151,9 @@ class PostgresStore final : public Store {
   core::Status Ping() override;
   // Always 0: the generated `search` column is written with the row (see kPgV10).
   core::Result<int64_t> CatchUpTextIndex(int max_rows) override;
+  core::Result<int64_t> PublishModel(const PublishedModel& model) override;
+  core::Result<std::vector<PublishedModel>> ListPublishedModels(int limit) override;
+  core::Result<std::optional<PublishedModel>> GetPublishedModel(int64_t id) override;
   // Probes with a write transaction whenever its last answer is more than a second old (a
   // server can go away while nothing is written); a failed write counts until the next probe.
   core::Status CheckWritable() override;

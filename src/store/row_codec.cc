@@ -553,4 +553,30 @@ const char* const kCountPurgeableSql =
     " (SELECT count(*) FROM moderator_actions WHERE created_ms < ?1 AND selection != ''),"
     " (SELECT count(*) FROM webhook_events WHERE created_ms < ?1 AND state != 'pending')";
 
+// --- model registry
+
+core::Status CheckPublishable(const PublishedModel& model) {
+  const char* missing = model.version.empty()  ? "a version"
+                        : model.model.empty()  ? "the model's bytes"
+                        : model.sha256.empty() ? "a sha256"
+                                               : nullptr;
+  if (missing == nullptr) return core::Status::Ok();
+  return core::Status::InvalidArgument(std::string("publish model: ") + missing + " is required");
+}
+
+const char* const kPublishedModelHeadColumns =
+    "id, version, meta_json, sha256, published_ms, publisher";
+
+PublishedModel ReadPublishedModelHead(const RowSource& s, int model_bytes_column) {
+  PublishedModel m;
+  m.id = s.ColumnInt(0);
+  m.version = s.ColumnText(1);
+  m.meta_json = s.ColumnText(2);
+  m.sha256 = s.ColumnText(3);
+  m.published_ms = s.ColumnInt(4);
+  m.publisher = s.ColumnText(5);
+  m.model_bytes = s.ColumnInt(model_bytes_column);
+  return m;
+}
+
 }  // namespace hamlet::store::internal

@@ -139,4 +139,11 @@ extern const char* const kPurgeActionsSql;
 extern const char* const kPurgeWebhookEventsSql;
 extern const char* const kCountPurgeableSql;
 
+// The model registry (published_models): InvalidArgument naming what is missing when a model
+// to publish has no version, bytes or sha256. The head columns, in the order
+// ReadPublishedModelHead expects (the model's size is each backend's length function).
+core::Status CheckPublishable(const PublishedModel& model);
+extern const char* const kPublishedModelHeadColumns;
+PublishedModel ReadPublishedModelHead(const RowSource& s, int model_bytes_column);
+
 }  // namespace hamlet::store::internal

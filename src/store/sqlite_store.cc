@@ -46,6 +46,9 @@ void Statement::BindDouble(int index, double value) {
   Keep(bind_rc_, sqlite3_bind_double(stmt_, index, value));
 }
 void Statement::BindNull(int index) { Keep(bind_rc_, sqlite3_bind_null(stmt_, index)); }
+void Statement::BindBlob(int index, std::string_view bytes) {
+  Keep(bind_rc_, sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+}
 
 core::Result<bool> Statement::Step() {
   if (bind_rc_ != SQLITE_OK) return conn_->Error(bind_rc_);
@@ -73,6 +76,12 @@ std::string Statement::ColumnText(int col) const {
   if (text == nullptr) return {};
   // Byte count, not strlen: values may hold NUL bytes.
   return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+std::string Statement::ColumnBlob(int col) const {
+  const void* bytes = sqlite3_column_blob(stmt_, col);
+  if (bytes == nullptr) return {};
+  return std::string(static_cast<const char*>(bytes),
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 

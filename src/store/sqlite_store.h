@@ -162,6 +162,9 @@ class SqliteStore final : public Store {
 
   core::Status Ping() override;
   core::Result<int64_t> CatchUpTextIndex(int max_rows) override;
+  core::Result<int64_t> PublishModel(const PublishedModel& model) override;
+  core::Result<std::vector<PublishedModel>> ListPublishedModels(int limit) override;
+  core::Result<std::optional<PublishedModel>> GetPublishedModel(int64_t id) override;
   // The batch a text search indexes at a time before it runs (and hamletd's indexer).
   static constexpr int kTextIndexBatch = 500;
   // Always Unavailable for a store opened read_only.

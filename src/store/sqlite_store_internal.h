@@ -47,6 +47,8 @@ class Statement final : public ParamSink, public RowSource {
   void BindInt(int index, int64_t value) override;
   void BindDouble(int index, double value) override;
   void BindNull(int index) override;
+  // Bytes as a BLOB (BindText would store TEXT): the model registry's files.
+  void BindBlob(int index, std::string_view bytes);
 
   // true when a row is ready, false when the statement is done.
   core::Result<bool> Step();
@@ -57,6 +59,8 @@ class Statement final : public ParamSink, public RowSource {
   int64_t ColumnInt(int col) const override;
   double ColumnDouble(int col) const override;
   std::string ColumnText(int col) const override;
+  // A BLOB column's bytes ("" for NULL).
+  std::string ColumnBlob(int col) const;
 
  private:
   sqlite3_stmt* stmt_;

@@ -370,6 +370,20 @@ struct PurgeCounts {
   int64_t webhook_events = 0;  // delivered or failed events deleted (their payload quotes)
 };
 
+// One model version in the registry (Store::PublishModel): the model file's bytes and its
+// sidecar, published by `hamlet retrain` or `hamlet models publish` on any host and taken up by
+// every hamletd that polls the same database. Rows are kept; the newest (highest id) is in force.
+struct PublishedModel {
+  int64_t id = 0;         // assigned by the store; publication order
+  std::string version;    // the classifier's Version(), e.g. "hamlet-default@709d62df"
+  std::string model;      // the model file's bytes; empty in listings
+  std::string meta_json;  // the sidecar's text (app::ModelMeta); "" when the model has none
+  std::string sha256;     // lowercase hex SHA-256 of `model`, as the publisher computed it
+  int64_t published_ms = 0;
+  std::string publisher;    // who published it, e.g. "alice@host1"
+  int64_t model_bytes = 0;  // filled by reads: the size of `model` as stored
+};
+
 // Why the database refused work, in the terms an operator acts on (for metrics and logs):
 // another process holds the write lock; the file cannot be written (read-only file, file
 // system or permissions); the disk or the configured size limit is full; another I/O error;
@@ -608,6 +622,18 @@ class Store {
   // batches, off the check path. Indexes up to `max_rows` waiting decisions in one short
   // transaction and returns how many; 0 when none wait. InvalidArgument for max_rows < 1.
   virtual core::Result<int64_t> CatchUpTextIndex(int max_rows) = 0;
+
+  // --- model registry
+  // Stores a model version as given (the bytes are not checked here: readers verify sha256
+  // against them). Durable when it returns ok. Returns its id, higher than every earlier one.
+  // InvalidArgument when version, model or sha256 is empty.
+  virtual core::Result<int64_t> PublishModel(const PublishedModel& model) = 0;
+  // Published models newest first (highest id first), without their bytes (`model` empty,
+  // model_bytes set), at most `limit`: ListPublishedModels(1) is the version in force, cheap
+  // enough to poll. InvalidArgument for a limit < 1.
+  virtual core::Result<std::vector<PublishedModel>> ListPublishedModels(int limit) = 0;
+  // The published model `id` with its bytes; nullopt when there is none.
+  virtual core::Result<std::optional<PublishedModel>> GetPublishedModel(int64_t id) = 0;
 
   // Ok when the database is open and answers a query (for /healthz).
   virtual core::Status Ping() = 0;
