@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "support/installation_fixture.h"
+#include "support/pg_cluster.h"
 #include "support/store_backends.h"
 
 namespace hamlet::engine {
@@ -86,6 +87,36 @@ TEST_SUITE("engine/store_copy") {
     zero.batch_rows = 0;
     HAMLET_OPEN_TEST_STORE(empty, testing::SqliteBackend);
     CHECK_FALSE(CopyInstallation(*source, *empty, zero));
+  }
+
+  TEST_CASE("a copy that fails midway names the table and the rows copied and what to do") {
+    HAMLET_OPEN_TEST_STORE(source, testing::SqliteBackend);
+    HAMLET_OPEN_TEST_STORE(destination, testing::PostgresBackend);
+    testing::PopulateInstallation(*source);
+    testing::PgCluster& cluster = testing::PgCluster::Shared();
+    CopyOptions options;
+    options.batch_rows = 2;
+    bool stopped = false;
+    // The server goes away after the first batch of decisions.
+    options.progress = [&](store::InstallTable table, int64_t, int64_t) {
+      if (table != store::InstallTable::kDecisions || stopped) return;
+      REQUIRE(cluster.Stop());
+      stopped = true;
+    };
+    auto failed = CopyInstallation(*source, *destination, options);
+    REQUIRE(cluster.Start());
+    REQUIRE(stopped);
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().code() == core::StatusCode::kUnavailable);
+    const std::string& message = failed.error().message();
+    CHECK(message.find("copying decisions (after 2 rows): ") == 0);
+    CHECK(message.find("the destination holds a partial copy: drop it") != std::string::npos);
+    // What was committed stays (each batch is one transaction): the refusal to reuse it.
+    std::unique_ptr<store::Store> again = destination.OpenAnother();
+    CHECK(again->CountInstallRows(store::InstallTable::kDecisions).value() == 2);
+    auto retry = CopyInstallation(*source, *again, {});
+    REQUIRE_FALSE(retry);
+    CHECK(retry.error().message().find("the destination is not empty") != std::string::npos);
   }
 
   TEST_CASE("the count check fails when the source gains rows during the copy") {
