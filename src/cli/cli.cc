@@ -18,7 +18,7 @@ constexpr CommandRow kCommands[] = {
     {&RegisterReview},   {&RegisterMark},   {&RegisterUndo},  {&RegisterStats},
     {&RegisterTransfer}, {&RegisterPurge},  {&RegisterTrain}, {&RegisterEval},
     {&RegisterRetrain},  {&RegisterReplay}, {&RegisterSites}, {&RegisterLists},
-    {&RegisterWebhooks}, {&RegisterModels},
+    {&RegisterWebhooks}, {&RegisterModels}, {&RegisterMigrate},
 };
 
 int Run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,
@@ -87,6 +87,7 @@ int Run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
   app.footer(
       "Exit codes: 0 ok, 1 internal error, 2 bad usage or input, 3 not found (model file too),\n"
       "4 unavailable (database locked or full), 5 candidate refused (retrain),\n"
+      "6 count check failed (migrate), "
       "70 unexpected error, 130 review interrupted (SIGINT, SIGTERM, Ctrl-C).\n"
       "Example: hamlet --db hamlet.db keys create --site https://blog.example.org/");
   app.require_subcommand(1);

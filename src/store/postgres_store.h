@@ -118,6 +118,12 @@ class PostgresStore final : public Store {
   core::Status AppendImported(const std::vector<DecisionRecord>& decisions,
                               const std::vector<FeedbackRecord>& feedback) override;
 
+  core::Result<int64_t> CountInstallRows(InstallTable table) override;
+  // InvalidArgument for limit < 1.
+  core::Result<InstallPage> ExportInstallRows(InstallTable table, int64_t after,
+                                              int limit) override;
+  core::Status ImportInstallRows(const InstallRows& rows) override;
+
   core::Result<PurgeCounts> PurgePersonalData(int64_t before_ms, int64_t now_ms,
                                               int max_rows) override;
   core::Result<PurgeCounts> CountPurgeable(int64_t before_ms) override;

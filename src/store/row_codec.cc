@@ -210,6 +210,21 @@ void BindDecision(ParamSink& stmt, const DecisionRecord& record, const std::stri
   BindMemoryTrace(stmt, kMemoryLessonCol + 1, record.memory);
 }
 
+const std::string& DecisionImportSql() {
+  static const std::string kSql = InsertSql("decisions", DecisionSelectColumnNames());
+  return kSql;
+}
+
+void BindDecisionImport(ParamSink& stmt, const DecisionRecord& record) {
+  BindDecision(stmt, record, EncodeReasons(record.decision.reasons),
+               EncodeFields(record.comment.fields));
+  if (record.purged_ms) {
+    stmt.BindInt(kPurgedCol + 1, *record.purged_ms);
+  } else {
+    stmt.BindNull(kPurgedCol + 1);
+  }
+}
+
 void BindMemoryTrace(ParamSink& stmt, int first, const std::optional<MemoryTrace>& trace) {
   if (!trace) {
     for (int i = 0; i < 3; ++i) stmt.BindNull(first + i);
@@ -286,6 +301,29 @@ void BindFeedback(ParamSink& stmt, const FeedbackRecord& record, const std::stri
   stmt.BindInt(7, record.is_test ? 1 : 0);
   stmt.BindText(8, fields_json);
   stmt.BindIdOrNull(9, record.action_id);
+}
+
+const std::string& FeedbackImportSql() {
+  static const std::string kSql = [] {
+    std::vector<std::string> columns = kFeedbackColumns;
+    columns.insert(columns.end(), {"revoked_ms", "purged_ms", "id"});
+    return InsertSql("feedback", columns);
+  }();
+  return kSql;
+}
+
+void BindFeedbackImport(ParamSink& stmt, const FeedbackRecord& record) {
+  BindFeedback(stmt, record, EncodeFields(record.fields));
+  const int next = static_cast<int>(kFeedbackColumns.size()) + 1;
+  for (const auto& [index, stamp] :
+       {std::pair{next, record.revoked_ms}, std::pair{next + 1, record.purged_ms}}) {
+    if (stamp) {
+      stmt.BindInt(index, *stamp);
+    } else {
+      stmt.BindNull(index);
+    }
+  }
+  stmt.BindInt(next + 2, record.id);
 }
 
 core::Result<FeedbackRecord> ReadFeedback(const RowSource& stmt) {

@@ -80,6 +80,9 @@ const std::string& DecisionInsertSql();
 void BindDecision(ParamSink& stmt, const DecisionRecord& record, const std::string& reasons_json,
                   const std::string& fields_json);
 core::Result<DecisionRecord> ReadDecision(const RowSource& stmt);
+// INSERT INTO decisions with every stored column, purged_ms included (a copy of a store).
+const std::string& DecisionImportSql();
+void BindDecisionImport(ParamSink& stmt, const DecisionRecord& record);
 // The three memory_* columns (lesson, fingerprint, traits) from parameter/column `first` on;
 // NULL traits mean "no trace".
 void BindMemoryTrace(ParamSink& stmt, int first, const std::optional<MemoryTrace>& trace);
@@ -89,6 +92,9 @@ const std::string& FeedbackSelectSql();  // "SELECT ... FROM feedback f"
 const std::string& FeedbackInsertSql();
 void BindFeedback(ParamSink& stmt, const FeedbackRecord& record, const std::string& fields_json);
 core::Result<FeedbackRecord> ReadFeedback(const RowSource& stmt);
+// INSERT INTO feedback with every stored column: id, revoked_ms and purged_ms too.
+const std::string& FeedbackImportSql();
+void BindFeedbackImport(ParamSink& stmt, const FeedbackRecord& record);
 
 const std::string& SiteKeySelectSql();  // "SELECT ... FROM site_keys k"
 // Internal when the row's role is not one this build knows.

@@ -128,6 +128,12 @@ class SqliteStore final : public Store {
   core::Status AppendImported(const std::vector<DecisionRecord>& decisions,
                               const std::vector<FeedbackRecord>& feedback) override;
 
+  core::Result<int64_t> CountInstallRows(InstallTable table) override;
+  // InvalidArgument for limit < 1.
+  core::Result<InstallPage> ExportInstallRows(InstallTable table, int64_t after,
+                                              int limit) override;
+  core::Status ImportInstallRows(const InstallRows& rows) override;
+
   // InvalidArgument when max_rows < 1.
   core::Result<PurgeCounts> PurgePersonalData(int64_t before_ms, int64_t now_ms,
                                               int max_rows) override;

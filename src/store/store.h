@@ -384,6 +384,82 @@ struct PublishedModel {
   int64_t model_bytes = 0;  // filled by reads: the size of `model` as stored
 };
 
+// --- moving an installation to another store (`hamlet migrate`)
+
+// Every table an installation holds, in the order a copy writes them (each only refers to
+// tables before it): install settings (salts), keys, site settings, list entries, moderator
+// actions, decisions, feedback, webhook events.
+enum class InstallTable {
+  kMeta,
+  kSiteKeys,
+  kSiteSettings,
+  kListEntries,
+  kModeratorActions,
+  kDecisions,
+  kFeedback,
+  kWebhookEvents,
+};
+inline constexpr InstallTable kInstallTables[] = {
+    InstallTable::kMeta,        InstallTable::kSiteKeys,         InstallTable::kSiteSettings,
+    InstallTable::kListEntries, InstallTable::kModeratorActions, InstallTable::kDecisions,
+    InstallTable::kFeedback,    InstallTable::kWebhookEvents,
+};
+
+// The table's name as both backends spell it: "meta", "site_keys", ...
+constexpr std::string_view InstallTableName(InstallTable table) {
+  switch (table) {
+    case InstallTable::kMeta:
+      return "meta";
+    case InstallTable::kSiteKeys:
+      return "site_keys";
+    case InstallTable::kSiteSettings:
+      return "site_settings";
+    case InstallTable::kListEntries:
+      return "list_entries";
+    case InstallTable::kModeratorActions:
+      return "moderator_actions";
+    case InstallTable::kDecisions:
+      return "decisions";
+    case InstallTable::kFeedback:
+      return "feedback";
+    case InstallTable::kWebhookEvents:
+      return "webhook_events";
+  }
+  return "meta";
+}
+
+// One install setting (the key salt, memory's salt, ...), as GetMeta reads it.
+struct MetaEntry {
+  std::string name;
+  std::string value;
+};
+
+// Rows as stored, every column: ids, revoked/purged stamps, claims and attempt counts. What
+// ExportInstallRows reads and ImportInstallRows writes.
+struct InstallRows {
+  std::vector<MetaEntry> meta;
+  std::vector<SiteKey> keys;
+  std::vector<SiteSetting> settings;
+  std::vector<ListEntry> list_entries;
+  std::vector<ModeratorAction> actions;
+  std::vector<DecisionRecord> decisions;  // feedback_label is not stored (a read's summary)
+  std::vector<FeedbackRecord> feedback;
+  std::vector<WebhookEvent> webhook_events;
+  // On import, when set: ListEntriesRevision's value after the rows are written.
+  std::optional<int64_t> list_revision;
+  size_t size() const {
+    return meta.size() + keys.size() + settings.size() + list_entries.size() + actions.size() +
+           decisions.size() + feedback.size() + webhook_events.size();
+  }
+};
+
+// One page of ExportInstallRows: its rows, and where the next page starts.
+struct InstallPage {
+  InstallRows rows;
+  int64_t next = 0;   // the `after` of the next page (a backend's own position)
+  bool done = false;  // no rows beyond this page
+};
+
 // Why the database refused work, in the terms an operator acts on (for metrics and logs):
 // another process holds the write lock; the file cannot be written (read-only file, file
 // system or permissions); the disk or the configured size limit is full; another I/O error;
@@ -588,6 +664,20 @@ class Store {
   // InvalidArgument naming the record at fault (an id that exists, an unknown key ...).
   virtual core::Status AppendImported(const std::vector<DecisionRecord>& decisions,
                                       const std::vector<FeedbackRecord>& feedback) = 0;
+
+  // --- moving an installation (`hamlet migrate`; ids and every column kept)
+  // How many rows `table` holds.
+  virtual core::Result<int64_t> CountInstallRows(InstallTable table) = 0;
+  // Up to `limit` rows of `table` in the order they were written (decisions in insertion
+  // order, so "newest first" ties break the same way after a copy), starting after `after`
+  // (0: from the first row; then the previous page's `next`). InvalidArgument for limit < 1.
+  virtual core::Result<InstallPage> ExportInstallRows(InstallTable table, int64_t after,
+                                                      int limit) = 0;
+  // Writes every row of `rows` with its id and columns as given, tables in kInstallTables
+  // order, in one transaction: all or nothing; meta rows replace a value under the same name.
+  // Later AddKey/AppendFeedback/... get ids above the imported ones. InvalidArgument naming
+  // the row at fault (an id that exists, an unknown key or decision ...).
+  virtual core::Status ImportInstallRows(const InstallRows& rows) = 0;
 
   // --- retention
   // Blanks the personal fields of up to `max_rows` decisions and up to `max_rows` feedback
