@@ -14,11 +14,17 @@ namespace {
 constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;  // FNV-1a 64
 constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
 
-// A token counts when it has an ASCII letter or digit, or any non-ASCII byte (letters of other
-// scripts); "!", "," and "..." do not.
-bool IsWordByte(unsigned char c) {
-  return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+// kWordByte[c]: a token counts when it has an ASCII letter or digit, or any non-ASCII byte
+// (letters of other scripts); "!", "," and "..." do not. A table: one lookup per byte.
+constexpr std::array<bool, 256> MakeWordBytes() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] =
+        c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+  return table;
 }
+constexpr std::array<bool, 256> kWordByte = MakeWordBytes();
 
 // kSpread[b]: byte b's 8 bits spread to the lowest bit of 8 bytes (bit i -> byte i), so that
 // adding kSpread[byte] to a word counts 8 bit positions at once in 8 byte-wide counters.
@@ -72,17 +78,18 @@ TextFingerprint SimHash(std::string_view normalized) {
     hash = kFnvOffset;
     is_word = false;
   };
+  constexpr auto kMax = static_cast<size_t>(kMaxFingerprintTokens);
   for (const char ch : normalized) {
-    if (words.size() >= static_cast<size_t>(kMaxFingerprintTokens)) break;
     const auto c = static_cast<unsigned char>(ch);
     if (c == ' ') {
       end_token();
+      if (words.size() >= kMax) break;  // checked per token, not per byte
       continue;
     }
     hash = (hash ^ c) * kFnvPrime;
-    is_word = is_word || IsWordByte(c);
+    is_word |= kWordByte[c];
   }
-  if (words.size() < static_cast<size_t>(kMaxFingerprintTokens)) end_token();
+  if (words.size() < kMax) end_token();
   if (words.empty()) return {};
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());
