@@ -2,6 +2,7 @@
 #include "engine/campaign_index.h"
 
 #include <algorithm>
+#include <array>
 
 #include "text/simhash.h"
 
@@ -13,12 +14,24 @@ constexpr size_t kMaxDistinct = 64;
 // Sightings counted per lookup, whatever the buckets hold.
 constexpr int kMaxCounted = 1024;
 
-// Adds `value` to `seen` unless present or the list is full.
-void Distinct(std::vector<uint64_t>& seen, uint64_t value) {
-  if (seen.size() < kMaxDistinct && std::find(seen.begin(), seen.end(), value) == seen.end()) {
-    seen.push_back(value);
+// Up to kMaxDistinct distinct values, held inline: a lookup runs for every comment, and three
+// growing vectors cost it several heap allocations.
+class DistinctValues {
+ public:
+  explicit DistinctValues(uint64_t first) { Add(first); }
+  // Adds `value` unless present or the list is full.
+  void Add(uint64_t value) {
+    if (size_ < kMaxDistinct &&
+        std::find(values_.begin(), values_.begin() + size_, value) == values_.begin() + size_) {
+      values_[size_++] = value;
+    }
   }
-}
+  int size() const { return static_cast<int>(size_); }
+
+ private:
+  std::array<uint64_t, kMaxDistinct> values_;
+  size_t size_ = 0;
+};
 
 constexpr int kBandShift[CampaignIndex::kBands] = {0, 11, 22, 33, 44, 54};
 constexpr int kBandBits[CampaignIndex::kBands] = {11, 11, 11, 11, 10, 10};
@@ -38,8 +51,10 @@ signals::CampaignHistory CampaignIndex::FindThenAdd(uint64_t fingerprint, const 
   signals::CampaignHistory out;
   out.fingerprinted = true;
   out.window_ms = window_ms_;
-  std::vector<uint64_t> senders{self.sender}, sites{self.site}, posts{self.post};
-  std::vector<uint64_t> candidates;
+  DistinctValues senders(self.sender), sites(self.site), posts(self.post);
+  // Inline too (at most kMaxPerBucket fingerprints): no heap allocation per lookup.
+  std::array<uint64_t, kMaxPerBucket> candidates;
+  size_t candidate_count = 0;
   std::lock_guard lock(mu_);
   Expire(self.at_ms);
   for (int band = 0; band < kBands; ++band) {
@@ -48,15 +63,17 @@ signals::CampaignHistory CampaignIndex::FindThenAdd(uint64_t fingerprint, const 
     const std::vector<uint64_t>& fps = bucket->second;
     const size_t first = fps.size() > kMaxPerBucket ? fps.size() - kMaxPerBucket : 0;
     for (size_t i = first; i < fps.size(); ++i) {
-      if (candidates.size() < kMaxPerBucket &&
+      const auto listed = candidates.begin() + candidate_count;
+      if (candidate_count < kMaxPerBucket &&
           text::HammingDistance(fps[i], fingerprint) <= kMaxDistance &&
-          std::find(candidates.begin(), candidates.end(), fps[i]) == candidates.end()) {
-        candidates.push_back(fps[i]);
+          std::find(candidates.begin(), listed, fps[i]) == listed) {
+        candidates[candidate_count++] = fps[i];
       }
     }
   }
   const int64_t since = self.at_ms - window_ms_;
-  for (uint64_t fp : candidates) {
+  for (size_t c = 0; c < candidate_count; ++c) {
+    const uint64_t fp = candidates[c];
     auto cluster = clusters_.find(fp);
     if (cluster == clusters_.end()) continue;
     for (const Sighting& s : cluster->second.sightings) {
@@ -64,16 +81,16 @@ signals::CampaignHistory CampaignIndex::FindThenAdd(uint64_t fingerprint, const 
       if (s.at_ms < since || s.at_ms > self.at_ms) continue;
       if (exclude_id != 0 && s.id == exclude_id) continue;
       ++out.copies;
-      Distinct(senders, s.sender);
-      Distinct(sites, s.site);
-      Distinct(posts, s.post);
+      senders.Add(s.sender);
+      sites.Add(s.site);
+      posts.Add(s.post);
       if (s.label > 0) ++out.reported;
       if (s.label < 0) ++out.approved;
     }
   }
-  out.senders = static_cast<int>(senders.size());
-  out.sites = static_cast<int>(sites.size());
-  out.posts = static_cast<int>(posts.size());
+  out.senders = senders.size();
+  out.sites = sites.size();
+  out.posts = posts.size();
   if (!add) return out;
 
   Cluster& cluster = clusters_[fingerprint];

@@ -23,7 +23,12 @@ struct DecayedCounts {
 
   // value[i] as of `at_ms` (a time before ref_ms reads as ref_ms: counts never grow back).
   double At(int i, int64_t at_ms, int64_t half_life_ms) const {
-    return value[i] * DecayFactor(at_ms - ref_ms, half_life_ms);
+    return value[i] * FactorAt(at_ms, half_life_ms);
+  }
+  // What every value[i] is multiplied by as of `at_ms`: At(i, ...) == value[i] * FactorAt(...),
+  // so a reader of all N figures pays for one exp2, not N.
+  double FactorAt(int64_t at_ms, int64_t half_life_ms) const {
+    return DecayFactor(at_ms - ref_ms, half_life_ms);
   }
 
   // Adds `weight` (negative: removes) to value[i] for an event at `at_ms`. Never goes below 0,

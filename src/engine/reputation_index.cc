@@ -24,10 +24,11 @@ ReputationIndex::Reading ReputationIndex::Read(uint64_t key, int64_t at_ms) cons
   const Entry& e = it->second;
   if (at_ms - e.last_ms > horizon_ms_) return {};  // expired, not yet swept
   Reading r;
-  r.tally.spam = e.counts.At(static_cast<int>(Figure::kSpam), at_ms, half_life_ms_);
-  r.tally.ham = e.counts.At(static_cast<int>(Figure::kHam), at_ms, half_life_ms_);
-  r.tally.reported = e.counts.At(static_cast<int>(Figure::kReported), at_ms, half_life_ms_);
-  r.tally.approved = e.counts.At(static_cast<int>(Figure::kApproved), at_ms, half_life_ms_);
+  const double decay = e.counts.FactorAt(at_ms, half_life_ms_);  // one exp2 for four figures
+  r.tally.spam = e.counts.value[static_cast<int>(Figure::kSpam)] * decay;
+  r.tally.ham = e.counts.value[static_cast<int>(Figure::kHam)] * decay;
+  r.tally.reported = e.counts.value[static_cast<int>(Figure::kReported)] * decay;
+  r.tally.approved = e.counts.value[static_cast<int>(Figure::kApproved)] * decay;
   r.seen = e.seen;
   return r;
 }

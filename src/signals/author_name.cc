@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "signals/ascii.h"
 #include "signals/author.h"
@@ -43,57 +42,70 @@ bool IsAsciiAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-// Lower-case words of a name: runs of ASCII letters and digits, and of non-ASCII bytes
-// (other scripts are words too, they just never match the English lists).
-std::vector<std::string> NameWords(std::string_view name) {
-  std::vector<std::string> words;
-  std::string current;
-  for (char c : name) {
-    if (IsAsciiAlnum(c) || static_cast<unsigned char>(c) >= 0x80) {
-      current.push_back(AsciiLower(c));
-    } else if (!current.empty()) {
-      words.push_back(std::move(current));
-      current.clear();
-    }
-  }
-  if (!current.empty()) words.push_back(std::move(current));
-  return words;
-}
-
 template <size_t N>
 bool In(const std::string_view (&table)[N], std::string_view word) {
   return std::find(std::begin(table), std::end(table), word) != std::end(table);
 }
 
-// Pieces of the name between spaces and brackets, each kept whole ("sales@shop.example").
-std::vector<std::string_view> Pieces(std::string_view name) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start < name.size()) {
-    size_t end = name.find_first_of(" \t,;()<>[]\"'", start);
-    if (end == std::string_view::npos) end = name.size();
-    if (end > start) out.push_back(name.substr(start, end - start));
-    start = end + 1;
+// Where a name's pieces end (spaces, separators and brackets): a switch, as the name is read
+// byte by byte (find_first_of over this set searched once per byte per separator).
+bool IsPieceBreak(char c) {
+  switch (c) {
+    case ' ':
+    case '\t':
+    case ',':
+    case ';':
+    case '(':
+    case ')':
+    case '<':
+    case '>':
+    case '[':
+    case ']':
+    case '"':
+    case '\'':
+      return true;
+    default:
+      return false;
   }
-  return out;
 }
 
 }  // namespace
 
 int NameKeywordScore(std::string_view name) {
+  // Lower-case words of the name: runs of ASCII letters and digits, and of non-ASCII bytes
+  // (other scripts are words too, they just never match the English lists). Scored as they
+  // end, in one reused buffer (no vector of words per comment).
   int score = 0;
-  for (const std::string& word : NameWords(name)) {
+  std::string word;
+  auto score_word = [&] {
+    if (word.empty()) return;
     if (In(kSpamWords, word)) {
       score += kSpamWordScore;
     } else if (In(kCommercialWords, word)) {
       score += 1;
     }
+    word.clear();
+  };
+  for (char c : name) {
+    if (IsAsciiAlnum(c) || static_cast<unsigned char>(c) >= 0x80) {
+      word.push_back(AsciiLower(c));
+    } else {
+      score_word();
+    }
   }
+  score_word();
   return score;
 }
 
 bool NameHoldsEmailAddress(std::string_view name) {
-  for (std::string_view piece : Pieces(name)) {
+  // Pieces of the name between spaces and brackets, each kept whole ("sales@shop.example"),
+  // visited in place.
+  size_t start = 0;
+  while (start < name.size()) {
+    size_t end = start;
+    while (end < name.size() && !IsPieceBreak(name[end])) ++end;
+    const std::string_view piece = name.substr(start, end - start);
+    start = end + 1;
     const size_t at = piece.find('@');
     if (at == std::string_view::npos || at == 0) continue;  // "@maria" is a mention
     const std::string_view domain = piece.substr(at + 1);

@@ -1,6 +1,8 @@
 // Honeypot checks: a filled hidden field, a failed form nonce.
 #include "signals/honeypot.h"
 
+#include "signals/comment_field.h"
+
 namespace hamlet::signals {
 namespace {
 
@@ -15,15 +17,16 @@ constexpr double kNonceFailed = 1.0;
 
 void CheckHoneypot(const CheckInput& input, std::vector<core::SignalHit>& hits) {
   const core::Comment& c = input.comment;
-  if (!c.Field("POST_ak_hp_textarea").empty() || !c.Field("POST__wpcf7_ak_hp_textarea").empty()) {
+  if (!FieldOf(c, "POST_ak_hp_textarea").empty() ||
+      !FieldOf(c, "POST__wpcf7_ak_hp_textarea").empty()) {
     hits.push_back({"honeypot", kWordPressHoneypot,
                     "WordPress's hidden honeypot field was filled in", std::nullopt});
-  } else if (!c.honeypot_value.empty() || !c.Field("honeypot").empty()) {
+  } else if (!c.honeypot_value.empty() || !FieldOf(c, "honeypot").empty()) {
     hits.push_back(
         {"honeypot", kSiteHoneypot, "the hidden honeypot field was filled in", std::nullopt});
   }
   // "passed" and "inactive" (the site switched the nonce off) say nothing; rechecks send none.
-  if (c.Field("akismet_comment_nonce") == "failed") {
+  if (FieldOf(c, "akismet_comment_nonce") == "failed") {
     hits.push_back(
         {"honeypot.nonce", kNonceFailed,
          "WordPress's comment form nonce failed (form not loaded, or a stale cached page)",

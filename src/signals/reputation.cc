@@ -28,16 +28,20 @@ double Ham(const Tally& t) { return t.ham + kLabelWeight * t.approved; }
 
 std::string Describe(std::string_view what, const TraitHistory& t, double half_life_days) {
   const Tally& g = t.global;
-  std::string out = std::string(what) + ": " + CountText(g.spam) + " spam and " + CountText(g.ham) +
-                    " ham verdicts";
+  // Appended into one reserved string: the chain of `+` made a heap temporary per step.
+  std::string out;
+  out.reserve(what.size() + 96);
+  out.append(what).append(": ").append(CountText(g.spam)).append(" spam and ");
+  out.append(CountText(g.ham)).append(" ham verdicts");
   if (g.reported > 0.05 || g.approved > 0.05) {
-    out += ", moderators: " + CountText(g.reported) + " spam, " + CountText(g.approved) + " ham";
+    out.append(", moderators: ").append(CountText(g.reported)).append(" spam, ");
+    out.append(CountText(g.approved)).append(" ham");
   }
   if (t.site.spam + t.site.ham + t.site.reported + t.site.approved <
       g.spam + g.ham + g.reported + g.approved - 0.05) {
     out += " (all sites)";
   }
-  out += ", half-life " + CountText(half_life_days) + " d";
+  out.append(", half-life ").append(CountText(half_life_days)).append(" d");
   return out;
 }
 

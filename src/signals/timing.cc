@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/timestamp.h"
+#include "signals/comment_field.h"
 
 namespace hamlet::signals {
 namespace {
@@ -18,18 +19,18 @@ constexpr double kFastRange = 2.0;
 constexpr double kNoJsPlaceholder = 0.75;  // the field was there; the script did not fill it
 constexpr double kNoJsMissing = 0.5;       // also AMP pages and themes without the plugin's fields
 
-const std::string& FirstOf(const core::Comment& c, const std::string& a, const std::string& b) {
-  const std::string& first = c.Field(a);
-  return first.empty() ? c.Field(b) : first;
+const std::string& FirstOf(const core::Comment& c, std::string_view a, std::string_view b) {
+  const std::string& first = FieldOf(c, a);
+  return first.empty() ? FieldOf(c, b) : first;
 }
 
 // Posted through a WordPress comment form by a visitor: the Akismet plugin's nonce state and
 // the form's comment_post_ID are there (REST, XML-RPC and rechecks send no POST_ fields),
 // nobody is logged in (replies from wp-admin have no ak_js) and it is not a pingback.
 bool IsWordPressFormPost(const core::Comment& c) {
-  return !c.Field("akismet_comment_nonce").empty() && !c.Field("POST_comment_post_ID").empty() &&
-         c.user_role.empty() && c.recheck_reason.empty() &&
-         (c.comment_type.empty() || c.comment_type == "comment");
+  return !FieldOf(c, "akismet_comment_nonce").empty() &&
+         !FieldOf(c, "POST_comment_post_ID").empty() && c.user_role.empty() &&
+         c.recheck_reason.empty() && (c.comment_type.empty() || c.comment_type == "comment");
 }
 
 std::string Seconds(double seconds) {
@@ -52,7 +53,7 @@ void CheckTiming(const CheckInput& input, std::vector<core::SignalHit>& hits) {
   const core::Comment& c = input.comment;
   std::optional<int64_t> rendered_ms;
   const char* source = "form_rendered_at";
-  if (const std::string& native = c.Field("form_rendered_at"); !native.empty()) {
+  if (const std::string& native = FieldOf(c, "form_rendered_at"); !native.empty()) {
     rendered_ms = core::ParseTimestampMs(native);
   } else if (const std::string& ak_js = FirstOf(c, "POST_ak_js", "POST__wpcf7_ak_js");
              !ak_js.empty()) {

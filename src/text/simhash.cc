@@ -11,23 +11,20 @@
 namespace hamlet::text {
 namespace {
 
-uint64_t TokenHash(std::string_view token) {
-  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a 64
-  for (unsigned char c : token) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return core::Mix64(h);  // spreads FNV's weak low bits over the whole word
-}
+constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;  // FNV-1a 64
+constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
 
-// A token counts when it has an ASCII letter or digit, or any non-ASCII byte (letters of other
-// scripts); "!", "," and "..." do not.
-bool IsWordToken(std::string_view token) {
-  return std::any_of(token.begin(), token.end(), [](char ch) {
-    const auto c = static_cast<unsigned char>(ch);
-    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  });
+// kWordByte[c]: a token counts when it has an ASCII letter or digit, or any non-ASCII byte
+// (letters of other scripts); "!", "," and "..." do not. A table: one lookup per byte.
+constexpr std::array<bool, 256> MakeWordBytes() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] =
+        c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+  return table;
 }
+constexpr std::array<bool, 256> kWordByte = MakeWordBytes();
 
 // kSpread[b]: byte b's 8 bits spread to the lowest bit of 8 bytes (bit i -> byte i), so that
 // adding kSpread[byte] to a word counts 8 bit positions at once in 8 byte-wide counters.
@@ -49,7 +46,8 @@ std::array<int, 64> CountSetBits(const std::vector<uint64_t>& hashes) {
   std::array<uint64_t, 8> packed{};  // packed[k]: bits 8k..8k+7, one counter per byte
   auto flush = [&] {
     for (int k = 0; k < 8; ++k) {
-      for (int i = 0; i < 8; ++i) ones[8 * k + i] += static_cast<int>((packed[k] >> (8 * i)) & 0xff);
+      for (int i = 0; i < 8; ++i)
+        ones[8 * k + i] += static_cast<int>((packed[k] >> (8 * i)) & 0xff);
       packed[k] = 0;
     }
   };
@@ -69,13 +67,29 @@ std::array<int, 64> CountSetBits(const std::vector<uint64_t>& hashes) {
 
 TextFingerprint SimHash(std::string_view normalized) {
   std::vector<uint64_t> words;
-  size_t pos = 0;
-  while (pos < normalized.size() && words.size() < static_cast<size_t>(kMaxFingerprintTokens)) {
-    const size_t end = std::min(normalized.find(' ', pos), normalized.size());
-    const std::string_view token = normalized.substr(pos, end - pos);
-    pos = end + 1;
-    if (!token.empty() && IsWordToken(token)) words.push_back(TokenHash(token));
+  words.reserve(std::min<size_t>(normalized.size() / 2 + 1, kMaxFingerprintTokens));
+  // One pass over the bytes: each token's FNV-1a hash and whether it is a word are found
+  // together (no search for the next space, no second scan of the token).
+  uint64_t hash = kFnvOffset;
+  bool is_word = false;
+  auto end_token = [&] {
+    // core::Mix64 spreads FNV's weak low bits over the whole word.
+    if (is_word) words.push_back(core::Mix64(hash));
+    hash = kFnvOffset;
+    is_word = false;
+  };
+  constexpr auto kMax = static_cast<size_t>(kMaxFingerprintTokens);
+  for (const char ch : normalized) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == ' ') {
+      end_token();
+      if (words.size() >= kMax) break;  // checked per token, not per byte
+      continue;
+    }
+    hash = (hash ^ c) * kFnvPrime;
+    is_word |= kWordByte[c];
   }
+  if (words.size() < kMax) end_token();
   if (words.empty()) return {};
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());

@@ -9,8 +9,12 @@
 // Each comment is timed over --repeat runs of each path, interleaved; figures are the median
 // and p99 over comments in microseconds. With --callgrind, each path runs once per comment in
 // its own function (ClassifierOnlyPass, EveryCheckPass) for callgrind's inclusive counts.
+// With --decisions, nothing is timed: every decision (warming ones included) is printed in
+// full, so that two builds can be diffed to show an optimisation changed no verdict, score or
+// reason.
 //
-//   hamlet_bench_checks --data FILE.jsonl [--data ...] [--warm N] [--repeat N] [--callgrind] MODEL
+//   hamlet_bench_checks --data FILE.jsonl [--data ...] [--warm N] [--repeat N]
+//                       [--callgrind | --decisions] MODEL
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -20,6 +24,7 @@
 
 #include "app/labeled_jsonl.h"
 #include "app/wiring.h"
+#include "core/decision.h"
 #include "engine/local_memory.h"
 #include "engine/site_profile.h"
 #include "signals/signal.h"
@@ -90,10 +95,26 @@ hamlet::engine::ScoreOptions Full(hamlet::engine::SignalMemory& memory,
   return sink;
 }
 
+// One line per decision: verdict, exact score and log-odds, and every reason.
+void PrintDecision(const char* path, size_t i,
+                   const hamlet::core::Result<hamlet::core::Decision>& d) {
+  if (!d) {
+    std::printf("%s %zu error %s\n", path, i, d.error().ToString().c_str());
+    return;
+  }
+  std::printf("%s %zu verdict %d score %a log_odds %a uncertain %d answer %d", path, i,
+              static_cast<int>(d->verdict), d->score, d->log_odds, d->uncertain ? 1 : 0,
+              d->answer_spam ? 1 : 0);
+  for (const hamlet::core::Reason& r : d->reasons) {
+    std::printf(" | %s %a %s", r.check.c_str(), r.contribution, r.detail.c_str());
+  }
+  std::printf("\n");
+}
+
 int Usage() {
   std::fprintf(stderr,
                "usage: hamlet_bench_checks --data FILE.jsonl [--data ...] [--warm N] [--repeat N] "
-               "[--callgrind] MODEL\n");
+               "[--callgrind | --decisions] MODEL\n");
   return 2;
 }
 
@@ -103,7 +124,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> data;
   std::string model;
   int repeat = 20, warm = 5000;
-  bool callgrind = false;
+  bool callgrind = false, decisions = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if ((arg == "--data" || arg == "--repeat" || arg == "--warm") && i + 1 >= argc) return Usage();
@@ -115,6 +136,8 @@ int main(int argc, char** argv) {
       warm = std::atoi(argv[++i]);
     } else if (arg == "--callgrind") {
       callgrind = true;
+    } else if (arg == "--decisions") {
+      decisions = true;
     } else if (!arg.empty() && arg[0] == '-') {
       return Usage();
     } else {
@@ -153,7 +176,9 @@ int main(int argc, char** argv) {
     const hamlet::core::Comment c =
         Dressed(rows[static_cast<size_t>(i) % rows.size()].comment, static_cast<size_t>(i));
     const int64_t at = kStartMs + kWarmSpanMs * i / std::max(1, warm);
-    sink += filter.Score(c, Full(memory, c, at, n++)).has_value() ? 1 : 0;
+    const auto decision = filter.Score(c, Full(memory, c, at, n++));
+    if (decisions) PrintDecision("warm", static_cast<size_t>(i), decision);
+    sink += decision.has_value() ? 1 : 0;
   }
   const double warm_s = std::chrono::duration<double>(Clock::now() - warm_start).count();
   std::vector<hamlet::core::Comment> comments;
@@ -165,6 +190,17 @@ int main(int argc, char** argv) {
       comments.size(), filter.ModelVersion().c_str(), warm, warm_s, stats.reputation_entries,
       stats.campaign_sightings, stats.rate_senders);
 
+  if (decisions) {
+    hamlet::engine::ScoreOptions o;
+    o.profile = &off;
+    o.now_ms = kStartMs + kWarmSpanMs;
+    for (size_t i = 0; i < comments.size(); ++i) {
+      PrintDecision("only", i, filter.Score(comments[i], o));
+      PrintDecision("every", i,
+                    filter.Score(comments[i], Full(memory, comments[i], o.now_ms, n++)));
+    }
+    return 0;
+  }
   if (callgrind) {
     sink += ClassifierOnlyPass(filter, comments, off);
     sink += EveryCheckPass(filter, comments, memory, n);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/mix64.h"
 #include "text/normalize.h"
 
 using namespace hamlet;
@@ -20,6 +21,38 @@ const std::string kSpam =
     "Looking for the best deals on replica watches and designer handbags? Visit our online "
     "store today for huge discounts, free worldwide shipping and a money back guarantee on "
     "every single order you place with us this month.";
+
+// SimHash as first written (split at each ' ' with find, FNV-1a per token, then a second scan
+// for a word byte): the one-pass version must agree with it on any input.
+text::TextFingerprint ReferenceSimHash(std::string_view normalized) {
+  std::vector<uint64_t> words;
+  size_t pos = 0;
+  while (pos < normalized.size() &&
+         words.size() < static_cast<size_t>(text::kMaxFingerprintTokens)) {
+    const size_t end = std::min(normalized.find(' ', pos), normalized.size());
+    const std::string_view token = normalized.substr(pos, end - pos);
+    pos = end + 1;
+    const bool word = std::any_of(token.begin(), token.end(), [](char ch) {
+      const auto c = static_cast<unsigned char>(ch);
+      return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+             (c >= 'A' && c <= 'Z');
+    });
+    if (token.empty() || !word) continue;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : token) h = (h ^ c) * 0x100000001b3ULL;
+    words.push_back(core::Mix64(h));
+  }
+  if (words.empty()) return {};
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  uint64_t simhash = 0;
+  for (int bit = 0; bit < 64; ++bit) {
+    const auto ones =
+        std::count_if(words.begin(), words.end(), [bit](uint64_t w) { return (w >> bit) & 1; });
+    if (2 * ones > static_cast<long>(words.size())) simhash |= uint64_t{1} << bit;
+  }
+  return {simhash, static_cast<int>(words.size())};
+}
 
 }  // namespace
 
@@ -119,5 +152,55 @@ TEST_SUITE("text/simhash") {
     CHECK(many(1500).simhash == 0x1ba43723ac587dd7ULL);
     CHECK(text::HammingDistance(0, ~0ULL) == 64);
     CHECK(text::HammingDistance(0xF0, 0x0F) == 8);
+  }
+
+  TEST_CASE("the one-pass tokenizer agrees with the split-then-scan reference on hostile input") {
+    std::vector<std::string> texts = {
+        "",
+        " ",
+        "   ",
+        "word",
+        " leading and trailing ",
+        "double  spaces   between\twords",
+        "! , ... ?? punctuation-only tokens !!",
+        "mixed!tokens a1 !b ,c, 9",
+        "\xC3\xA9t\xC3\xA9 caf\xC3\xA9 \xFF\xFE \x80",
+        std::string("nul\0inside text", 16),
+        "same same same same different",
+    };
+    // Exactly at, below and above the token cap, with punctuation tokens that do not count.
+    for (int n : {text::kMaxFingerprintTokens - 1, text::kMaxFingerprintTokens,
+                  text::kMaxFingerprintTokens + 1, text::kMaxFingerprintTokens + 500}) {
+      std::string t;
+      for (int i = 0; i < n; ++i) {
+        t += 'w';
+        t += std::to_string(i);
+        t += i % 3 == 0 ? " ! " : " ";
+      }
+      texts.push_back(t);
+      texts.push_back(t + "tail");
+      t.pop_back();
+      texts.push_back(t);
+    }
+    // Pseudo-random bytes weighted towards spaces and letters.
+    uint64_t state = 42;
+    for (int k = 0; k < 200; ++k) {
+      std::string t;
+      const int len = static_cast<int>(state % 400);
+      for (int i = 0; i < len; ++i) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        const unsigned r = static_cast<unsigned>(state >> 33) % 10;
+        t += r < 3   ? ' '
+             : r < 7 ? static_cast<char>('a' + (state >> 40) % 26)
+                     : static_cast<char>((state >> 48) & 0xff);
+      }
+      texts.push_back(t);
+    }
+    for (const std::string& t : texts) {
+      const auto got = text::SimHash(t);
+      const auto want = ReferenceSimHash(t);
+      CHECK(got.words == want.words);
+      CHECK(got.simhash == want.simhash);
+    }
   }
 }
