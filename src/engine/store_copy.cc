@@ -1,6 +1,7 @@
 // Copying an installation between stores, batch by batch, with a count check per table.
 #include "engine/store_copy.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -64,13 +65,19 @@ core::Status WithTable(const core::Status& status, store::InstallTable table, in
   return core::Status::Internal(std::move(msg));
 }
 
+// A published model is a whole model file (megabytes): a page of them stays small.
+constexpr int kModelsPerBatch = 2;
+
 // Copies one table page by page; returns the rows copied.
 core::Result<int64_t> CopyTable(store::Store& from, store::Store& to, store::InstallTable table,
                                 int64_t total, const CopyOptions& options) {
+  const int batch = table == store::InstallTable::kPublishedModels
+                        ? std::min(options.batch_rows, kModelsPerBatch)
+                        : options.batch_rows;
   int64_t after = 0;
   int64_t copied = 0;
   for (;;) {
-    auto page = from.ExportInstallRows(table, after, options.batch_rows);
+    auto page = from.ExportInstallRows(table, after, batch);
     if (!page) return WithTable(page.error(), table, copied);
     const int64_t rows = static_cast<int64_t>(page->rows.size());
     if (rows > 0) {

@@ -21,6 +21,7 @@ class ShiftedRow final : public RowSource {
   int64_t ColumnInt(int col) const override { return row_.ColumnInt(col + 1); }
   double ColumnDouble(int col) const override { return row_.ColumnDouble(col + 1); }
   std::string ColumnText(int col) const override { return row_.ColumnText(col + 1); }
+  std::string ColumnBlob(int col) const override { return row_.ColumnBlob(col + 1); }
 
  private:
   const RowSource& row_;
@@ -61,6 +62,9 @@ const char* const kActionInsertSql =
 const char* const kMetaUpsertSql =
     "INSERT INTO meta (name, value) VALUES (?1, ?2)"
     " ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+const char* const kPublishedModelInsertSql =
+    "INSERT INTO published_models (id, version, model, meta_json, sha256, published_ms,"
+    " publisher) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 const char* const kListRevisionSql = "UPDATE list_revision SET revision = ?1 WHERE id = 1";
 
 const std::string& EventImportSql() {
@@ -118,6 +122,9 @@ std::string ExportPageSql(InstallTable table, std::string_view decision_order) {
     case InstallTable::kWebhookEvents:
       return std::string("SELECT id, ") + kEventColumns +
              " FROM webhook_events WHERE id > ?1 ORDER BY id LIMIT ?2";
+    case InstallTable::kPublishedModels:
+      return std::string("SELECT id, ") + kPublishedModelHeadColumns +
+             ", length(model), model FROM published_models WHERE id > ?1 ORDER BY id LIMIT ?2";
   }
   return "";
 }
@@ -174,6 +181,12 @@ core::Status ExportPageReader::Add(const RowSource& row) {
       auto event = ReadEvent(r);
       if (!event) return event.error();
       rows.webhook_events.push_back(std::move(event).value());
+      break;
+    }
+    case InstallTable::kPublishedModels: {
+      PublishedModel model = ReadPublishedModelHead(r, 6);
+      model.model = r.ColumnBlob(7);
+      rows.published_models.push_back(std::move(model));
       break;
     }
   }
@@ -268,6 +281,19 @@ core::Status ForEachImportStatement(const InstallRows& rows, const ImportStateme
       rows.webhook_events, EventImportSql(), BindEventImport,
       [](const WebhookEvent& e) { return "webhook event " + std::to_string(e.id); }, run);
   if (!s.ok()) return s;
+  s = EachRow(
+      rows.published_models, kPublishedModelInsertSql,
+      [](ParamSink& p, const PublishedModel& m) {
+        p.BindInt(1, m.id);
+        p.BindText(2, m.version);
+        p.BindBlob(3, m.model);
+        p.BindText(4, m.meta_json);
+        p.BindText(5, m.sha256);
+        p.BindInt(6, m.published_ms);
+        p.BindText(7, m.publisher);
+      },
+      [](const PublishedModel& m) { return "published model " + std::to_string(m.id); }, run);
+  if (!s.ok()) return s;
   if (rows.list_revision) {
     s = run(kListRevisionSql, [&](ParamSink& p) { p.BindInt(1, *rows.list_revision); });
     if (!s.ok()) return WithContext(s, "list revision");
@@ -282,6 +308,7 @@ std::vector<InstallTable> TablesWithImportedIds(const InstallRows& rows) {
   if (!rows.actions.empty()) out.push_back(InstallTable::kModeratorActions);
   if (!rows.feedback.empty()) out.push_back(InstallTable::kFeedback);
   if (!rows.webhook_events.empty()) out.push_back(InstallTable::kWebhookEvents);
+  if (!rows.published_models.empty()) out.push_back(InstallTable::kPublishedModels);
   return out;
 }
 

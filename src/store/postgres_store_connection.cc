@@ -118,6 +118,17 @@ void PgParams::BindDouble(int index, double value) {
 
 void PgParams::BindNull(int index) { Slot(index) = std::nullopt; }
 
+void PgParams::BindBlob(int index, std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex = "\\x";
+  hex.reserve(2 + bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    hex.push_back(kDigits[c >> 4]);
+    hex.push_back(kDigits[c & 0xF]);
+  }
+  Slot(index) = std::move(hex);
+}
+
 // --- results
 
 PgResult::PgResult(pg_result* result) : result_(result) {}
@@ -148,6 +159,31 @@ std::string PgResult::Row::ColumnText(int col) const {
                                          static_cast<size_t>(PQgetlength(result_, row_, col))));
 }
 
+namespace {
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace
+
+std::string PgResult::Row::ColumnBlob(int col) const {
+  if (ColumnIsNull(col)) return {};
+  const std::string_view hex(PQgetvalue(result_, row_, col),
+                             static_cast<size_t>(PQgetlength(result_, row_, col)));
+  if (hex.size() < 2 || hex.substr(0, 2) != "\\x" || hex.size() % 2 != 0) return {};
+  std::string out;
+  out.reserve(hex.size() / 2 - 1);
+  for (size_t i = 2; i < hex.size(); i += 2) {
+    const int hi = HexDigit(hex[i]);
+    const int lo = HexDigit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return {};
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
 // --- connections
 
 std::string PgPlaceholders(std::string_view sql) {
@@ -175,6 +211,15 @@ core::Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string
   // Quiet: NOTICEs (e.g. "relation exists, skipping") are not errors and must not reach stderr.
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
+  // BYTEA reads come back in the hex form PgResult::Row::ColumnBlob decodes, whatever the
+  // server's default.
+  if (PGresult* r = PQexec(conn, "SET bytea_output = 'hex'"); PQresultStatus(r) != PGRES_COMMAND_OK) {
+    std::string why = PQerrorMessage(conn);
+    PQclear(r);
+    return core::Status::Unavailable("cannot set bytea_output: " + why);
+  } else {
+    PQclear(r);
+  }
   return out;
 }
 

@@ -43,6 +43,8 @@ class PgParams final : public ParamSink {
   void BindInt(int index, int64_t value) override;
   void BindDouble(int index, double value) override;
   void BindNull(int index) override;
+  // As BYTEA's hex input form, "\\x0a1b...": text parameters need no escaping then.
+  void BindBlob(int index, std::string_view bytes) override;
 
   const std::vector<std::optional<std::string>>& values() const { return values_; }
   const std::string& error() const { return error_; }
@@ -74,6 +76,9 @@ class PgResult {
     int64_t ColumnInt(int col) const override;
     double ColumnDouble(int col) const override;
     std::string ColumnText(int col) const override;
+    // BYTEA in its hex output form (bytea_output = hex, the default since 9.0; set per
+    // connection); "" when the text is not in that form.
+    std::string ColumnBlob(int col) const override;
 
    private:
     const pg_result* result_;

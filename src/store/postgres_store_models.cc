@@ -1,6 +1,6 @@
 // PostgresStore's model registry: published model files as BYTEA in published_models, newest
-// (highest id) in force. The bytes travel as hex text (decode/encode in SQL): the store's
-// parameters and rows are text, and hex needs no escaping.
+// (highest id) in force. The bytes travel in BYTEA's hex form (PgParams::BindBlob,
+// PgResult::Row::ColumnBlob).
 #include <string>
 #include <utility>
 
@@ -15,54 +15,19 @@ using core::Status;
 using internal::PgParams;
 using internal::WithContext;
 
-namespace {
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xF]);
-  }
-  return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-Result<std::string> Unhex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return Status::Internal("odd-length hex from encode()");
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = HexValue(hex[i]);
-    const int lo = HexValue(hex[i + 1]);
-    if (hi < 0 || lo < 0) return Status::Internal("a non-hex digit from encode()");
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return out;
-}
-
-}  // namespace
-
 Result<int64_t> PostgresStore::PublishModel(const PublishedModel& model) {
   const std::string context = "publish model " + model.version;
   if (Status s = internal::CheckPublishable(model); !s.ok()) return s;
   PgParams p;
   p.BindText(1, model.version);
-  p.BindText(2, Hex(model.model));
+  p.BindBlob(2, model.model);
   p.BindText(3, model.meta_json);
   p.BindText(4, model.sha256);
   p.BindInt(5, model.published_ms);
   p.BindText(6, model.publisher);
   auto r = Write(
       "INSERT INTO published_models (version, model, meta_json, sha256, published_ms, publisher)"
-      " VALUES (?1, decode(?2, 'hex'), ?3, ?4, ?5, ?6) RETURNING id",
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
       p);
   if (!r) return WithContext(r.error(), context);
   if (r->rows() != 1) return Status::Internal(context + ": no id returned");
@@ -90,15 +55,13 @@ Result<std::optional<PublishedModel>> PostgresStore::GetPublishedModel(int64_t i
   PgParams p;
   p.BindInt(1, id);
   auto r = Read(std::string("SELECT ") + internal::kPublishedModelHeadColumns +
-                    ", octet_length(model), encode(model, 'hex') FROM published_models"
+                    ", octet_length(model), model FROM published_models"
                     " WHERE id = ?1",
                 p);
   if (!r) return WithContext(r.error(), context);
   if (r->rows() == 0) return std::optional<PublishedModel>();
   PublishedModel m = internal::ReadPublishedModelHead(r->row(0), 6);
-  auto bytes = Unhex(r->row(0).ColumnText(7));
-  if (!bytes) return WithContext(bytes.error(), context);
-  m.model = std::move(bytes).value();
+  m.model = r->row(0).ColumnBlob(7);
   return std::optional<PublishedModel>(std::move(m));
 }
 

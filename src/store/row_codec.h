@@ -31,6 +31,8 @@ class ParamSink {
   // NaN binds as NULL (a NOT NULL column then refuses it, as SQLite does).
   virtual void BindDouble(int index, double value) = 0;
   virtual void BindNull(int index) = 0;
+  // Bytes as they are (a model file): SQLite's BLOB, PostgreSQL's BYTEA.
+  virtual void BindBlob(int index, std::string_view bytes) = 0;
   // Our id columns hold NULL for "none"; in records that is 0 (or an empty string).
   void BindIdOrNull(int index, int64_t id) {
     if (id == 0) {
@@ -56,6 +58,8 @@ class RowSource {
   virtual int64_t ColumnInt(int col) const = 0;
   virtual double ColumnDouble(int col) const = 0;
   virtual std::string ColumnText(int col) const = 0;
+  // A BLOB / BYTEA column's bytes.
+  virtual std::string ColumnBlob(int col) const = 0;
 };
 
 // --- Row codec (row_codec.cc). Column order is fixed by the SQL texts below.

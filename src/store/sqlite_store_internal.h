@@ -48,7 +48,7 @@ class Statement final : public ParamSink, public RowSource {
   void BindDouble(int index, double value) override;
   void BindNull(int index) override;
   // Bytes as a BLOB (BindText would store TEXT): the model registry's files.
-  void BindBlob(int index, std::string_view bytes);
+  void BindBlob(int index, std::string_view bytes) override;
 
   // true when a row is ready, false when the statement is done.
   core::Result<bool> Step();
@@ -60,7 +60,7 @@ class Statement final : public ParamSink, public RowSource {
   double ColumnDouble(int col) const override;
   std::string ColumnText(int col) const override;
   // A BLOB column's bytes ("" for NULL).
-  std::string ColumnBlob(int col) const;
+  std::string ColumnBlob(int col) const override;
 
  private:
   sqlite3_stmt* stmt_;

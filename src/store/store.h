@@ -388,7 +388,7 @@ struct PublishedModel {
 
 // Every table an installation holds, in the order a copy writes them (each only refers to
 // tables before it): install settings (salts), keys, site settings, list entries, moderator
-// actions, decisions, feedback, webhook events.
+// actions, decisions, feedback, webhook events, published models (the registry).
 enum class InstallTable {
   kMeta,
   kSiteKeys,
@@ -398,11 +398,12 @@ enum class InstallTable {
   kDecisions,
   kFeedback,
   kWebhookEvents,
+  kPublishedModels,
 };
 inline constexpr InstallTable kInstallTables[] = {
-    InstallTable::kMeta,        InstallTable::kSiteKeys,         InstallTable::kSiteSettings,
-    InstallTable::kListEntries, InstallTable::kModeratorActions, InstallTable::kDecisions,
-    InstallTable::kFeedback,    InstallTable::kWebhookEvents,
+    InstallTable::kMeta,          InstallTable::kSiteKeys,         InstallTable::kSiteSettings,
+    InstallTable::kListEntries,   InstallTable::kModeratorActions, InstallTable::kDecisions,
+    InstallTable::kFeedback,      InstallTable::kWebhookEvents,    InstallTable::kPublishedModels,
 };
 
 // The table's name as both backends spell it: "meta", "site_keys", ...
@@ -424,6 +425,8 @@ constexpr std::string_view InstallTableName(InstallTable table) {
       return "feedback";
     case InstallTable::kWebhookEvents:
       return "webhook_events";
+    case InstallTable::kPublishedModels:
+      return "published_models";
   }
   return "meta";
 }
@@ -445,11 +448,12 @@ struct InstallRows {
   std::vector<DecisionRecord> decisions;  // feedback_label is not stored (a read's summary)
   std::vector<FeedbackRecord> feedback;
   std::vector<WebhookEvent> webhook_events;
+  std::vector<PublishedModel> published_models;  // with their bytes
   // On import, when set: ListEntriesRevision's value after the rows are written.
   std::optional<int64_t> list_revision;
   size_t size() const {
     return meta.size() + keys.size() + settings.size() + list_entries.size() + actions.size() +
-           decisions.size() + feedback.size() + webhook_events.size();
+           decisions.size() + feedback.size() + webhook_events.size() + published_models.size();
   }
 };
 

@@ -57,6 +57,12 @@ TEST_SUITE("e2e/migrate") {
     REQUIRE_MESSAGE(marked.exit_code == 0, marked.err);
     auto pending = sqlite.Hamlet({"webhooks", "list", "--state", "pending", "--json"});
     REQUIRE(nlohmann::json::parse(pending.out).size() == 1);
+    // A model in the registry moves with its bytes: the destination's nodes take it up.
+    auto published = sqlite.Hamlet({"models", "publish", E2eModelPath(), "--publisher", "ops@old"});
+    REQUIRE_MESSAGE(published.exit_code == 0, published.err);
+    const nlohmann::json models_before =
+        nlohmann::json::parse(sqlite.Hamlet({"models", "list", "--json"}).out);
+    REQUIRE(models_before.size() == 1);
 
     const std::string url = cluster.CreateDatabase();
     CommandResult moved = Migrate({"--from", db, "--to", url});
@@ -88,6 +94,9 @@ TEST_SUITE("e2e/migrate") {
       CommandResult shown = RunCommand({HamletBinary(), "--store", url, "show", guid, "--json"});
       REQUIRE(shown.exit_code == 0);
       CHECK(shown.out.find("alice") != std::string::npos);  // the moved feedback
+      CommandResult models = RunCommand({HamletBinary(), "--store", url, "models", "list", "--json"});
+      REQUIRE(models.exit_code == 0);
+      CHECK(nlohmann::json::parse(models.out) == models_before);
       REQUIRE_MESSAGE(
           receiver.WaitFor([](const auto& got) { return !got.empty(); }, std::chrono::seconds(20)),
           postgres.Log());
@@ -131,7 +140,7 @@ TEST_SUITE("e2e/migrate") {
     REQUIRE(home.exit_code == 0);
     const nlohmann::json report = nlohmann::json::parse(home.out);
     CHECK(report["ok"] == true);
-    REQUIRE(report["tables"].size() == 8);
+    REQUIRE(report["tables"].size() == 9);
     for (const auto& t : report["tables"]) {
       CAPTURE(t.dump());
       CHECK(t["ok"] == true);
@@ -139,6 +148,8 @@ TEST_SUITE("e2e/migrate") {
     }
     CHECK(report["tables"][5]["table"] == "decisions");
     CHECK(report["tables"][5]["destination"] == 2);
+    CHECK(report["tables"][8]["table"] == "published_models");
+    CHECK(report["tables"][8]["destination"] == 1);
     CommandResult there = RunCommand({HamletBinary(), "--db", back, "show", guid, "--json"});
     CHECK(there.exit_code == 0);
     CHECK(there.out.find("alice") != std::string::npos);

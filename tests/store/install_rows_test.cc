@@ -36,6 +36,10 @@ TEST_SUITE("store/install_rows") {
       CHECK(all.actions.size() == 2);
       CHECK(all.feedback.size() == 4);
       CHECK(all.webhook_events.size() == 3);
+      REQUIRE(all.published_models.size() == 3);
+      CHECK(all.published_models[1].model.size() == 256);
+      CHECK(all.published_models[1].model_bytes == 256);
+      CHECK(all.published_models[1].model[249] == '\0');  // (249 + 7) & 0xFF
       std::vector<std::string> ids;
       for (const DecisionRecord& d : all.decisions) ids.push_back(d.id);
       // d3 and d4 share created_ms: insertion order decides.
@@ -62,6 +66,7 @@ TEST_SUITE("store/install_rows") {
     InstallRows second;
     second.feedback = all.feedback;
     second.webhook_events = all.webhook_events;
+    second.published_models = all.published_models;
     second.list_revision = source->ListEntriesRevision().value();
     REQUIRE(copy->ImportInstallRows(second).ok());
     testing::CheckSameInstallation(testing::DescribeInstallation(*source),
@@ -98,6 +103,21 @@ TEST_SUITE("store/install_rows") {
     auto entries = copy->AddListEntries({{0, "", "block", "ip", "192.0.2.1", "", "", 3}});
     REQUIRE(entries);
     CHECK(entries->front() == all.list_entries.back().id + 1);
+    // The registry: the imported newest model is in force, bytes and all, and a new one
+    // publishes past it.
+    auto in_force = copy->ListPublishedModels(1);
+    REQUIRE(in_force);
+    REQUIRE(in_force->size() == 1);
+    CHECK(in_force->front().id == all.published_models.back().id);
+    auto bytes = copy->GetPublishedModel(in_force->front().id);
+    REQUIRE(bytes);
+    REQUIRE(bytes->has_value());
+    CHECK((*bytes)->model == all.published_models.back().model);
+    PublishedModel next = all.published_models.back();
+    next.version = "hamlet-test@next";
+    auto mid = copy->PublishModel(next);
+    REQUIRE(mid);
+    CHECK(*mid == all.published_models.back().id + 1);
   }
 
   TEST_CASE_TEMPLATE("an import with a row at fault writes nothing and names the row", Backend,

@@ -118,6 +118,20 @@ std::string Describe(const store::WebhookEvent& e) {
   return out.str();
 }
 
+std::string Describe(const store::PublishedModel& m) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char c : m.model) {
+    hex.push_back(kDigits[c >> 4]);
+    hex.push_back(kDigits[c & 0xF]);
+  }
+  std::ostringstream out;
+  out << "published model " << m.id << ": version=" << m.version << " sha256=" << m.sha256
+      << " meta_json=" << m.meta_json << " published_ms=" << m.published_ms
+      << " publisher=" << m.publisher << " model_bytes=" << m.model_bytes << " model=" << hex;
+  return out.str();
+}
+
 void Describe(const store::InstallRows& rows, std::vector<std::string>& out) {
   for (const store::MetaEntry& m : rows.meta) out.push_back("meta " + m.name + "=" + m.value);
   for (const store::SiteKey& k : rows.keys) {
@@ -145,6 +159,7 @@ void Describe(const store::InstallRows& rows, std::vector<std::string>& out) {
   for (const store::DecisionRecord& d : rows.decisions) out.push_back(Describe(d));
   for (const store::FeedbackRecord& f : rows.feedback) out.push_back(Describe(f));
   for (const store::WebhookEvent& e : rows.webhook_events) out.push_back(Describe(e));
+  for (const store::PublishedModel& m : rows.published_models) out.push_back(Describe(m));
 }
 
 }  // namespace
@@ -253,6 +268,19 @@ void PopulateInstallation(store::Store& store) {
                 .ok());
   }
 
+  // Three published models (two pages of a copy's model batches); their bytes hold every byte
+  // value, NUL and invalid UTF-8 included, as a model file does.
+  for (int i = 0; i < 3; ++i) {
+    store::PublishedModel m;
+    m.version = "hamlet-test@" + std::to_string(i);
+    for (int b = 0; b < 256; ++b) m.model.push_back(static_cast<char>((b + i * 7) & 0xFF));
+    m.meta_json = i == 1 ? "" : R"({"thresholds":{"spam":0.5}})";
+    m.sha256 = std::string(63, 'a') + std::to_string(i);
+    m.published_ms = recent + 80 + i;
+    m.publisher = "alice@host" + std::to_string(i);
+    REQUIRE(store.PublishModel(m));
+  }
+
   // The retention purge blanks the two old decisions and the site report on d1.
   auto purged = store.PurgePersonalData(kT0 + kDay, recent + 70, 100);
   REQUIRE(purged);
@@ -277,6 +305,7 @@ store::InstallRows ExportAllRows(store::Store& store, int limit) {
       append(all.decisions, r.decisions);
       append(all.feedback, r.feedback);
       append(all.webhook_events, r.webhook_events);
+      append(all.published_models, r.published_models);
       if (page->done) break;
       after = page->next;
     }
