@@ -26,6 +26,7 @@ cli:        core engine app
 readonly THIRD_PARTY_TABLE='
 fasttext/   src/classifier/fasttext_*.cc
 sqlite3.h   src/store/sqlite_*.cc
+libpq-fe.h  src/store/postgres_store_connection.cc
 zlib.h      src/cli/png_writer.cc
 httplib.h   src/http/*
 CLI/        src/cli/* src/http/main.cc

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages hamlet needs to build and run; with --test, also what the
 # test suite needs (Debian's Perl Akismet client, wrk, tmux, the fasttext CLI, WordPress with
-# PHP and MariaDB for the WordPress test, clang with libFuzzer for the fuzz targets, and
-# node/npm when node is missing). Idempotent: runs apt-get only when a package is missing.
-#
+# PHP and MariaDB for the WordPress test, clang with libFuzzer for the fuzz targets, PostgreSQL
+# 15 for the PostgreSQL store tests, and node/npm when node is missing). Idempotent: runs
+# apt-get only when a package is missing.
 #   bash scripts/install-deps.sh [--test]
 set -euo pipefail
 
@@ -12,7 +12,7 @@ for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
     -h | --help)
-      sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -28,6 +28,7 @@ packages=(
   libcpp-httplib-dev                   # HTTP server (hamletd)
   libfasttext-dev                      # text classifier
   libsqlite3-dev                       # decision log and keys
+  libpq-dev                            # PostgreSQL client (the postgresql:// store backend)
   libspdlog-dev                        # logging
   doctest-dev                          # unit and end-to-end tests
   nlohmann-json3-dev                   # JSON API, JSONL data
@@ -47,6 +48,8 @@ if ((want_test)); then
     fasttext            # the fasttext CLI, for model fixtures
     openssl python3     # signing and checking the webhook snippets of docs/webhooks.md
     clang-14 libclang-rt-14-dev # libFuzzer and its sanitizers, for fuzz/ (CTest fuzz.*)
+    postgresql-15       # throw-away clusters (initdb/pg_ctl) for the PostgreSQL store tests
+    nginx               # the load balancer in front of three nodes (tests/e2e/cluster_e2e_test.cc, bench-cluster.sh)
     # tests/wordpress: Debian's WordPress 6.1 with its bundled Akismet plugin, the default
     # theme (it has the comment form), PHP's built-in server and a private MariaDB
     wordpress wordpress-theme-twentytwentythree php-cli mariadb-server

@@ -39,10 +39,13 @@ bench_free_port() {
   return 1
 }
 
+# bench_db_flag DB: the option that names DB: --store for a postgresql:// URL, else --db.
+bench_db_flag() { [[ "$1" == postgresql://* ]] && echo --store || echo --db; }
+
 # bench_new_key DB SITE: creates the database and a site key; prints the key.
 bench_new_key() {
   local key
-  key=$("$HAMLET" --db "$1" keys create --site "$2" | tail -n 1)
+  key=$("$HAMLET" "$(bench_db_flag "$1")" "$1" keys create --site "$2" | tail -n 1)
   [[ "$key" =~ ^[0-9a-f]{12}$ ]] ||
     { echo "$(basename "$0"): 'hamlet keys create' printed '$key', not a key" >&2; return 1; }
   echo "$key"
@@ -84,13 +87,13 @@ missing_guids() {
     "SELECT count(*) FROM got WHERE id NOT IN (SELECT id FROM decisions)"
 }
 
-# bench_start_hamletd DB PORT LOG [ARGS...]: starts hamletd, sets bench_server_pid and waits
-# until /healthz answers.
+# bench_start_hamletd DB PORT LOG [ARGS...]: starts hamletd on DB (a SQLite file or a
+# postgresql:// URL), sets bench_server_pid and waits until /healthz answers.
 bench_start_hamletd() {
   local db=$1 port=$2 log=$3
   shift 3
   # No rate limits: a benchmark is one client address and one key at full speed.
-  "$HAMLETD" --db "$db" --listen "127.0.0.1:$port" --rate-limit-ip 0 --rate-limit-key 0 "$@" \
+  "$HAMLETD" "$(bench_db_flag "$db")" "$db" --listen "127.0.0.1:$port" --rate-limit-ip 0 --rate-limit-key 0 "$@" \
     >>"$log" 2>&1 &
   bench_server_pid=$!
   for _ in $(seq 1 150); do

@@ -62,22 +62,30 @@ ModelReloader::ModelReloader(engine::Filter& filter, const core::Clock& clock,
                              bool use_model_thresholds)
     : filter_(filter),
       clock_(clock),
-      model_path_(std::move(model_path)),
       policy_(policy),
-      use_model_thresholds_(use_model_thresholds) {}
+      use_model_thresholds_(use_model_thresholds),
+      model_path_(std::move(model_path)) {}
 
-core::Result<ReloadOutcome> ModelReloader::Reload() {
+core::Result<ReloadOutcome> ModelReloader::Reload() { return ReloadFrom(model_path()); }
+
+core::Result<ReloadOutcome> ModelReloader::ReloadFrom(const std::string& path) {
   std::lock_guard reloading(reload_mu_);
-  auto loaded = LoadModel(model_path_, policy_, use_model_thresholds_);
+  auto loaded = LoadModel(path, policy_, use_model_thresholds_);
   if (!loaded) return Refused(loaded.error(), filter_.ModelVersion());
   ReloadOutcome outcome;
   outcome.current = loaded->snapshot->version();
   outcome.previous = filter_.ReplaceModel(std::move(loaded->snapshot))->version();
   std::lock_guard lock(stats_mu_);
+  model_path_ = path;
   stats_.reloads += 1;
   stats_.last_reload_ms = clock_.NowMillis();
   outcome.reloads = stats_.reloads;
   return outcome;
+}
+
+std::string ModelReloader::model_path() const {
+  std::lock_guard lock(stats_mu_);
+  return model_path_;
 }
 
 ReloadStats ModelReloader::Stats() const {

@@ -52,19 +52,23 @@ class ModelReloader {
   // Loads model_path() again (LoadModel) and, only when that succeeds, puts it in force.
   // On failure the model in force keeps serving and the error says so and names the file.
   core::Result<ReloadOutcome> Reload();
+  // The same for the model at `path` (the model registry's cache file): when it succeeds,
+  // `path` becomes model_path(), so a later Reload (SIGHUP) reloads that file.
+  core::Result<ReloadOutcome> ReloadFrom(const std::string& path);
 
   ReloadStats Stats() const;
-  const std::string& model_path() const { return model_path_; }
+  // The file the model in force was loaded from.
+  std::string model_path() const;
 
  private:
   engine::Filter& filter_;
   const core::Clock& clock_;
-  const std::string model_path_;
   const decision::Policy policy_;
   const bool use_model_thresholds_;
   std::mutex reload_mu_;         // one reload at a time
-  mutable std::mutex stats_mu_;  // guards stats_; never held while a model loads
+  mutable std::mutex stats_mu_;  // guards stats_ and model_path_; never held while a model loads
   ReloadStats stats_;
+  std::string model_path_;
 };
 
 }  // namespace hamlet::app

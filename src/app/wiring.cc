@@ -8,7 +8,8 @@
 #include <system_error>
 
 #include "app/model_reload.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
+#include "store/postgres_store.h"
 
 namespace hamlet::app {
 namespace {
@@ -65,9 +66,19 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
   if (auto status = options.policy.Validate(); !status.ok()) return status;
   auto services = std::make_unique<Services>();
 
-  store::SqliteOptions store_options;
-  store_options.max_bytes = options.max_db_bytes;
-  auto store = store::OpenSqliteStore(options.db_path, store_options);
+  // --db names a SQLite file and --store a PostgreSQL URL; neither takes the other's.
+  if (options.store_url.empty() && store::IsPostgresUrl(options.db_path)) {
+    return core::Status::InvalidArgument(
+        "--db takes a SQLite file; give a PostgreSQL URL with --store");
+  }
+  if (!options.store_url.empty() && !store::IsPostgresUrl(options.store_url)) {
+    return core::Status::InvalidArgument(
+        "--store takes a PostgreSQL URL (postgresql://...); give a SQLite file with --db");
+  }
+  store::OpenStoreOptions store_options;
+  store_options.sqlite_max_bytes = options.max_db_bytes;
+  auto store = store::OpenStore(options.store_url.empty() ? options.db_path : options.store_url,
+                                store_options);
   if (!store) return store.error();
   services->store = std::move(*store);
   services->sites = std::make_unique<engine::SiteDirectory>(*services->store, services->clock);
@@ -80,7 +91,8 @@ core::Result<std::unique_ptr<Services>> Open(const Options& options) {
   if (core::Status s = services->lists->Reload(); !s.ok()) return s;
   if (options.memory) {
     auto memory =
-        engine::SyncedMemory::Open(*services->store, services->clock, options.memory_options);
+        engine::SyncedMemory::Open(*services->store, services->clock, options.memory_options,
+                                   options.memory_refresh_ms);
     if (!memory) return memory.error();
     services->memory = std::move(*memory);
   }

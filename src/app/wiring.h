@@ -1,4 +1,4 @@
-// Wiring: the composition root. The only place that picks concrete classes (SQLite store,
+// Wiring: the composition root. The only place that picks concrete classes (the store backend,
 // fastText classifier) and builds the object graph the HTTP server and the CLI share.
 #pragma once
 
@@ -30,6 +30,9 @@ namespace hamlet::app {
 
 struct Options {
   std::string db_path;     // SQLite file; created with its schema when missing
+  // A PostgreSQL database (postgresql://...) to use instead of db_path, for several nodes on
+  // one database; migrated when it is behind. Empty: the SQLite file.
+  std::string store_url;
   std::string model_path;  // empty: the shipped default model (DefaultModelPath())
   // The data directory whose lists/ holds the shipped and operator list files; empty: the
   // shipped one (DefaultDataDir()).
@@ -46,6 +49,8 @@ struct Options {
   // those checks say nothing.
   bool memory = false;
   engine::MemoryOptions memory_options;
+  // How often memory catches up with what other processes stored (engine::SyncedMemory).
+  int64_t memory_refresh_ms = 2000;
 };
 
 // Owns everything; members are built in dependency order and destroyed in reverse.

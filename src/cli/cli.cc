@@ -14,10 +14,11 @@ struct CommandRow {
 
 // The command table: one row per command file.
 constexpr CommandRow kCommands[] = {
-    {&RegisterKeys},  {&RegisterCheck}, {&RegisterQueue},   {&RegisterShow},     {&RegisterReview},
-    {&RegisterMark},  {&RegisterUndo},  {&RegisterStats},   {&RegisterTransfer}, {&RegisterPurge},
-    {&RegisterTrain}, {&RegisterEval},  {&RegisterRetrain}, {&RegisterReplay},   {&RegisterSites},
-    {&RegisterLists}, {&RegisterWebhooks},
+    {&RegisterKeys},     {&RegisterCheck},  {&RegisterQueue}, {&RegisterShow},
+    {&RegisterReview},   {&RegisterMark},   {&RegisterUndo},  {&RegisterStats},
+    {&RegisterTransfer}, {&RegisterPurge},  {&RegisterTrain}, {&RegisterEval},
+    {&RegisterRetrain},  {&RegisterReplay}, {&RegisterSites}, {&RegisterLists},
+    {&RegisterWebhooks}, {&RegisterModels}, {&RegisterMigrate},
 };
 
 int Run(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err,
@@ -53,6 +54,7 @@ core::Result<app::Services*> Context::Services(bool need_model) {
   services_.reset();  // reopen with the model
   app::Options options;
   options.db_path = db_path;
+  options.store_url = store_url;
   options.model_path = model_path;
   options.load_model = need_model;
   options.memory = memory;
@@ -85,6 +87,7 @@ int Run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
   app.footer(
       "Exit codes: 0 ok, 1 internal error, 2 bad usage or input, 3 not found (model file too),\n"
       "4 unavailable (database locked or full), 5 candidate refused (retrain),\n"
+      "6 count check failed (migrate), "
       "70 unexpected error, 130 review interrupted (SIGINT, SIGTERM, Ctrl-C).\n"
       "Example: hamlet --db hamlet.db keys create --site https://blog.example.org/");
   app.require_subcommand(1);
@@ -93,7 +96,11 @@ int Run(int argc, const char* const* argv, std::istream& in, std::ostream& out, 
   ctx.out = &out;
   ctx.err = &err;
   ctx.process_streams = process_streams;
-  app.add_option("--db", ctx.db_path, "SQLite database file")->capture_default_str();
+  auto* db = app.add_option("--db", ctx.db_path, "SQLite database file")->capture_default_str();
+  auto* store = app.add_option("--store", ctx.store_url,
+                               "PostgreSQL database instead of --db: postgresql://USER@HOST/DB");
+  db->excludes(store);
+  store->excludes(db);
   app.add_option("--model", ctx.model_path, "fastText model (default: the shipped model)");
   for (const auto& row : kCommands) row.register_fn(app, ctx);
 

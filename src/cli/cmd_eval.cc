@@ -183,7 +183,7 @@ void Run(Context& ctx, const EvalArgs& args) {
   if (!services) return ctx.Fail(services.error());
   const engine::Filter& filter = *(*services)->filter;
   // The file the services loaded: --write-thresholds writes beside exactly that one.
-  const std::string& model_path = (*services)->reloader->model_path();
+  const std::string model_path = (*services)->reloader->model_path();
   const JudgeMode mode{args.replay || args.replay_labels, args.replay_labels};
   auto profile = ProfileWithout(args.without);
   if (!profile) return ctx.Fail(profile.error());

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "app/model_registry.h"
 #include "app/retraining.h"
 #include "cli/command.h"
 
@@ -103,10 +104,23 @@ void Run(Context& ctx, const RetrainArgs& args) {
     return ctx.Fail(s);
   }
   out << "installed " << options.current_model << " (" << decision.why << ")\n"
-      << "previous model kept as " << options.current_model << ".prev and "
-      << options.current_model << ".prev.json\n"
-      << "hamletd serves it after a reload: kill -HUP <pid>, POST /v1/admin/reload, or a "
-         "restart\n";
+      << "previous model kept as " << options.current_model << ".prev and " << options.current_model
+      << ".prev.json\n";
+  // The registry: every hamletd on this database takes it into service at its next poll.
+  auto published = app::PublishModelFile(*(*services)->store, options.current_model,
+                                         app::DefaultPublisher(), (*services)->clock.NowMillis());
+  if (!published) {
+    const std::string why =
+        "installed, but not published to the model registry (publish it with `hamlet models "
+        "publish`): " +
+        published.error().message();
+    return ctx.Fail(published.error().code() == core::StatusCode::kUnavailable
+                        ? core::Status::Unavailable(why)
+                        : core::Status::Internal(why));
+  }
+  out << "published " << published->version << " as registry entry " << published->id
+      << ": every hamletd on this database serves it after its next poll "
+         "(--model-poll-interval; or kill -HUP <pid>, POST /v1/admin/reload)\n";
 }
 
 }  // namespace
@@ -117,7 +131,8 @@ void RegisterRetrain(CLI::App& app, Context& ctx) {
       "retrain",
       "Train a candidate from base data plus the moderators' feedback, compare it with the\n"
       "current model (--model) on held-out comments, and install it only if its false-positive\n"
-      "rate is no higher and its F1 no lower (the previous model is kept as FILE.prev).\n"
+      "rate is no higher and its F1 no lower (the previous model is kept as FILE.prev), and\n"
+      "publish it to the database's model registry (every hamletd on it then serves it).\n"
       "Exit 0: installed (or would be, with --dry-run); " +
           std::to_string(kExitRefused) +
           ": candidate refused, current model unchanged.\n"

@@ -15,13 +15,17 @@ namespace hamlet::cli {
 
 // Documented exit codes (README "Exit codes"): 0 ok, 1 internal error, 2 bad usage or input,
 // 3 not found (a missing model file too), 4 unavailable (database locked/full), 5 candidate refused
-// (`hamlet retrain`), 70 unexpected exception.
+// (`hamlet retrain`), 6 count check failed (`hamlet migrate`), 70 unexpected exception.
 int ExitCodeFor(const core::Status& status);
 // Not an error: `hamlet retrain` ran and the candidate was not good enough to install.
 constexpr int kExitRefused = 5;
+// `hamlet migrate` finished, but the destination's row counts differ from the source's.
+constexpr int kExitCountMismatch = 6;
 
 struct Context {
   std::string db_path = "hamlet.db";
+  // A PostgreSQL URL (--store postgresql://...) to use instead of db_path; empty: db_path.
+  std::string store_url;
   std::string model_path;  // empty: shipped default
   // Open the services with memory (rebuilt from the store): set by `hamlet check --key`.
   bool memory = false;
@@ -63,6 +67,8 @@ void RegisterTransfer(CLI::App& app, Context& ctx);  // export and import
 void RegisterPurge(CLI::App& app, Context& ctx);
 void RegisterLists(CLI::App& app, Context& ctx);
 void RegisterWebhooks(CLI::App& app, Context& ctx);
+void RegisterModels(CLI::App& app, Context& ctx);  // the model registry
+void RegisterMigrate(CLI::App& app, Context& ctx);  // ignores --db and --store
 
 // Runs the CLI with argv; returns the process exit code. Input and output go through the given
 // streams, so tests can run commands in-process; without `in`, stdin is empty.

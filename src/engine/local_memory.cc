@@ -113,7 +113,9 @@ void LocalMemory::Record(const Sighting& s, Lesson lesson) {
 void LocalMemory::Remember(const std::string& decision_id, const std::string& site_url,
                            int64_t at_ms, const Footprint& footprint, Lesson lesson) {
   Observe(decision_id, site_url, at_ms, footprint, true, nullptr, nullptr);
-  if (const std::optional<Figure> figure = LessonFigure(lesson); figure) {
+  // As in Record: a label read before its decision (the catch-up) has replaced the lesson.
+  if (const std::optional<Figure> figure = LessonFigure(lesson);
+      figure && !Labelled(LocalHash(decision_id))) {
     AddToTraits(footprint, LocalHash(site_url), *figure, 1.0, at_ms);
   }
 }

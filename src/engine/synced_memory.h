@@ -1,9 +1,11 @@
 // SyncedMemory: a LocalMemory kept in step with the store, so it survives restarts and sees
-// labels given by other processes. At start it reads the decisions and feedback of the last
-// MemoryOptions::RebuildSpanMs() (their stored traces; decisions without one are re-analysed
-// from their stored fields). While serving, a check that finds the last catch-up older than
-// `refresh_ms` reads the feedback written since (e.g. `hamlet mark-spam` in another process);
-// feedback given through this process (FeedbackService) is learnt at once, and not twice.
+// what other processes and nodes store. At start it reads the decisions and feedback of the
+// last MemoryOptions::RebuildSpanMs() (their stored traces; decisions without one are
+// re-analysed from their stored fields). While serving, a check that finds the last catch-up
+// older than `refresh_ms` reads what was stored since: decisions other processes stored (another
+// hamletd on the same PostgreSQL database, `hamlet check` on the same SQLite file), counted as
+// the rebuild counts them, and all feedback (e.g. `hamlet mark-spam` in another process).
+// Decisions and feedback made through this process are learnt at once, and not twice.
 //
 // Retention: memory holds only salted hashes and counts. Decisions and feedback deleted from
 // the store stay in a running memory until they expire (horizon, window) and are gone after
@@ -18,6 +20,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "core/clock.h"
 #include "core/status.h"
@@ -52,19 +55,39 @@ class SyncedMemory final : public SignalMemory {
   void Record(const Sighting& sighting, Lesson lesson) override;
   void Learn(const Correction& correction) override;
 
-  // Learns the feedback stored since the last catch-up. On error the cursor stays, so the next
-  // catch-up tries again.
+  // Learns everything stored since the last catch-up by other processes (their decisions) and
+  // by anyone (feedback), to the end. On error the cursors stay, so the next catch-up tries
+  // again from there.
   core::Status CatchUp();
 
   const RebuildStats& rebuild_stats() const { return rebuild_; }
   const LocalMemory& local() const { return *local_; }
 
  private:
+  // A decision this process is judging (noted by Recall) that the catch-up may read back.
+  struct OwnDecision {
+    int64_t noted_ms = 0;
+    // generation_ when Record counted it (the decision was stored by then); -1 before.
+    int64_t recorded_in = -1;
+  };
+
   SyncedMemory(store::Store& store, const core::Clock& clock, std::unique_ptr<LocalMemory> local,
                int64_t refresh_ms);
   core::Status Rebuild();
-  // REQUIRES: sync_mu_ held.
-  core::Status CatchUpLocked(int64_t since_ms, long* learnt);
+  // Reads at most `max_pages` pages of each stream (0: no limit) and says in `complete` whether
+  // both reached the end; counts what it learnt in `tally` when given. REQUIRES: sync_mu_ held
+  // (also for the two streams' own functions).
+  core::Status CatchUpLocked(int64_t since_ms, int max_pages, bool* complete,
+                             RebuildStats* tally = nullptr);
+  core::Status CatchUpDecisionsLocked(int64_t since_ms, int max_pages, bool* done,
+                                      RebuildStats* tally);
+  core::Status CatchUpFeedbackLocked(int64_t since_ms, int max_pages, bool* done,
+                                     RebuildStats* tally);
+  // True, forgetting it, when `decision_id` is one this process noted (its own).
+  bool TakeOwn(const std::string& decision_id);
+  // Forgets own decisions the catch-up will not read back: those counted before catch-up
+  // `generation` started (when it completed), and those never stored.
+  void PruneOwn(int64_t generation, bool completed);
 
   store::Store& store_;
   const core::Clock& clock_;
@@ -73,8 +96,12 @@ class SyncedMemory final : public SignalMemory {
   RebuildStats rebuild_;
   std::atomic<int64_t> caught_up_ms_{0};
   std::mutex sync_mu_;
-  int64_t cursor_ = 0;              // the last feedback id learnt from the store; sync_mu_
-  std::set<int64_t> learnt_ahead_;  // ids > cursor_ learnt through Learn; sync_mu_
+  int64_t cursor_ = 0;                  // the last feedback id learnt from the store; sync_mu_
+  std::set<int64_t> learnt_ahead_;      // ids > cursor_ learnt through Learn; sync_mu_
+  store::DecisionPosition position_;    // the last decision read from the store; sync_mu_
+  std::atomic<int64_t> generation_{0};  // catch-ups started
+  std::mutex own_mu_;
+  std::unordered_map<std::string, OwnDecision> own_;  // by decision id; own_mu_
 };
 
 }  // namespace hamlet::engine

@@ -6,8 +6,12 @@
 int main(int argc, char** argv) {
   hamlet::http::DaemonOptions options;
   CLI::App app{"hamletd: self-hosted, Akismet-compatible comment spam filter (HTTP daemon)"};
-  app.add_option("--db", options.db_path, "SQLite database file (created when missing)")
-      ->required();
+  auto* db = app.add_option("--db", options.db_path, "SQLite database file (created when missing)");
+  auto* store = app.add_option("--store", options.store_url,
+                               "PostgreSQL database shared by several nodes, instead of --db: "
+                               "postgresql://USER@HOST/DB (migrated when behind)");
+  db->excludes(store);
+  store->excludes(db);
   app.add_option("--listen", options.listen, "HOST:PORT to listen on")
       ->capture_default_str();
   app.add_option("--model", options.model_path, "fastText model (default: the shipped model)");
@@ -79,6 +83,14 @@ int main(int argc, char** argv) {
   app.add_option("--purge-interval", options.purge_interval,
                  "how often the retention purge runs (it also runs at start)")
       ->capture_default_str();
+  app.add_option("--model-poll-interval", options.model_poll_interval,
+                 "how often the model registry is polled (also at start): the newest model "
+                 "published with `hamlet retrain` or `hamlet models publish` goes into service; "
+                 "10s, 1m ... or off")
+      ->capture_default_str();
+  app.add_option("--model-cache", options.model_cache_dir,
+                 "folder for published models taken from the registry (default: registry/ "
+                 "beside --model)");
   app.add_option("--webhook-retry-base-ms", options.webhook_retry_base_ms,
                  "delay after a webhook's first failed attempt; doubles per attempt up to 4 h")
       ->check(CLI::Range(int64_t{1}, int64_t{4} * 3'600'000))
@@ -103,8 +115,17 @@ int main(int argc, char** argv) {
                  "cap on remembered reputation entries (campaigns: half, senders: a fifth)")
       ->check(CLI::Range(size_t{1000}, size_t{100'000'000}))
       ->capture_default_str();
+  app.add_option("--memory-refresh-ms", options.memory_refresh_ms,
+                 "how often memory learns the decisions and labels other nodes (and other "
+                 "processes on the database) stored: at most this much later than they were "
+                 "stored, given checks arriving")
+      ->check(CLI::Range(int64_t{10}, int64_t{600'000}))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
+    if (options.db_path.empty() && options.store_url.empty()) {
+      throw CLI::RequiredError("--db FILE or --store postgresql://...");
+    }
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 1;
   }

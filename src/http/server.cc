@@ -17,13 +17,15 @@
 #include <functional>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "app/duration.h"
 #include "app/logging.h"
+#include "app/model_registry.h"
+#include "app/model_registry_worker.h"
 #include "app/retention_worker.h"
 #include "app/text_index_worker.h"
 #include "app/webhook_worker.h"
@@ -575,14 +577,27 @@ int RunDaemon(const DaemonOptions& options) {
       purge_interval_ms = *interval;
     }
 
+    std::optional<int64_t> model_poll_ms;
+    if (options.model_poll_interval != "off") {
+      auto parsed = app::ParseDurationMs(options.model_poll_interval);
+      if (!parsed) {
+        std::cerr << "hamletd: --model-poll-interval: " << parsed.error().message()
+                  << " (or off)\n";
+        return 1;
+      }
+      model_poll_ms = *parsed;
+    }
+
     app::Options app_options;
     app_options.db_path = options.db_path;
+    app_options.store_url = options.store_url;
     app_options.model_path = options.model_path;
     app_options.data_dir = options.data_dir;
     app_options.load_model = true;
     app_options.max_db_bytes = options.max_db_mb * 1024 * 1024;
     app_options.memory = options.memory;
     app_options.memory_options = MemoryOptionsOf(options);
+    app_options.memory_refresh_ms = options.memory_refresh_ms;
     auto services = app::Open(app_options);
     if (!services) {
       std::cerr << "hamletd: " << services.error().message() << "\n";
@@ -653,6 +668,24 @@ int RunDaemon(const DaemonOptions& options) {
       spdlog::warn("retention: off; personal fields are kept until `hamlet purge`");
     }
 
+    // The model registry: the newest published model goes into service on every node.
+    std::unique_ptr<app::ModelRegistrySync> registry;
+    std::unique_ptr<app::ModelRegistryWorker> registry_worker;
+    if (model_poll_ms) {
+      const std::string cache_dir =
+          options.model_cache_dir.empty()
+              ? app::DefaultModelCacheDir((*services)->reloader->model_path()).string()
+              : options.model_cache_dir;
+      spdlog::info("model registry: polled every {}, published models cached in '{}'",
+                   options.model_poll_interval, cache_dir);
+      registry = std::make_unique<app::ModelRegistrySync>(*(*services)->store, *(*services)->filter,
+                                                          *(*services)->reloader, cache_dir);
+      registry_worker = std::make_unique<app::ModelRegistryWorker>(
+          *registry, std::chrono::milliseconds(*model_poll_ms));
+    } else {
+      spdlog::info("model registry: not polled (--model-poll-interval off)");
+    }
+
     // Decisions are stored unindexed; this fills the text index behind them.
     app::TextIndexWorker text_indexer(*(*services)->store, std::chrono::seconds(1));
 
@@ -684,6 +717,7 @@ int RunDaemon(const DaemonOptions& options) {
     waiter.join();
     webhook_worker.Stop();
     if (retention) retention->Stop();
+    if (registry_worker) registry_worker->Stop();
     text_indexer.Stop();
     if (!ran.ok()) {
       std::cerr << "hamletd: " << ran.message() << "\n";

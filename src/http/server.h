@@ -77,7 +77,8 @@ class Server {
 };
 
 struct DaemonOptions {
-  std::string db_path;
+  std::string db_path;    // SQLite file (--db)
+  std::string store_url;  // or a PostgreSQL URL (--store postgresql://...)
   std::string model_path;  // empty: the shipped default model
   std::string data_dir;    // holds lists/; empty: the shipped data (app::DefaultDataDir)
   std::string listen = "127.0.0.1:8080";
@@ -91,6 +92,11 @@ struct DaemonOptions {
   std::string retention = "90d";
   // How often that thread looks for old rows (it also runs once at start).
   std::string purge_interval = "1h";
+  // How often the model registry is polled (app::ModelRegistryWorker; also once at start):
+  // a duration ("10s", "1m") or "off". The newest published model goes into service.
+  std::string model_poll_interval = "10s";
+  // Where published models are cached; empty: app::DefaultModelCacheDir of the model.
+  std::string model_cache_dir;
   // Webhook delivery (docs/webhooks.md): the delay after the first failed attempt (doubling
   // up to 4 h) and the attempts before an event is failed.
   int64_t webhook_retry_base_ms = 30'000;
@@ -113,6 +119,8 @@ struct DaemonOptions {
   double memory_half_life_days = 7.0;
   double campaign_window_hours = 72.0;
   size_t memory_max_entries = 500'000;
+  // How often memory reads what other nodes and processes stored (engine::SyncedMemory).
+  int64_t memory_refresh_ms = 2000;
 };
 
 // The memory settings hamletd's options ask for (the caps split by what an entry costs).
@@ -125,8 +133,9 @@ core::Result<std::pair<std::string, int>> ParseListen(std::string_view listen);
 // options.retention is "off") and the webhook delivery thread, serves until SIGINT or SIGTERM,
 // then stops the delivery thread after its attempt in flight.
 // SIGHUP re-reads the allow/block lists and reloads the model from the path it was started
-// with (--model, or the default path resolved at start); success and failure are logged, and
-// a bad file leaves the old model.
+// with (--model, or the default path resolved at start), or, once the model registry put a
+// published model in service, from its cache file; success and failure are logged, and a bad
+// file leaves the old model.
 // Returns the process exit code: 0 after a clean stop, 1 when it could not start (one line
 // on stderr says why). Never throws.
 int RunDaemon(const DaemonOptions& options);

@@ -1,6 +1,8 @@
-// Schema: the SQLite store's ordered migrations, keyed by `PRAGMA user_version`. The SQL text of
-// a released migration never changes; a schema change is a new migration appended to the list.
-// No sqlite3 calls here: the store runs the planned steps on its connection (sqlite_store.cc).
+// Schema: the stores' ordered migrations, one list for both backends: each version has SQLite's
+// SQL (keyed by `PRAGMA user_version`) and PostgreSQL's (keyed by schema_version.version). The
+// SQL text of a released migration never changes; a schema change is a new migration appended
+// to the list, with both dialects. No database calls here: each store runs the planned steps on
+// its own connection (sqlite_store.cc, postgres_store.cc).
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,8 @@ inline constexpr int32_t kApplicationId = 0x48616D6C;
 struct Migration {
   int version;                   // user_version after this migration; the first is 1
   std::string_view description;  // one line, for humans
-  std::string_view sql;          // one or more statements, no parameters
+  std::string_view sqlite;       // SQLite: one or more statements, no parameters
+  std::string_view postgres;     // PostgreSQL: the same change; one or more statements
 };
 
 // Every migration, oldest first; Migrations()[i].version == i + 1.

@@ -17,28 +17,6 @@
 namespace hamlet::store {
 namespace internal {
 
-core::Status WithContext(const core::Status& status, std::string_view context) {
-  if (status.ok() || context.empty()) return status;
-  std::string msg = std::string(context) + ": " + status.message();
-  switch (status.code()) {
-    case core::StatusCode::kOk:
-      break;
-    case core::StatusCode::kInvalidArgument:
-      return core::Status::InvalidArgument(std::move(msg));
-    case core::StatusCode::kNotFound:
-      return core::Status::NotFound(std::move(msg));
-    case core::StatusCode::kUnauthenticated:
-      return core::Status::Unauthenticated(std::move(msg));
-    case core::StatusCode::kPermissionDenied:
-      return core::Status::PermissionDenied(std::move(msg));
-    case core::StatusCode::kUnavailable:
-      return core::Status::Unavailable(std::move(msg));
-    case core::StatusCode::kInternal:
-      return core::Status::Internal(std::move(msg));
-  }
-  return status;
-}
-
 // --- Statement
 
 Statement::Statement(Statement&& other) noexcept
@@ -68,19 +46,8 @@ void Statement::BindDouble(int index, double value) {
   Keep(bind_rc_, sqlite3_bind_double(stmt_, index, value));
 }
 void Statement::BindNull(int index) { Keep(bind_rc_, sqlite3_bind_null(stmt_, index)); }
-void Statement::BindIdOrNull(int index, int64_t id) {
-  if (id == 0) {
-    BindNull(index);
-  } else {
-    BindInt(index, id);
-  }
-}
-void Statement::BindTextOrNull(int index, std::string_view value) {
-  if (value.empty()) {
-    BindNull(index);
-  } else {
-    BindText(index, value);
-  }
+void Statement::BindBlob(int index, std::string_view bytes) {
+  Keep(bind_rc_, sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
 }
 
 core::Result<bool> Statement::Step() {
@@ -109,6 +76,12 @@ std::string Statement::ColumnText(int col) const {
   if (text == nullptr) return {};
   // Byte count, not strlen: values may hold NUL bytes.
   return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+std::string Statement::ColumnBlob(int col) const {
+  const void* bytes = sqlite3_column_blob(stmt_, col);
+  if (bytes == nullptr) return {};
+  return std::string(static_cast<const char*>(bytes),
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
@@ -344,7 +317,7 @@ core::Status Prepare(Connection& db, const std::string& path, const SqliteOption
       version
           ? schema::Migrate(static_cast<int>(*version),
                             [&db](const schema::Migration& m) {
-                              core::Status st = db.Exec(std::string(m.sql));
+                              core::Status st = db.Exec(std::string(m.sqlite));
                               if (!st.ok()) return st;
                               // An integer of ours, not a value: PRAGMAs
                               // take no parameters.

@@ -104,6 +104,9 @@ class SqliteStore final : public Store {
   core::Result<std::vector<MemoryDecision>> ListMemoryDecisions(int64_t since_ms,
                                                                 const MemoryCursor& after,
                                                                 int limit) override;
+  core::Result<DecisionPosition> LastDecisionPosition() override;
+  core::Result<std::vector<MemoryDecision>> ListMemoryDecisionsAfter(const DecisionPosition& after,
+                                                                     int limit) override;
   core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(int64_t after_feedback_id,
                                                                int64_t since_ms,
                                                                int limit) override;
@@ -124,6 +127,12 @@ class SqliteStore final : public Store {
 
   core::Status AppendImported(const std::vector<DecisionRecord>& decisions,
                               const std::vector<FeedbackRecord>& feedback) override;
+
+  core::Result<int64_t> CountInstallRows(InstallTable table) override;
+  // InvalidArgument for limit < 1.
+  core::Result<InstallPage> ExportInstallRows(InstallTable table, int64_t after,
+                                              int limit) override;
+  core::Status ImportInstallRows(const InstallRows& rows) override;
 
   // InvalidArgument when max_rows < 1.
   core::Result<PurgeCounts> PurgePersonalData(int64_t before_ms, int64_t now_ms,
@@ -159,6 +168,9 @@ class SqliteStore final : public Store {
 
   core::Status Ping() override;
   core::Result<int64_t> CatchUpTextIndex(int max_rows) override;
+  core::Result<int64_t> PublishModel(const PublishedModel& model) override;
+  core::Result<std::vector<PublishedModel>> ListPublishedModels(int limit) override;
+  core::Result<std::optional<PublishedModel>> GetPublishedModel(int64_t id) override;
   // The batch a text search indexes at a time before it runs (and hamletd's indexer).
   static constexpr int kTextIndexBatch = 500;
   // Always Unavailable for a store opened read_only.

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/change_merge.h"
 #include "store/sqlite_store.h"
 #include "store/sqlite_store_internal.h"
 
@@ -48,40 +49,10 @@ std::string FormatCursor(const Cursor& c) {
   return std::to_string(c.decision_rowid) + "." + std::to_string(c.feedback_id);
 }
 
-// One change in a stream: its position, the decision it concerns and when it happened.
-struct Change {
-  int64_t position = 0;
-  std::string decision_id;
-  int64_t at_ms = 0;
-};
+using Change = internal::StreamChange<int64_t>;
 
 Result<Change> ReadChange(const Statement& s) {
   return Change{s.ColumnInt(0), s.ColumnText(1), s.ColumnInt(2)};
-}
-
-// Up to `limit` changes after the cursor from both streams, merged by time. Each stream is
-// taken as a prefix (so the cursor can advance past exactly what was taken); ties go to the
-// decision, which happened first.
-struct Merged {
-  std::vector<std::string> decision_ids;  // in change order, repeats included
-  Cursor next;
-  bool more = false;
-};
-Merged Merge(const std::vector<Change>& decisions, const std::vector<Change>& feedback, Cursor next,
-             int limit) {
-  Merged m;
-  size_t i = 0, j = 0;
-  while (static_cast<int>(m.decision_ids.size()) < limit &&
-         (i < decisions.size() || j < feedback.size())) {
-    const bool take_decision =
-        j == feedback.size() || (i < decisions.size() && decisions[i].at_ms <= feedback[j].at_ms);
-    const Change& c = take_decision ? decisions[i++] : feedback[j++];
-    (take_decision ? next.decision_rowid : next.feedback_id) = c.position;
-    m.decision_ids.push_back(c.decision_id);
-  }
-  m.next = next;
-  m.more = i < decisions.size() || j < feedback.size();
-  return m;
 }
 
 }  // namespace
@@ -124,13 +95,14 @@ Result<DecisionChangesPage> SqliteStore::ListDecisionChanges(const std::string& 
     if (!decisions) return decisions.error();
     auto feedback = read_stream(kFeedbackSql, cursor->feedback_id);
     if (!feedback) return feedback.error();
-    const Merged merged = Merge(*decisions, *feedback, *cursor, limit);
+    const auto merged = internal::MergeChanges(*decisions, *feedback, cursor->decision_rowid,
+                                               cursor->feedback_id, limit);
 
     // Each decision once, where its last change in this page put it.
     std::unordered_map<std::string, size_t> last;
     for (size_t k = 0; k < merged.decision_ids.size(); ++k) last[merged.decision_ids[k]] = k;
     DecisionChangesPage out;
-    out.next_cursor = FormatCursor(merged.next);
+    out.next_cursor = FormatCursor(Cursor{merged.decisions_next, merged.feedback_next});
     out.more = merged.more;
     for (size_t k = 0; k < merged.decision_ids.size(); ++k) {
       const std::string& id = merged.decision_ids[k];

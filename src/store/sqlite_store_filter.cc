@@ -1,5 +1,5 @@
-// DecisionFilter -> SQL for the SQLite store: the WHERE terms every filtered listing, count and
-// statistic shares, the full-text query mapped onto FTS5, and the aggregate reads built on them.
+// DecisionFilter -> SQL for the SQLite store: SQLite's spelling of the shared WHERE terms
+// (sql_filter.cc), the full-text query mapped onto FTS5, and the aggregate reads built on them.
 #include <utility>
 
 #include "store/sqlite_store.h"
@@ -35,181 +35,33 @@ std::string FtsString(std::string_view term) {
   return out;
 }
 
-// True when `term` holds a letter or digit (else FTS5's tokenizer sees no token in it).
-bool HasWordCharacter(std::string_view term) {
-  for (unsigned char c : term) {
-    if (c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
-      return true;
-    }
-  }
-  return false;
+// The text query as a subquery on decisions_fts.
+Result<std::string> FtsTerm(std::string_view text,
+                            const std::function<std::string(BindValue)>& param) {
+  auto match = FtsMatchExpression(text);
+  if (!match) return match.error();
+  return " AND d.id IN (SELECT decision_id FROM decisions_fts WHERE decisions_fts MATCH " +
+         param(*match) + ")";
 }
 
 }  // namespace
 
 Result<std::string> FtsMatchExpression(std::string_view text) {
-  std::vector<std::string> terms;
-  size_t i = 0;
-  while (i < text.size()) {
-    const char c = text[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      ++i;
-      continue;
-    }
-    std::string term;
-    if (c == '"') {
-      const size_t close = text.find('"', i + 1);
-      if (close == std::string_view::npos) {
-        return Status::InvalidArgument("text search: a \" is not closed in '" + std::string(text) +
-                                       "'");
-      }
-      std::string_view phrase = text.substr(i + 1, close - i - 1);
-      i = close + 1;
-      if (HasWordCharacter(phrase)) terms.push_back(FtsString(phrase));
-      continue;
-    }
-    size_t end = i;
-    while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != '\n' &&
-           text[end] != '\r' && text[end] != '"') {
-      ++end;
-    }
-    std::string_view word = text.substr(i, end - i);
-    i = end;
-    const bool prefix = word.size() > 1 && word.back() == '*';
-    if (prefix) word.remove_suffix(1);
-    if (!HasWordCharacter(word)) continue;
-    term = FtsString(word);
-    if (prefix) term += " *";
-    terms.push_back(std::move(term));
-  }
-  if (terms.empty()) {
-    return Status::InvalidArgument("text search: no word to search for in '" + std::string(text) +
-                                   "'");
-  }
+  auto terms = ParseTextQuery(text);
+  if (!terms) return terms.error();
   std::string expr = std::string(kFtsColumns) + " : (";
-  for (size_t k = 0; k < terms.size(); ++k) {
+  for (size_t k = 0; k < terms->size(); ++k) {
     if (k > 0) expr += " AND ";
-    expr += terms[k];
+    expr += FtsString((*terms)[k].text);
+    if ((*terms)[k].prefix) expr += " *";
   }
   expr += ")";
   return expr;
 }
 
-Result<FilterSql> BuildDecisionFilter(const DecisionFilter& filter) {
-  // Built from constant fragments only; every value is bound. The flagged term is spelled
-  // exactly as the decisions_flagged partial index's WHERE, so the planner can use that index.
-  FilterSql out;
-  out.where = " WHERE 1";
-  auto param = [&out](BindValue value) {
-    out.values.push_back(std::move(value));
-    // Appended piecewise: `"?" + std::to_string(i)` trips GCC 12's -Wrestrict false positive.
-    std::string name = "?";
-    name += std::to_string(out.values.size());
-    return name;
-  };
-  if (filter.flagged_only) out.where += " AND (verdict != 'ham' OR uncertain != 0)";
-  LabelFilter label = filter.label;
-  if (filter.unreviewed_only) label = LabelFilter::kUnlabeled;
-  switch (label) {
-    case LabelFilter::kAny:
-      break;
-    case LabelFilter::kUnlabeled:
-      out.where +=
-          " AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.decision_id = d.id"
-          " AND f.revoked_ms IS NULL)";
-      break;
-    case LabelFilter::kLabeled:
-      out.where +=
-          " AND EXISTS (SELECT 1 FROM feedback f WHERE f.decision_id = d.id"
-          " AND f.revoked_ms IS NULL)";
-      break;
-    case LabelFilter::kSpam:
-      out.where += " AND " + LatestLabelSql() + " = 'spam'";
-      break;
-    case LabelFilter::kHam:
-      out.where += " AND " + LatestLabelSql() + " = 'ham'";
-      break;
-  }
-  if (filter.first_checks_only) out.where += " AND d.recheck_reason = ''";
-  if (filter.key_id) {
-    // Key id 0 means "made without a key": NULL in the column.
-    out.where +=
-        *filter.key_id == 0 ? " AND d.key_id IS NULL" : " AND d.key_id = " + param(*filter.key_id);
-  }
-  if (filter.since_ms) out.where += " AND d.created_ms >= " + param(*filter.since_ms);
-  if (filter.until_ms) out.where += " AND d.created_ms < " + param(*filter.until_ms);
-  if (!filter.verdicts.empty()) {
-    out.where += " AND d.verdict IN (";
-    for (size_t i = 0; i < filter.verdicts.size(); ++i) {
-      if (i > 0) out.where += ", ";
-      out.where += param(std::string(core::VerdictName(filter.verdicts[i])));
-    }
-    out.where += ")";
-  }
-  if (filter.uncertain_only) out.where += " AND d.uncertain = 1";
-  if (!filter.site.empty()) {
-    std::string site = filter.site;
-    while (!site.empty() && site.back() == '/') site.pop_back();
-    const std::string p = param(site);
-    out.where += " AND (rtrim(d.site_url, '/') = " + p + " OR rtrim(d.blog, '/') = " + p + ")";
-  }
-  if (filter.min_score) out.where += " AND d.score >= " + param(*filter.min_score);
-  if (filter.max_score) out.where += " AND d.score <= " + param(*filter.max_score);
-  if (!filter.text.empty()) {
-    auto match = FtsMatchExpression(filter.text);
-    if (!match) return match.error();
-    out.where += " AND d.id IN (SELECT decision_id FROM decisions_fts WHERE decisions_fts MATCH " +
-                 param(*match) + ")";
-  }
-  if (!filter.author_contains.empty()) {
-    out.where +=
-        " AND instr(lower(d.comment_author), lower(" + param(filter.author_contains) + ")) > 0";
-  }
-  if (!filter.email_contains.empty()) {
-    out.where += " AND instr(lower(d.comment_author_email), lower(" + param(filter.email_contains) +
-                 ")) > 0";
-  }
-  if (!filter.ip.empty()) out.where += " AND d.user_ip = " + param(filter.ip);
-  if (!filter.ip_prefix.empty()) {
-    // substr, not LIKE: '%' and '_' in the value are literal.
-    const std::string p = param(filter.ip_prefix);
-    out.where += " AND substr(d.user_ip, 1, length(" + p + ")) = " + p;
-  }
-  if (!filter.mentions.empty()) {
-    const std::string p = param(filter.mentions);
-    out.where += " AND (instr(lower(d.comment_content), lower(" + p +
-                 ")) > 0 OR instr(lower(d.comment_author_url), lower(" + p + ")) > 0)";
-  }
-  if (filter.exclude_linked_rechecks) out.where += " AND d.recheck_of IS NULL";
-  if (filter.exclude_tests) out.where += " AND d.is_test = 0";
-  if (filter.exclude_purged) out.where += " AND d.purged_ms IS NULL";
-  return out;
-}
-
-std::string_view OrderBySql(DecisionOrder order) {
-  switch (order) {
-    case DecisionOrder::kNewest:
-      return " ORDER BY d.created_ms DESC, d.rowid DESC";
-    case DecisionOrder::kOldest:
-      return " ORDER BY d.created_ms ASC, d.rowid ASC";
-    case DecisionOrder::kRiskiest:
-      return " ORDER BY d.score DESC, d.created_ms DESC, d.rowid DESC";
-  }
-  return " ORDER BY d.created_ms DESC, d.rowid DESC";
-}
-
-void BindValues(Statement& stmt, const std::vector<BindValue>& values, int first) {
-  int index = first;
-  for (const BindValue& v : values) {
-    if (const auto* i = std::get_if<int64_t>(&v)) {
-      stmt.BindInt(index, *i);
-    } else if (const auto* d = std::get_if<double>(&v)) {
-      stmt.BindDouble(index, *d);
-    } else {
-      stmt.BindText(index, std::get<std::string>(v));
-    }
-    ++index;
-  }
+const FilterDialect& SqliteFilterDialect() {
+  static const FilterDialect kDialect{" WHERE 1", "instr", FtsTerm};
+  return kDialect;
 }
 
 }  // namespace internal
@@ -223,7 +75,7 @@ Result<internal::FilterSql> SqliteStore::FilterFor(const DecisionFilter& filter)
       if (!indexed || *indexed < kTextIndexBatch) break;
     }
   }
-  return internal::BuildDecisionFilter(filter);
+  return internal::BuildDecisionFilter(filter, internal::SqliteFilterDialect());
 }
 
 Result<int64_t> SqliteStore::CatchUpTextIndex(int max_rows) {
@@ -269,7 +121,7 @@ Result<std::vector<DecisionRecord>> SqliteStore::ListDecisions(const DecisionFil
   if (!where) return WithContext(where.error(), context);
   const int n = static_cast<int>(where->values.size());
   const std::string sql = internal::DecisionSelectSql() + where->where +
-                          std::string(internal::OrderBySql(filter.order)) + " LIMIT ?" +
+                          internal::OrderBySql(filter.order, "d.rowid") + " LIMIT ?" +
                           std::to_string(n + 1) + " OFFSET ?" + std::to_string(n + 2);
   ReadLock lock(*this);
   auto stmt = lock.conn().Prepare(sql);
@@ -312,18 +164,7 @@ Result<std::vector<VolumeCount>> SqliteStore::CountVolumes(const DecisionFilter&
   auto stmt = lock.conn().Prepare(sql);
   if (!stmt) return WithContext(stmt.error(), context);
   internal::BindValues(*stmt, where->values);
-  auto rows = ReadAll<VolumeCount>(*stmt, [](const Statement& s) -> Result<VolumeCount> {
-    VolumeCount c;
-    c.day = s.ColumnText(0);
-    c.site = s.ColumnText(1);
-    auto verdict = core::ParseVerdict(s.ColumnText(2));
-    if (!verdict) return Status::Internal("corrupt verdict column");
-    c.verdict = *verdict;
-    c.uncertain = s.ColumnInt(3) != 0;
-    c.label = s.ColumnText(4);
-    c.count = s.ColumnInt(5);
-    return c;
-  });
+  auto rows = ReadAll<VolumeCount>(*stmt, internal::ReadVolumeCount);
   if (!rows) return WithContext(rows.error(), context);
   return rows;
 }

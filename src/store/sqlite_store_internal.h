@@ -12,13 +12,16 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <variant>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/comment.h"
 #include "core/decision.h"
 #include "core/status.h"
+#include "store/fault_counters.h"
+#include "store/row_codec.h"
+#include "store/sql_filter.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
 
@@ -27,56 +30,37 @@ struct sqlite3_stmt;
 
 namespace hamlet::store::internal {
 
-// `status` with `context + ": "` put in front of its message, same code.
-core::Status WithContext(const core::Status& status, std::string_view context);
-
 class Connection;
-
-// Database errors by FaultKind, shared by a store's connections (StoreStats::faults).
-class FaultCounters {
- public:
-  void Count(FaultKind kind) {
-    counts_[static_cast<size_t>(kind)].fetch_add(1, std::memory_order_relaxed);
-  }
-  std::array<uint64_t, kFaultKindCount> Read() const {
-    std::array<uint64_t, kFaultKindCount> out{};
-    for (size_t i = 0; i < kFaultKindCount; ++i)
-      out[i] = counts_[i].load(std::memory_order_relaxed);
-    return out;
-  }
-
- private:
-  std::array<std::atomic<uint64_t>, kFaultKindCount> counts_{};
-};
 
 // A prepared statement borrowed from a Connection's cache. Destroying the handle resets the
 // statement and clears its bindings, so the next borrower finds it fresh. Bind errors are
 // kept and reported by the next Step(). Indexes: parameters 1-based, columns 0-based.
-class Statement {
+class Statement final : public ParamSink, public RowSource {
  public:
   Statement(sqlite3_stmt* stmt, const Connection* conn) : stmt_(stmt), conn_(conn) {}
   Statement(Statement&& other) noexcept;
   Statement& operator=(Statement&&) = delete;
   Statement(const Statement&) = delete;
-  ~Statement();
+  ~Statement() override;
 
-  void BindText(int index, std::string_view value);
-  void BindInt(int index, int64_t value);
-  void BindDouble(int index, double value);
-  void BindNull(int index);
-  // Our id columns hold NULL for "none"; in records that is 0 (or an empty string).
-  void BindIdOrNull(int index, int64_t id);
-  void BindTextOrNull(int index, std::string_view value);
+  void BindText(int index, std::string_view value) override;
+  void BindInt(int index, int64_t value) override;
+  void BindDouble(int index, double value) override;
+  void BindNull(int index) override;
+  // Bytes as a BLOB (BindText would store TEXT): the model registry's files.
+  void BindBlob(int index, std::string_view bytes) override;
 
   // true when a row is ready, false when the statement is done.
   core::Result<bool> Step();
   // Steps until done, ignoring rows (for INSERT/UPDATE).
   core::Status Run();
 
-  bool ColumnIsNull(int col) const;
-  int64_t ColumnInt(int col) const;
-  double ColumnDouble(int col) const;
-  std::string ColumnText(int col) const;
+  bool ColumnIsNull(int col) const override;
+  int64_t ColumnInt(int col) const override;
+  double ColumnDouble(int col) const override;
+  std::string ColumnText(int col) const override;
+  // A BLOB column's bytes ("" for NULL).
+  std::string ColumnBlob(int col) const override;
 
  private:
   sqlite3_stmt* stmt_;
@@ -159,59 +143,10 @@ core::Result<std::vector<T>> ReadAll(Statement& stmt, Read read) {
   }
 }
 
-// --- Row codec (sqlite_store_codec.cc). Column order is fixed by the SQL texts below.
+// --- Decision filters (sqlite_store_filter.cc; the shared part in sql_filter.h)
 
-// JSON text for the `fields` columns: [["name","value"], ...] in order. Bytes that are not
-// valid UTF-8 are replaced by U+FFFD (JSON cannot carry them); the typed columns keep them.
-std::string EncodeFields(const core::FieldList& fields);
-// Internal when `json` is not such a list.
-core::Result<core::FieldList> DecodeFields(std::string_view json);
-// JSON text for decisions.reasons: [{"check":..., "contribution":..., "detail":...}, ...].
-std::string EncodeReasons(const std::vector<core::Reason>& reasons);
-core::Result<std::vector<core::Reason>> DecodeReasons(std::string_view json);
-
-// "(SELECT label ...)": the label of decision d's latest feedback that no undo revoked, NULL
-// when there is none.
-const std::string& LatestLabelSql();
-// "SELECT <every decision column>, <latest feedback label> FROM decisions d", to which
-// callers append WHERE/ORDER BY clauses.
-const std::string& DecisionSelectSql();
-// INSERT INTO decisions with one parameter per column, for BindDecision.
-const std::string& DecisionInsertSql();
-void BindDecision(Statement& stmt, const DecisionRecord& record, const std::string& reasons_json,
-                  const std::string& fields_json);
-core::Result<DecisionRecord> ReadDecision(const Statement& stmt);
-// The three memory_* columns (lesson, fingerprint, traits) from parameter/column `first` on;
-// NULL traits mean "no trace".
-void BindMemoryTrace(Statement& stmt, int first, const std::optional<MemoryTrace>& trace);
-std::optional<MemoryTrace> ReadMemoryTrace(const Statement& stmt, int first);
-
-const std::string& FeedbackSelectSql();  // "SELECT ... FROM feedback f"
-const std::string& FeedbackInsertSql();
-void BindFeedback(Statement& stmt, const FeedbackRecord& record, const std::string& fields_json);
-core::Result<FeedbackRecord> ReadFeedback(const Statement& stmt);
-
-const std::string& SiteKeySelectSql();  // "SELECT ... FROM site_keys k"
-// Internal when the row's role is not one this build knows.
-core::Result<SiteKey> ReadSiteKey(const Statement& stmt);
-
-// --- Decision filters (sqlite_store_filter.cc)
-
-// A value to bind to one parameter.
-using BindValue = std::variant<int64_t, double, std::string>;
-
-// " AND ..." terms for decisions aliased `d` selecting what `filter` selects (its limit,
-// offset and order aside), with the values for ?1, ?2 ... in order.
-struct FilterSql {
-  std::string where;  // "WHERE 1 AND ..."
-  std::vector<BindValue> values;
-};
-// InvalidArgument when the text query has unbalanced quotes or no word in it.
-core::Result<FilterSql> BuildDecisionFilter(const DecisionFilter& filter);
-// " ORDER BY ..." for filter.order.
-std::string_view OrderBySql(DecisionOrder order);
-// Binds `values` to ?first, ?first+1 ...
-void BindValues(Statement& stmt, const std::vector<BindValue>& values, int first = 1);
+// SQLite's spelling of the filter terms (instr, FTS5).
+const FilterDialect& SqliteFilterDialect();
 // The FTS5 MATCH expression for a DecisionFilter::text query; InvalidArgument for unbalanced
 // quotes or a query without a word.
 core::Result<std::string> FtsMatchExpression(std::string_view text);

@@ -1,5 +1,6 @@
-// SqliteStore's reads for the engine's memory: decisions in time order and feedback in id order,
-// with only the columns memory needs (its trace, or the fields to derive one from).
+// SqliteStore's reads for the engine's memory: decisions in time order or in commit (rowid)
+// order, and feedback in id order, with only the columns memory needs (its trace, or the fields
+// to derive one from).
 #include <utility>
 
 #include "core/comment.h"
@@ -15,32 +16,18 @@ using internal::WithContext;
 
 namespace {
 
-// The decision columns memory reads, as "d.x", in the order ReadMemoryDecision expects. The
-// stored fields are read only for decisions without a trace.
-constexpr const char kMemoryDecisionColumns[] =
-    "d.id, d.site_url, d.created_ms, d.verdict, d.uncertain, d.is_test, d.recheck_reason, "
-    "d.memory_lesson, d.memory_fingerprint, d.memory_traits, "
-    "CASE WHEN d.memory_traits IS NULL THEN d.fields END";
-
-// One MemoryDecision from the columns above, starting at column `first`.
-Result<MemoryDecision> ReadMemoryDecision(const Statement& stmt, int first) {
-  MemoryDecision d;
-  d.id = stmt.ColumnText(first);
-  d.site_url = stmt.ColumnText(first + 1);
-  d.created_ms = stmt.ColumnInt(first + 2);
-  const std::optional<core::Verdict> verdict = core::ParseVerdict(stmt.ColumnText(first + 3));
-  if (!verdict) return Status::Internal("decision " + d.id + ": corrupt verdict column");
-  d.verdict = *verdict;
-  d.uncertain = stmt.ColumnInt(first + 4) != 0;
-  d.is_test = stmt.ColumnInt(first + 5) != 0;
-  d.recheck = !stmt.ColumnText(first + 6).empty();
-  d.memory = internal::ReadMemoryTrace(stmt, first + 7);
-  if (!d.memory) {
-    auto fields = internal::DecodeFields(stmt.ColumnText(first + 10));
-    if (!fields) return WithContext(fields.error(), "decision " + d.id);
-    d.comment = core::CommentFromFields(std::move(fields).value());
+// The rows of a statement that selects the position, then internal::kMemoryDecisionColumns.
+Result<std::vector<MemoryDecision>> ReadMemoryDecisions(Statement& stmt,
+                                                        const std::string& context) {
+  std::vector<MemoryDecision> out;
+  for (;;) {
+    Result<bool> row = stmt.Step();
+    if (!row) return WithContext(row.error(), context);
+    if (!*row) return out;
+    auto decision = internal::ReadPositionedMemoryDecision(stmt);
+    if (!decision) return WithContext(decision.error(), context);
+    out.push_back(std::move(decision).value());
   }
-  return d;
 }
 
 }  // namespace
@@ -52,7 +39,8 @@ Result<std::vector<MemoryDecision>> SqliteStore::ListMemoryDecisions(int64_t sin
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
   // Keyset paging on (created_ms, id): decisions_by_time finds the start, and rows of one
   // millisecond are few, so the id part of the order costs a small sort at most.
-  static const std::string kSql = std::string("SELECT ") + kMemoryDecisionColumns +
+  static const std::string kSql = std::string("SELECT 0, d.rowid, ") +
+                                  internal::kMemoryDecisionColumns +
                                   " FROM decisions d WHERE d.created_ms >= ?1"
                                   " AND (d.created_ms > ?2 OR (d.created_ms = ?2 AND d.id > ?3))"
                                   " ORDER BY d.created_ms, d.id LIMIT ?4";
@@ -63,30 +51,43 @@ Result<std::vector<MemoryDecision>> SqliteStore::ListMemoryDecisions(int64_t sin
   stmt->BindInt(2, after.created_ms);
   stmt->BindText(3, after.id);
   stmt->BindInt(4, limit);
-  std::vector<MemoryDecision> out;
-  for (;;) {
-    Result<bool> row = stmt->Step();
-    if (!row) return WithContext(row.error(), context);
-    if (!*row) return out;
-    auto decision = ReadMemoryDecision(*stmt, 0);
-    if (!decision) return WithContext(decision.error(), context);
-    out.push_back(std::move(decision).value());
-  }
+  return ReadMemoryDecisions(*stmt, context);
+}
+
+// A decision's position is (0, rowid). SQLite has one writer at a time, holding the write lock
+// for its whole transaction, and gives a new row max(rowid) + 1 (decisions are never deleted, so
+// no rowid is handed out twice): rowids grow in commit order, and a reader that sees a rowid has
+// seen every smaller one.
+Result<DecisionPosition> SqliteStore::LastDecisionPosition() {
+  const std::string context = "find the last decision";
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare("SELECT max(rowid) FROM decisions");
+  if (!stmt) return WithContext(stmt.error(), context);
+  Result<bool> row = stmt->Step();
+  if (!row) return WithContext(row.error(), context);
+  return DecisionPosition{0, *row ? stmt->ColumnInt(0) : 0};
+}
+
+Result<std::vector<MemoryDecision>> SqliteStore::ListMemoryDecisionsAfter(
+    const DecisionPosition& after, int limit) {
+  const std::string context = "list decisions for memory";
+  if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
+  static const std::string kSql = std::string("SELECT 0, d.rowid, ") +
+                                  internal::kMemoryDecisionColumns +
+                                  " FROM decisions d WHERE d.rowid > ?1 ORDER BY d.rowid LIMIT ?2";
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(kSql);
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindInt(1, after.seq);
+  stmt->BindInt(2, limit);
+  return ReadMemoryDecisions(*stmt, context);
 }
 
 Result<std::vector<MemoryFeedback>> SqliteStore::ListMemoryFeedback(int64_t after_feedback_id,
                                                                     int64_t since_ms, int limit) {
   const std::string context = "list feedback for memory";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
-  static const std::string kSql =
-      std::string(
-          "SELECT f.id, f.label, f.created_ms, f.is_test, COALESCE(d.site_url, k.site_url, ''),"
-          " CASE WHEN f.decision_id IS NULL THEN f.fields END, ") +
-      kMemoryDecisionColumns +
-      " FROM feedback f LEFT JOIN decisions d ON d.id = f.decision_id"
-      " LEFT JOIN site_keys k ON k.id = f.key_id"
-      " WHERE f.id > ?1 AND f.created_ms >= ?2 AND f.revoked_ms IS NULL"
-      " ORDER BY f.id LIMIT ?3";
+  const std::string& kSql = internal::MemoryFeedbackSql();
   ReadLock lock(*this);
   auto stmt = lock.conn().Prepare(kSql);
   if (!stmt) return WithContext(stmt.error(), context);
@@ -98,24 +99,9 @@ Result<std::vector<MemoryFeedback>> SqliteStore::ListMemoryFeedback(int64_t afte
     Result<bool> row = stmt->Step();
     if (!row) return WithContext(row.error(), context);
     if (!*row) return out;
-    MemoryFeedback f;
-    f.feedback_id = stmt->ColumnInt(0);
-    f.label = stmt->ColumnText(1);
-    f.created_ms = stmt->ColumnInt(2);
-    f.is_test = stmt->ColumnInt(3) != 0;
-    f.site_url = stmt->ColumnText(4);
-    if (stmt->ColumnIsNull(6)) {  // no decision: the first decision column (d.id) is NULL
-      auto fields = internal::DecodeFields(stmt->ColumnText(5));
-      if (!fields) {
-        return WithContext(fields.error(), context + ": feedback " + std::to_string(f.feedback_id));
-      }
-      f.comment = core::CommentFromFields(std::move(fields).value());
-    } else {
-      auto decision = ReadMemoryDecision(*stmt, 6);
-      if (!decision) return WithContext(decision.error(), context);
-      f.decision = std::move(decision).value();
-    }
-    out.push_back(std::move(f));
+    auto f = internal::ReadMemoryFeedback(*stmt);
+    if (!f) return WithContext(f.error(), context);
+    out.push_back(std::move(f).value());
   }
 }
 

@@ -18,24 +18,6 @@ using internal::WithContext;
 
 namespace {
 
-constexpr char kActionSelectSql[] =
-    "SELECT id, moderator, label, origin, selection, created_ms, item_count, undone_ms,"
-    " undone_by FROM moderator_actions";
-
-Result<ModeratorAction> ReadAction(const Statement& s) {
-  ModeratorAction a;
-  a.id = s.ColumnInt(0);
-  a.moderator = s.ColumnText(1);
-  a.label = s.ColumnText(2);
-  a.origin = s.ColumnText(3);
-  a.selection = s.ColumnText(4);
-  a.created_ms = s.ColumnInt(5);
-  a.item_count = s.ColumnInt(6);
-  if (!s.ColumnIsNull(7)) a.undone_ms = s.ColumnInt(7);
-  a.undone_by = s.ColumnText(8);  // NULL reads as ""
-  return a;
-}
-
 Status InsertFeedback(Connection& db, const FeedbackRecord& f) {
   auto stmt = db.Prepare(internal::FeedbackInsertSql());
   if (!stmt) return stmt.error();
@@ -131,10 +113,10 @@ Result<ModeratorAction> SqliteStore::AppendModeratorAction(
 Result<std::optional<ModeratorAction>> SqliteStore::GetModeratorAction(int64_t id) {
   const std::string context = "read moderator action " + std::to_string(id);
   ReadLock lock(*this);
-  auto stmt = lock.conn().Prepare(std::string(kActionSelectSql) + " WHERE id = ?1");
+  auto stmt = lock.conn().Prepare(std::string(internal::kActionSelectSql) + " WHERE id = ?1");
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, id);
-  auto action = ReadOptional<ModeratorAction>(*stmt, ReadAction);
+  auto action = ReadOptional<ModeratorAction>(*stmt, internal::ReadAction);
   if (!action) return WithContext(action.error(), context);
   return action;
 }
@@ -144,7 +126,7 @@ Result<std::vector<ModeratorAction>> SqliteStore::ListModeratorActions(const std
                                                                        int limit) {
   const std::string context = "list moderator actions";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
-  std::string sql = std::string(kActionSelectSql) + " WHERE 1";
+  std::string sql = std::string(internal::kActionSelectSql) + " WHERE 1";
   if (!moderator.empty()) sql += " AND moderator = ?2";
   if (!include_undone) sql += " AND undone_ms IS NULL";
   sql += " ORDER BY id DESC LIMIT ?1";
@@ -153,7 +135,7 @@ Result<std::vector<ModeratorAction>> SqliteStore::ListModeratorActions(const std
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, limit);
   if (!moderator.empty()) stmt->BindText(2, moderator);
-  auto actions = ReadAll<ModeratorAction>(*stmt, ReadAction);
+  auto actions = ReadAll<ModeratorAction>(*stmt, internal::ReadAction);
   if (!actions) return WithContext(actions.error(), context);
   return actions;
 }
@@ -161,8 +143,8 @@ Result<std::vector<ModeratorAction>> SqliteStore::ListModeratorActions(const std
 Result<std::vector<FeedbackRecord>> SqliteStore::ListActionFeedback(int64_t id) {
   const std::string context = "read the feedback of moderator action " + std::to_string(id);
   ReadLock lock(*this);
-  auto stmt = lock.conn().Prepare(internal::FeedbackSelectSql() +
-                                  " WHERE f.action_id = ?1 ORDER BY f.id");
+  auto stmt =
+      lock.conn().Prepare(internal::FeedbackSelectSql() + " WHERE f.action_id = ?1 ORDER BY f.id");
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, id);
   auto rows = ReadAll<FeedbackRecord>(*stmt, internal::ReadFeedback);
@@ -170,17 +152,16 @@ Result<std::vector<FeedbackRecord>> SqliteStore::ListActionFeedback(int64_t id) 
   return rows;
 }
 
-Result<int64_t> SqliteStore::UndoModeratorAction(int64_t id, const std::string& by,
-                                                 int64_t now_ms,
+Result<int64_t> SqliteStore::UndoModeratorAction(int64_t id, const std::string& by, int64_t now_ms,
                                                  const std::vector<WebhookEvent>& events) {
   const std::string context = "undo moderator action " + std::to_string(id);
   int64_t revoked = 0;
   Status s = WriteTransaction([&](Connection& db) -> Status {
     // Read on the write connection, inside the transaction: no other undo can slip between.
-    auto read = db.Prepare(std::string(kActionSelectSql) + " WHERE id = ?1");
+    auto read = db.Prepare(std::string(internal::kActionSelectSql) + " WHERE id = ?1");
     if (!read) return read.error();
     read->BindInt(1, id);
-    auto action = ReadOptional<ModeratorAction>(*read, ReadAction);
+    auto action = ReadOptional<ModeratorAction>(*read, internal::ReadAction);
     if (!action) return action.error();
     if (!*action) return Status::NotFound("no moderator action has this id");
     if ((*action)->undone()) {
@@ -249,19 +230,6 @@ constexpr char kPurgeDecisionsSql[] =
     " purged_ms = ?1"
     " WHERE rowid IN (SELECT rowid FROM decisions"
     "   WHERE created_ms < ?2 AND purged_ms IS NULL ORDER BY created_ms LIMIT ?3)";
-constexpr char kPurgeFeedbackSql[] =
-    "UPDATE feedback SET fields = '[]', purged_ms = ?1"
-    " WHERE id IN (SELECT id FROM feedback"
-    "   WHERE created_ms < ?2 AND purged_ms IS NULL ORDER BY created_ms LIMIT ?3)";
-constexpr char kPurgeActionsSql[] =
-    "UPDATE moderator_actions SET selection = ''"
-    " WHERE id IN (SELECT id FROM moderator_actions"
-    "   WHERE created_ms < ?1 AND selection != '' ORDER BY id LIMIT ?2)";
-// Pending events stay: they are still owed to the site.
-constexpr char kPurgeWebhookEventsSql[] =
-    "DELETE FROM webhook_events WHERE id IN (SELECT id FROM webhook_events"
-    "   WHERE created_ms < ?1 AND state != 'pending' ORDER BY id LIMIT ?2)";
-
 }  // namespace
 
 Result<PurgeCounts> SqliteStore::PurgePersonalData(int64_t before_ms, int64_t now_ms,
@@ -273,11 +241,11 @@ Result<PurgeCounts> SqliteStore::PurgePersonalData(int64_t before_ms, int64_t no
     const std::vector<internal::BindValue> values = {now_ms, before_ms, int64_t{max_rows}};
     auto decisions = RunUpdate(db, kPurgeDecisionsSql, values);
     if (!decisions) return decisions.error();
-    auto feedback = RunUpdate(db, kPurgeFeedbackSql, values);
+    auto feedback = RunUpdate(db, internal::kPurgeFeedbackSql, values);
     if (!feedback) return feedback.error();
-    auto actions = RunUpdate(db, kPurgeActionsSql, {before_ms, int64_t{max_rows}});
+    auto actions = RunUpdate(db, internal::kPurgeActionsSql, {before_ms, int64_t{max_rows}});
     if (!actions) return actions.error();
-    auto events = RunUpdate(db, kPurgeWebhookEventsSql, {before_ms, int64_t{max_rows}});
+    auto events = RunUpdate(db, internal::kPurgeWebhookEventsSql, {before_ms, int64_t{max_rows}});
     if (!events) return events.error();
     counts = PurgeCounts{*decisions, *feedback, *actions, *events};
     return Status::Ok();
@@ -289,11 +257,7 @@ Result<PurgeCounts> SqliteStore::PurgePersonalData(int64_t before_ms, int64_t no
 Result<PurgeCounts> SqliteStore::CountPurgeable(int64_t before_ms) {
   const std::string context = "count purgeable rows";
   ReadLock lock(*this);
-  auto stmt = lock.conn().Prepare(
-      "SELECT (SELECT count(*) FROM decisions WHERE created_ms < ?1 AND purged_ms IS NULL),"
-      " (SELECT count(*) FROM feedback WHERE created_ms < ?1 AND purged_ms IS NULL),"
-      " (SELECT count(*) FROM moderator_actions WHERE created_ms < ?1 AND selection != ''),"
-      " (SELECT count(*) FROM webhook_events WHERE created_ms < ?1 AND state != 'pending')");
+  auto stmt = lock.conn().Prepare(internal::kCountPurgeableSql);
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, before_ms);
   auto rows = ReadAll<PurgeCounts>(*stmt, [](const Statement& st) -> Result<PurgeCounts> {

@@ -362,17 +362,7 @@ Result<std::vector<DecisionCounts>> SqliteStore::CountDecisions(int64_t key_id, 
   stmt->BindIdOrNull(1, key_id);
   stmt->BindInt(2, from_ms);
   stmt->BindInt(3, to_ms);
-  auto rows = ReadAll<DecisionCounts>(*stmt, [](const Statement& s) -> Result<DecisionCounts> {
-    DecisionCounts c;
-    c.month = s.ColumnText(0);
-    c.blog = s.ColumnText(1);
-    c.api_calls = s.ColumnInt(2);
-    c.spam = s.ColumnInt(3);
-    c.ham = s.ColumnInt(4);
-    c.missed_spam = s.ColumnInt(5);
-    c.false_positives = s.ColumnInt(6);
-    return c;
-  });
+  auto rows = ReadAll<DecisionCounts>(*stmt, internal::ReadDecisionCounts);
   if (!rows) return WithContext(rows.error(), "count decisions");
   return rows;
 }
@@ -396,14 +386,7 @@ Result<std::vector<LabeledFeedback>> SqliteStore::ListLabeledFeedback(int64_t af
   // A decision's label is its latest non-test feedback that no undo revoked; feedback without
   // a decision counts row by row. Purged rows have no text left to learn from. The max(id)
   // subquery runs on feedback_by_decision.
-  static const std::string kPageSql =
-      internal::FeedbackSelectSql() +
-      " LEFT JOIN decisions d ON d.id = f.decision_id"
-      " WHERE f.id > ?1 AND f.is_test = 0 AND f.revoked_ms IS NULL"
-      " AND (f.decision_id IS NULL AND f.purged_ms IS NULL"
-      "  OR (d.is_test = 0 AND d.purged_ms IS NULL AND f.id = (SELECT max(g.id) FROM feedback g"
-      "      WHERE g.decision_id = f.decision_id AND g.is_test = 0 AND g.revoked_ms IS NULL)))"
-      " ORDER BY f.id LIMIT ?2";
+  const std::string& kPageSql = internal::LabeledFeedbackPageSql();
   static const std::string kDecisionSql = internal::DecisionSelectSql() + " WHERE d.id = ?1";
   ReadLock lock(*this);
   std::vector<FeedbackRecord> page;

@@ -13,53 +13,10 @@ using internal::Connection;
 using internal::Statement;
 using internal::WithContext;
 
-namespace {
-
-constexpr const char* kEventColumns =
-    "id, event_id, site_url, type, decision_id, feedback_id, payload, created_ms, state, "
-    "attempts, next_attempt_ms, claimed_by, claimed_until_ms, last_status, last_error, "
-    "finished_ms";
-
-Result<WebhookEvent> ReadEvent(const Statement& s) {
-  WebhookEvent e;
-  e.id = s.ColumnInt(0);
-  e.event_id = s.ColumnText(1);
-  e.site_url = s.ColumnText(2);
-  e.type = s.ColumnText(3);
-  e.decision_id = s.ColumnText(4);  // NULL reads as ""
-  e.feedback_id = s.ColumnIsNull(5) ? 0 : s.ColumnInt(5);
-  e.payload = s.ColumnText(6);
-  e.created_ms = s.ColumnInt(7);
-  const std::optional<WebhookState> state = ParseWebhookState(s.ColumnText(8));
-  if (!state)
-    return Status::Internal("corrupt webhook_events.state of event " + std::to_string(e.id));
-  e.state = *state;
-  e.attempts = static_cast<int>(s.ColumnInt(9));
-  e.next_attempt_ms = s.ColumnInt(10);
-  e.claimed_by = s.ColumnText(11);
-  e.claimed_until_ms = s.ColumnIsNull(12) ? 0 : s.ColumnInt(12);
-  e.last_status = s.ColumnIsNull(13) ? 0 : static_cast<int>(s.ColumnInt(13));
-  e.last_error = s.ColumnText(14);
-  e.finished_ms = s.ColumnIsNull(15) ? 0 : s.ColumnInt(15);
-  return e;
-}
-
-}  // namespace
-
 Result<int64_t> SqliteStore::InsertWebhookEvent(Connection& conn, const WebhookEvent& e) {
-  auto stmt = conn.Prepare(
-      "INSERT INTO webhook_events (event_id, site_url, type, decision_id, feedback_id, payload,"
-      " created_ms, state, attempts, next_attempt_ms, last_error)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?8, '')");
+  auto stmt = conn.Prepare(internal::kEventInsertSql);
   if (!stmt) return stmt.error();
-  stmt->BindText(1, e.event_id);
-  stmt->BindText(2, e.site_url);
-  stmt->BindText(3, e.type);
-  stmt->BindTextOrNull(4, e.decision_id);
-  stmt->BindIdOrNull(5, e.feedback_id);
-  stmt->BindText(6, e.payload);
-  stmt->BindInt(7, e.created_ms);
-  stmt->BindInt(8, e.next_attempt_ms);
+  internal::BindEvent(*stmt, e);
   if (Status s = stmt->Run(); !s.ok()) {
     return WithContext(s, "store webhook event " + e.event_id);
   }
@@ -78,26 +35,15 @@ Result<std::optional<WebhookEvent>> SqliteStore::ClaimWebhookEvent(const std::st
   if (worker.empty() || lease_ms <= 0) {
     return Status::InvalidArgument(context + ": the worker id is empty or the lease not > 0");
   }
-  // One statement, so the choice and the claim are atomic. The state term matches the
-  // webhook_events_due partial index. (PostgreSQL: the same with FOR UPDATE SKIP LOCKED in
-  // the subquery.)
-  static const std::string kSql =
-      std::string(
-          "UPDATE webhook_events SET claimed_by = ?1, claimed_until_ms = ?2 + ?3,"
-          " attempts = attempts + 1"
-          " WHERE id = (SELECT id FROM webhook_events"
-          "   WHERE state = 'pending' AND next_attempt_ms <= ?2"
-          "   AND (claimed_until_ms IS NULL OR claimed_until_ms <= ?2)"
-          "   ORDER BY next_attempt_ms, id LIMIT 1)"
-          " RETURNING ") +
-      kEventColumns;
+  // One statement, so the choice and the claim are atomic under SQLite's single writer.
+  static const std::string kSql = internal::ClaimEventSql("");
   std::lock_guard lock(write_mu_);
   auto stmt = writer_->Prepare(kSql);
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindText(1, worker);
   stmt->BindInt(2, now_ms);
   stmt->BindInt(3, lease_ms);
-  auto events = internal::ReadAll<WebhookEvent>(*stmt, ReadEvent);
+  auto events = internal::ReadAll<WebhookEvent>(*stmt, internal::ReadEvent);
   if (!events) return WithContext(events.error(), context);
   if (events->empty()) return std::optional<WebhookEvent>();
   return std::optional<WebhookEvent>(std::move(events->front()));
@@ -105,24 +51,10 @@ Result<std::optional<WebhookEvent>> SqliteStore::ClaimWebhookEvent(const std::st
 
 Status SqliteStore::FinishWebhookAttempt(const WebhookAttemptResult& r) {
   const std::string context = "finish webhook event " + std::to_string(r.event);
-  const bool finished = r.state != WebhookState::kPending;
   std::lock_guard lock(write_mu_);
-  auto stmt = writer_->Prepare(
-      "UPDATE webhook_events SET state = ?3, next_attempt_ms = ?4, last_status = ?5,"
-      " last_error = ?6, finished_ms = ?7, claimed_by = NULL, claimed_until_ms = NULL"
-      " WHERE id = ?1 AND claimed_by = ?2");
+  auto stmt = writer_->Prepare(internal::kFinishAttemptSql);
   if (!stmt) return WithContext(stmt.error(), context);
-  stmt->BindInt(1, r.event);
-  stmt->BindText(2, r.worker);
-  stmt->BindText(3, WebhookStateName(r.state));
-  stmt->BindInt(4, r.next_attempt_ms);
-  stmt->BindIdOrNull(5, r.last_status);
-  stmt->BindText(6, r.last_error);
-  if (finished) {
-    stmt->BindInt(7, r.now_ms);
-  } else {
-    stmt->BindNull(7);
-  }
+  internal::BindAttemptResult(*stmt, r);
   if (Status s = stmt->Run(); !s.ok()) return WithContext(s, context);
   if (writer_->Changes() == 0) {
     return Status::NotFound(context + ": not claimed by " + r.worker +
@@ -136,7 +68,8 @@ Result<std::vector<WebhookEvent>> SqliteStore::ListWebhookEvents(const WebhookEv
     return Status::InvalidArgument("list webhook events: limit must not be negative");
   }
   // Built from constant fragments only; values are bound.
-  std::string sql = std::string("SELECT ") + kEventColumns + " FROM webhook_events WHERE 1";
+  std::string sql =
+      std::string("SELECT ") + internal::kEventColumns + " FROM webhook_events WHERE 1";
   if (filter.state) sql += " AND state = ?2";
   if (filter.site_url) sql += " AND site_url = ?3";
   sql += " ORDER BY id DESC LIMIT ?1";
@@ -146,7 +79,7 @@ Result<std::vector<WebhookEvent>> SqliteStore::ListWebhookEvents(const WebhookEv
   stmt->BindInt(1, filter.limit);
   if (filter.state) stmt->BindText(2, WebhookStateName(*filter.state));
   if (filter.site_url) stmt->BindText(3, *filter.site_url);
-  auto events = internal::ReadAll<WebhookEvent>(*stmt, ReadEvent);
+  auto events = internal::ReadAll<WebhookEvent>(*stmt, internal::ReadEvent);
   if (!events) return WithContext(events.error(), "list webhook events");
   return events;
 }
@@ -154,12 +87,12 @@ Result<std::vector<WebhookEvent>> SqliteStore::ListWebhookEvents(const WebhookEv
 Result<std::optional<WebhookEvent>> SqliteStore::GetWebhookEvent(int64_t id) {
   const std::string context = "read webhook event " + std::to_string(id);
   static const std::string kSql =
-      std::string("SELECT ") + kEventColumns + " FROM webhook_events WHERE id = ?1";
+      std::string("SELECT ") + internal::kEventColumns + " FROM webhook_events WHERE id = ?1";
   ReadLock lock(*this);
   auto stmt = lock.conn().Prepare(kSql);
   if (!stmt) return WithContext(stmt.error(), context);
   stmt->BindInt(1, id);
-  auto events = internal::ReadAll<WebhookEvent>(*stmt, ReadEvent);
+  auto events = internal::ReadAll<WebhookEvent>(*stmt, internal::ReadEvent);
   if (!events) return WithContext(events.error(), context);
   if (events->empty()) return std::optional<WebhookEvent>();
   return std::optional<WebhookEvent>(std::move(events->front()));

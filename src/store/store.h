@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -253,6 +254,16 @@ struct DecisionChangesPage {
 };
 
 // Which decisions a listing, count or bulk action covers. Every condition set must hold.
+// Where a decision stands in the order decisions were committed (Store::LastDecisionPosition,
+// ListMemoryDecisionsAfter). Compared as the pair (stamp, seq); what the numbers are is the
+// backend's: PostgreSQL's (change_stamp, seq), SQLite's (0, rowid). Either way, once a
+// position is visible to a reader, every decision committed later has a greater one.
+struct DecisionPosition {
+  int64_t stamp = 0;
+  int64_t seq = 0;  // (0, 0): before every decision
+  auto operator<=>(const DecisionPosition&) const = default;
+};
+
 // One decision as memory's rebuild reads it (Store::ListMemoryDecisions).
 struct MemoryDecision {
   std::string id;
@@ -265,6 +276,8 @@ struct MemoryDecision {
   std::optional<MemoryTrace> memory;
   // Only when `memory` is nullopt: the comment (from its stored fields) to derive it from.
   std::optional<core::Comment> comment;
+  // Set by ListMemoryDecisions and ListMemoryDecisionsAfter; (0, 0) in MemoryFeedback.
+  DecisionPosition position;
 };
 
 // Where a page of ListMemoryDecisions ended: the last row's (created_ms, id).
@@ -353,8 +366,102 @@ struct ReasonCount {
 struct PurgeCounts {
   int64_t decisions = 0;
   int64_t feedback = 0;
-  int64_t actions = 0;  // moderator actions whose `selection` text was blanked
+  int64_t actions = 0;         // moderator actions whose `selection` text was blanked
   int64_t webhook_events = 0;  // delivered or failed events deleted (their payload quotes)
+};
+
+// One model version in the registry (Store::PublishModel): the model file's bytes and its
+// sidecar, published by `hamlet retrain` or `hamlet models publish` on any host and taken up by
+// every hamletd that polls the same database. Rows are kept; the newest (highest id) is in force.
+struct PublishedModel {
+  int64_t id = 0;         // assigned by the store; publication order
+  std::string version;    // the classifier's Version(), e.g. "hamlet-default@709d62df"
+  std::string model;      // the model file's bytes; empty in listings
+  std::string meta_json;  // the sidecar's text (app::ModelMeta); "" when the model has none
+  std::string sha256;     // lowercase hex SHA-256 of `model`, as the publisher computed it
+  int64_t published_ms = 0;
+  std::string publisher;    // who published it, e.g. "alice@host1"
+  int64_t model_bytes = 0;  // filled by reads: the size of `model` as stored
+};
+
+// --- moving an installation to another store (`hamlet migrate`)
+
+// Every table an installation holds, in the order a copy writes them (each only refers to
+// tables before it): install settings (salts), keys, site settings, list entries, moderator
+// actions, decisions, feedback, webhook events, published models (the registry).
+enum class InstallTable {
+  kMeta,
+  kSiteKeys,
+  kSiteSettings,
+  kListEntries,
+  kModeratorActions,
+  kDecisions,
+  kFeedback,
+  kWebhookEvents,
+  kPublishedModels,
+};
+inline constexpr InstallTable kInstallTables[] = {
+    InstallTable::kMeta,          InstallTable::kSiteKeys,         InstallTable::kSiteSettings,
+    InstallTable::kListEntries,   InstallTable::kModeratorActions, InstallTable::kDecisions,
+    InstallTable::kFeedback,      InstallTable::kWebhookEvents,    InstallTable::kPublishedModels,
+};
+
+// The table's name as both backends spell it: "meta", "site_keys", ...
+constexpr std::string_view InstallTableName(InstallTable table) {
+  switch (table) {
+    case InstallTable::kMeta:
+      return "meta";
+    case InstallTable::kSiteKeys:
+      return "site_keys";
+    case InstallTable::kSiteSettings:
+      return "site_settings";
+    case InstallTable::kListEntries:
+      return "list_entries";
+    case InstallTable::kModeratorActions:
+      return "moderator_actions";
+    case InstallTable::kDecisions:
+      return "decisions";
+    case InstallTable::kFeedback:
+      return "feedback";
+    case InstallTable::kWebhookEvents:
+      return "webhook_events";
+    case InstallTable::kPublishedModels:
+      return "published_models";
+  }
+  return "meta";
+}
+
+// One install setting (the key salt, memory's salt, ...), as GetMeta reads it.
+struct MetaEntry {
+  std::string name;
+  std::string value;
+};
+
+// Rows as stored, every column: ids, revoked/purged stamps, claims and attempt counts. What
+// ExportInstallRows reads and ImportInstallRows writes.
+struct InstallRows {
+  std::vector<MetaEntry> meta;
+  std::vector<SiteKey> keys;
+  std::vector<SiteSetting> settings;
+  std::vector<ListEntry> list_entries;
+  std::vector<ModeratorAction> actions;
+  std::vector<DecisionRecord> decisions;  // feedback_label is not stored (a read's summary)
+  std::vector<FeedbackRecord> feedback;
+  std::vector<WebhookEvent> webhook_events;
+  std::vector<PublishedModel> published_models;  // with their bytes
+  // On import, when set: ListEntriesRevision's value after the rows are written.
+  std::optional<int64_t> list_revision;
+  size_t size() const {
+    return meta.size() + keys.size() + settings.size() + list_entries.size() + actions.size() +
+           decisions.size() + feedback.size() + webhook_events.size() + published_models.size();
+  }
+};
+
+// One page of ExportInstallRows: its rows, and where the next page starts.
+struct InstallPage {
+  InstallRows rows;
+  int64_t next = 0;   // the `after` of the next page (a backend's own position)
+  bool done = false;  // no rows beyond this page
 };
 
 // Why the database refused work, in the terms an operator acts on (for metrics and logs):
@@ -508,6 +615,15 @@ class Store {
   virtual core::Result<std::vector<MemoryDecision>> ListMemoryDecisions(int64_t since_ms,
                                                                         const MemoryCursor& after,
                                                                         int limit) = 0;
+  // The position of the last committed decision ((0, 0) when there is none). Every decision
+  // committed after this call returns has a greater position, whichever process wrote it.
+  virtual core::Result<DecisionPosition> LastDecisionPosition() = 0;
+  // Decisions with a position greater than `after`, in position (commit) order, at most
+  // `limit`, as ListMemoryDecisions reads them: how a node learns what other nodes and
+  // processes stored. Paging on the last row's position never skips a decision committed
+  // later. InvalidArgument for a negative limit.
+  virtual core::Result<std::vector<MemoryDecision>> ListMemoryDecisionsAfter(
+      const DecisionPosition& after, int limit) = 0;
   // Feedback rows with id > `after_feedback_id` and created at or after `since_ms`, tests
   // included (is_test says so), not revoked by an undo, in id order, at most `limit`, each
   // with its decision.
@@ -553,6 +669,20 @@ class Store {
   virtual core::Status AppendImported(const std::vector<DecisionRecord>& decisions,
                                       const std::vector<FeedbackRecord>& feedback) = 0;
 
+  // --- moving an installation (`hamlet migrate`; ids and every column kept)
+  // How many rows `table` holds.
+  virtual core::Result<int64_t> CountInstallRows(InstallTable table) = 0;
+  // Up to `limit` rows of `table` in the order they were written (decisions in insertion
+  // order, so "newest first" ties break the same way after a copy), starting after `after`
+  // (0: from the first row; then the previous page's `next`). InvalidArgument for limit < 1.
+  virtual core::Result<InstallPage> ExportInstallRows(InstallTable table, int64_t after,
+                                                      int limit) = 0;
+  // Writes every row of `rows` with its id and columns as given, tables in kInstallTables
+  // order, in one transaction: all or nothing; meta rows replace a value under the same name.
+  // Later AddKey/AppendFeedback/... get ids above the imported ones. InvalidArgument naming
+  // the row at fault (an id that exists, an unknown key or decision ...).
+  virtual core::Status ImportInstallRows(const InstallRows& rows) = 0;
+
   // --- retention
   // Blanks the personal fields of up to `max_rows` decisions and up to `max_rows` feedback
   // rows created before `before_ms` and not purged yet, stamping purged_ms = now_ms, in one
@@ -586,6 +716,18 @@ class Store {
   // batches, off the check path. Indexes up to `max_rows` waiting decisions in one short
   // transaction and returns how many; 0 when none wait. InvalidArgument for max_rows < 1.
   virtual core::Result<int64_t> CatchUpTextIndex(int max_rows) = 0;
+
+  // --- model registry
+  // Stores a model version as given (the bytes are not checked here: readers verify sha256
+  // against them). Durable when it returns ok. Returns its id, higher than every earlier one.
+  // InvalidArgument when version, model or sha256 is empty.
+  virtual core::Result<int64_t> PublishModel(const PublishedModel& model) = 0;
+  // Published models newest first (highest id first), without their bytes (`model` empty,
+  // model_bytes set), at most `limit`: ListPublishedModels(1) is the version in force, cheap
+  // enough to poll. InvalidArgument for a limit < 1.
+  virtual core::Result<std::vector<PublishedModel>> ListPublishedModels(int limit) = 0;
+  // The published model `id` with its bytes; nullopt when there is none.
+  virtual core::Result<std::optional<PublishedModel>> GetPublishedModel(int64_t id) = 0;
 
   // Ok when the database is open and answers a query (for /healthz).
   virtual core::Status Ping() = 0;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 
 namespace hamlet::testing {
@@ -41,8 +42,10 @@ std::string FormCheck(const std::string& key, const std::string& ak_js) {
 }  // namespace
 
 TEST_SUITE("e2e/akismet_account") {
-  TEST_CASE("the settings page's calls: test, get-subscription, get-stats, deactivate") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("the settings page's calls: test, get-subscription, get-stats, deactivate",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     auto r = Get(d, "/1.1/test");
     REQUIRE(r);
     CHECK(r->status == 200);
@@ -70,8 +73,10 @@ TEST_SUITE("e2e/akismet_account") {
     CHECK(Post(d, "/1.1/verify-key", "key=" + d.key() + "&" + kBlog)->body == "valid");
   }
 
-  TEST_CASE("1.2 usage-limit and key-sites by GET query or POST form") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("1.2 usage-limit and key-sites by GET query or POST form", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     REQUIRE(Post(d, "/1.1/comment-check", FormCheck(d.key(), "1"))->body == "false");
     auto r = Get(d, "/1.2/usage-limit?api_key=" + d.key());
     REQUIRE(r);
@@ -104,8 +109,10 @@ TEST_SUITE("e2e/akismet_account") {
     CHECK(r->body == "invalid");
   }
 
-  TEST_CASE("a guid-less submit-spam links to its check, a recheck links, uncounted") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("a guid-less submit-spam links to its check, a recheck links, uncounted",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     auto first = Post(d, "/1.1/comment-check", FormCheck(d.key(), "1700000000001"));
     auto twin = Post(d, "/1.1/comment-check", FormCheck(d.key(), "1700000000002"));
     REQUIRE(first);

@@ -1,5 +1,6 @@
 // The Akismet 1.1 wire protocol against the real hamletd: every endpoint, every error answer,
-// and the stored rows checked through `hamlet show --json`.
+// and the stored rows checked through `hamlet show --json`; on both store backends (the locked
+// database: SQLite only).
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <sqlite3.h>
@@ -8,6 +9,7 @@
 #include <regex>
 #include <string>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 
 namespace hamlet::testing {
@@ -50,8 +52,11 @@ bool HasFieldNamed(const json& decision, const std::string& name) {
 }  // namespace
 
 TEST_SUITE("e2e/akismet") {
-  TEST_CASE("verify-key answers valid for key= and api_key=, invalid with debug-help otherwise") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE(
+      "verify-key answers valid for key= and api_key=, invalid with debug-help otherwise", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     auto r = Post(d, "/1.1/verify-key", "key=" + d.key() + "&" + kBlog);
     REQUIRE(r);
     CHECK(r->status == 200);
@@ -82,8 +87,11 @@ TEST_SUITE("e2e/akismet") {
     CHECK(Help(r) == "We were unable to parse your blog URI");
   }
 
-  TEST_CASE("comment-check: test hook gives true with a guid, and the row is stored in full") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE(
+      "comment-check: test hook gives true with a guid, and the row is stored in full", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     auto r = Post(d, "/1.1/comment-check",
                   "api_key=" + d.key() + "&" + kBlog +
                       "&user_ip=203.0.113.7&user_agent=Mozilla%2F5.0&comment_type=comment"
@@ -109,8 +117,10 @@ TEST_SUITE("e2e/akismet") {
     CHECK_FALSE(HasFieldNamed(row, "api_key"));                // the key is never stored
   }
 
-  TEST_CASE("comment-check takes the key from the Host label, and ignores non-key labels") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("comment-check takes the key from the Host label, and ignores non-key labels",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string body = kBlog + "&user_ip=203.0.113.7&user_role=administrator"
                                      "&comment_content=hello";
     // Legacy form (Net::Akismet, akismet-api): KEY.<service host>, no key field.
@@ -134,8 +144,11 @@ TEST_SUITE("e2e/akismet") {
     }
   }
 
-  TEST_CASE("comment-check refuses incomplete or unauthenticated requests with 200 invalid") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE(
+      "comment-check refuses incomplete or unauthenticated requests with 200 invalid", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string key = "api_key=" + d.key();
     auto r = Post(d, "/1.1/comment-check", key + "&user_ip=203.0.113.7&comment_content=x");
     CHECK(r->status == 200);
@@ -159,8 +172,10 @@ TEST_SUITE("e2e/akismet") {
     CHECK(r->body == "invalid");
   }
 
-  TEST_CASE("pro-tip discard appears exactly when the stored verdict is discard") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("pro-tip discard appears exactly when the stored verdict is discard", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string base = "api_key=" + d.key() + "&" + kBlog + "&user_ip=203.0.113.7";
     const char* comments[] = {
         "comment_author=viagra-test-123&comment_content=hi",
@@ -183,8 +198,11 @@ TEST_SUITE("e2e/akismet") {
     }
   }
 
-  TEST_CASE("submit-spam and submit-ham answer Thanks and are linked to the original check") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE(
+      "submit-spam and submit-ham answer Thanks and are linked to the original check", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string fields = "api_key=" + d.key() + "&" + kBlog +
                                "&user_ip=203.0.113.9&comment_author=Jane"
                                "&comment_content=Lovely+photos+of+the+old+bridge";
@@ -216,8 +234,10 @@ TEST_SUITE("e2e/akismet") {
     CHECK(Help(r) == "Empty \"api_key\" value");
   }
 
-  TEST_CASE("bodies are form data whatever the Content-Type says") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("bodies are form data whatever the Content-Type says", Backend, SqliteBackend,
+                     PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string body = "api_key=" + d.key() + "&" + kBlog +
                              "&user_ip=1.2.3.4&user_role=administrator&comment_content=a+b";
     for (const char* type : {"charset=utf-8", "text/plain", "application/json",
@@ -237,8 +257,10 @@ TEST_SUITE("e2e/akismet") {
     CHECK(raw.ends_with("\r\n\r\nfalse"));
   }
 
-  TEST_CASE("transport faults: malformed percent-encoding is 400, an oversized body 413") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("transport faults: malformed percent-encoding is 400, an oversized body 413",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string big(70 * 1024, 'a');
     for (const char* path :
          {"/1.1/verify-key", "/1.1/comment-check", "/1.1/submit-spam", "/1.1/submit-ham"}) {
@@ -262,8 +284,10 @@ TEST_SUITE("e2e/akismet") {
     CHECK(r->body == "false");
   }
 
-  TEST_CASE("invalid UTF-8 and Latin-1 fields are stored as valid UTF-8") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("invalid UTF-8 and Latin-1 fields are stored as valid UTF-8", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string base = "api_key=" + d.key() + "&" + kBlog + "&user_ip=1.2.3.4";
     auto r = Post(d, "/1.1/comment-check",
                   base + "&comment_author=%C0%AF%FF&comment_content=bad+%ED%A0%80+bytes%00end"
@@ -281,8 +305,10 @@ TEST_SUITE("e2e/akismet") {
     CHECK(HasField(row, "comment_content", "caf\xC3\xA9"));
   }
 
-  TEST_CASE("an absolute-form target carries the key in its authority") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("an absolute-form target carries the key in its authority", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string body = kBlog + "&user_ip=1.2.3.4&user_role=administrator&comment_content=x";
     const std::string raw =
         RawHttp(d.host(), d.port(),
@@ -295,8 +321,10 @@ TEST_SUITE("e2e/akismet") {
     CHECK(raw.ends_with("\r\n\r\nfalse"));
   }
 
-  TEST_CASE("a POST without Content-Length has an empty body and is answered at once") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("a POST without Content-Length has an empty body and is answered at once",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const auto start = std::chrono::steady_clock::now();
     const std::string raw = RawHttp(d.host(), d.port(),
                                     "POST /1.1/comment-check HTTP/1.1\r\nHost: x\r\n"

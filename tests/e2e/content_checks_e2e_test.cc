@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 
 namespace hamlet::testing {
@@ -144,8 +145,10 @@ const char* const kOrdinary =
 }  // namespace
 
 TEST_SUITE("e2e/content_checks") {
-  TEST_CASE("WordPress's honeypot nonce and ak_js reach the honeypot and timing checks") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("WordPress's honeypot nonce and ak_js reach the honeypot and timing checks",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     // A person: the page loaded 45 s ago, the nonce passed, the honeypot empty (a bare name).
     const std::string person = Reasons(CommentCheck(d, WordPressComment(kOrdinary, {})));
     for (const char* check : {"honeypot", "honeypot.nonce", "timing.fast", "timing.no_js"}) {
@@ -183,8 +186,10 @@ TEST_SUITE("e2e/content_checks") {
     CHECK_FALSE(HasReason(editor, "timing.no_js"));
   }
 
-  TEST_CASE("Akismet's honeypot_field_name convention fills the honeypot check") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("Akismet's honeypot_field_name convention fills the honeypot check", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const auto r = CommentCheck(d, {{"comment_content", kOrdinary},
                                     {"honeypot_field_name", "hp_website"},
                                     {"hp_website", "http://bot.example"}});
@@ -195,8 +200,11 @@ TEST_SUITE("e2e/content_checks") {
     CHECK_FALSE(HasReason(Reasons(empty), "honeypot"));
   }
 
-  TEST_CASE("/v1/check takes honeypot and form_rendered_at in seconds milliseconds or RFC 3339") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE(
+      "/v1/check takes honeypot and form_rendered_at in seconds milliseconds or RFC 3339", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const auto bot = V1Check(d, {{"comment_content", kOrdinary}, {"honeypot", "I filled it"}});
     const json honeypot = V1Reason(bot, "honeypot");
     REQUIRE(honeypot.is_object());
@@ -243,8 +251,10 @@ TEST_SUITE("e2e/content_checks") {
     CHECK(error["message"].get<std::string>().find("form_rendered_at") != std::string::npos);
   }
 
-  TEST_CASE("a site's min_seconds_to_submit reaches the running timing check") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("a site's min_seconds_to_submit reaches the running timing check", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const json body = {{"comment_content", kOrdinary},
                        {"form_rendered_at", NowMs() - 30000}};  // 30 s to write it
     CHECK(V1Reason(V1Check(d, body), "timing.fast").is_null());
@@ -260,8 +270,10 @@ TEST_SUITE("e2e/content_checks") {
     CHECK(fast["detail"].get<std::string>().find("100.0 s") != std::string::npos);
   }
 
-  TEST_CASE("each links check reaches X-hamlet-reasons and the JSON reasons") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("each links check reaches X-hamlet-reasons and the JSON reasons", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     struct Row {
       const char* check;
       Fields fields;
@@ -311,8 +323,10 @@ TEST_SUITE("e2e/content_checks") {
     CHECK(wiki.find("links.") == std::string::npos);
   }
 
-  TEST_CASE("each contact check reaches X-hamlet-reasons and the JSON reasons") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("each contact check reaches X-hamlet-reasons and the JSON reasons", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     struct Row {
       const char* check;
       const char* content;

@@ -1,5 +1,5 @@
 // GET /v1/decisions against the real hamletd: a site's decisions and moderator outcomes after
-// a cursor, paged; another site's key sees none of them; errors are JSON 4xx.
+// a cursor, paged; another site's key sees none of them; errors are JSON 4xx. Both backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 #include "support/json_error.h"
 #include "support/text_lines.h"
@@ -66,8 +67,10 @@ std::vector<std::string> Ids(const json& page) {
 }  // namespace
 
 TEST_SUITE("e2e/decisions") {
-  TEST_CASE("GET /v1/decisions pages through a site's decisions and then its new labels") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("GET /v1/decisions pages through a site's decisions and then its new labels",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string other_key = NewKey(d, {"--site", "http://other.test/"});
     std::vector<std::string> mine;
     for (int i = 0; i < 5; ++i) {
@@ -136,8 +139,10 @@ TEST_SUITE("e2e/decisions") {
     CHECK(other_later["decisions"].empty());
   }
 
-  TEST_CASE("GET /v1/decisions errors are JSON 4xx") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("GET /v1/decisions errors are JSON 4xx", Backend, SqliteBackend,
+                     PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string admin_key = NewKey(d, {"--admin"});
     JsonErrorOf(Get(d, "", ""), 401, "unauthenticated");
     JsonErrorOf(Get(d, "0123456789ab", ""), 401, "unauthenticated");

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 
 namespace hamlet::testing {
@@ -77,8 +78,10 @@ void Add(const HamletdProcess& d, std::vector<std::string> args) {
 }  // namespace
 
 TEST_SUITE("e2e/lists") {
-  TEST_CASE("each kind on the block list makes comment-check answer spam and names it") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("each kind on the block list makes comment-check answer spam and names it",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     Add(d, {"block", "ip", "203.0.113.0/24", "--note", "spam wave"});
     Add(d, {"block", "ip", "2001:db8:bad::/48"});
     Add(d, {"block", "email", "seller@mailer.example"});
@@ -126,8 +129,10 @@ TEST_SUITE("e2e/lists") {
     CHECK(detail.find("203.0.113.5") == std::string::npos);
   }
 
-  TEST_CASE("allow-list entries and logged-in WordPress roles lean to ham") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("allow-list entries and logged-in WordPress roles lean to ham", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     Add(d, {"allow", "ip", "198.51.100.0/24"});
     Add(d, {"allow", "email", "editor@news.example"});
     Add(d, {"allow", "email_domain", "staff.example"});
@@ -172,8 +177,10 @@ TEST_SUITE("e2e/lists") {
     CHECK(ReasonOf(answer, "honeypot").is_object());
   }
 
-  TEST_CASE("each author check shows in the reasons of comment-check and /v1/check") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("each author check shows in the reasons of comment-check and /v1/check",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     struct Row {
       httplib::Params form;
       const char* check;
@@ -220,8 +227,10 @@ TEST_SUITE("e2e/lists") {
     CHECK(Reasons(ordinary).find("author.") == std::string::npos);
   }
 
-  TEST_CASE("hamlet lists add and remove reach the running service within seconds") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("hamlet lists add and remove reach the running service within seconds",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const httplib::Params form = {{"comment_content", "Join the best bingo hall online"}};
     auto before = CommentCheck(d, form);
     REQUIRE(before);

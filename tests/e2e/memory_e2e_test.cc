@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 
 namespace hamlet::testing {
@@ -76,8 +77,10 @@ bool Names(const std::string& reasons, const std::string& check) {
 }  // namespace
 
 TEST_SUITE("e2e/memory") {
-  TEST_CASE("the same text from three IPs: the first passes and the third is caught") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("the same text from three IPs: the first passes and the third is caught",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     auto first = Check(d, "203.0.113.10", kCampaignText);
     REQUIRE(first);
     // The premise: alone the text is not spam, and with the campaign's +3 it clearly is (out
@@ -100,8 +103,10 @@ TEST_SUITE("e2e/memory") {
     CHECK(shown.find("earlier copies of this text") != std::string::npos);
   }
 
-  TEST_CASE("submit-spam teaches the IP's reputation at once") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("submit-spam teaches the IP's reputation at once", Backend, SqliteBackend,
+                     PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string ip = "203.0.113.44";
     const std::string text = "Could you post the recipe for the lemon cake you mentioned?";
     auto checked = Check(d, ip, text);
@@ -121,8 +126,10 @@ TEST_SUITE("e2e/memory") {
     CHECK(Names(reasons, "reputation.ip"));
   }
 
-  TEST_CASE("hamlet mark-spam in another process reaches the running service") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("hamlet mark-spam in another process reaches the running service", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string ip = "198.51.100.77";
     auto checked = Check(d, ip, "What time does the library open on Sundays?", "q@mail.example");
     const std::string id = checked->get_header_value("X-akismet-guid");
@@ -135,8 +142,11 @@ TEST_SUITE("e2e/memory") {
     CHECK(Names(reasons, "reputation.ip"));
   }
 
-  TEST_CASE("a commenter a moderator approved with hamlet mark-ham is trusted on this site") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE(
+      "a commenter a moderator approved with hamlet mark-ham is trusted on this site", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string email = "regular@mail.example";
     auto checked = Check(d, "192.0.2.88", "Great write-up on the bus lanes, thanks.", email);
     const std::string id = checked->get_header_value("X-akismet-guid");
@@ -169,8 +179,10 @@ TEST_SUITE("e2e/memory") {
     CHECK(found);
   }
 
-  TEST_CASE("a burst of comments from one IP is named in the reasons") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("a burst of comments from one IP is named in the reasons", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     std::string reasons;
     for (int i = 0; i < 6; ++i) {
       reasons = Reasons(Check(d, "203.0.113.99", "Short comment number " + std::to_string(i)));
@@ -180,8 +192,10 @@ TEST_SUITE("e2e/memory") {
     CHECK_FALSE(Names(Reasons(Check(d, "203.0.114.1", "A calm comment.")), "rate.ip"));
   }
 
-  TEST_CASE("memory survives a restart of hamletd") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("memory survives a restart of hamletd", Backend, SqliteBackend,
+                     PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string ip = "198.51.100.123";
     const std::string text = "Which bakery sells the sourdough you used?";
     auto checked = Check(d, ip, text);

@@ -90,6 +90,9 @@ TEST_SUITE("e2e/retrain") {
 
     HamletdProcess::Options options;
     options.model_path = model;
+    // Not polling the model registry: this case puts the installed model in service by SIGHUP
+    // (model_registry_e2e_test.cc covers the poll).
+    options.extra_args = {"--model-poll-interval", "off"};
     HamletdProcess d(options);
     // Spam and ham the weak model gets wrong, reported by the site with their true labels.
     std::map<std::string, std::string> reported;  // guid -> label
@@ -128,6 +131,13 @@ TEST_SUITE("e2e/retrain") {
     const json meta = json::parse(ReadFile(models.File("current.json")));
     CHECK(meta["thresholds"]["spam_log_odds"].is_number());
     CHECK(meta["thresholds"]["discard_log_odds"].is_number());
+    // What it installed is published to the database's model registry, for every node.
+    const CommandResult listed = d.Hamlet({"models", "list", "--json"});
+    REQUIRE(listed.exit_code == 0);
+    const json registry = json::parse(listed.out);
+    REQUIRE(registry.size() == 1);
+    CHECK(registry[0]["version"] == meta["model"]);
+    CHECK(run.out.find("published " + meta["model"].get<std::string>()) != std::string::npos);
 
     const CommandResult replay =
         RunCommand({HamletBinary(), "--db", d.db_path(), "replay", "--model", model, "--json"});
@@ -201,6 +211,7 @@ TEST_SUITE("e2e/retrain") {
     CHECK(ReadFile(model) == before);
     CHECK_FALSE(std::filesystem::exists(model + ".prev"));
     CHECK(std::filesystem::exists(models.File("good.candidate.bin")));
+    CHECK(d.Hamlet({"models", "list"}).out.find("No published models") != std::string::npos);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 
 namespace hamlet::testing {
@@ -38,8 +39,10 @@ httplib::Result CheckUntilVerdict(const HamletdProcess& d, const std::string& co
 }  // namespace
 
 TEST_SUITE("e2e/site_settings") {
-  TEST_CASE("a site's uncertain answer and band apply to the running service") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("a site's uncertain answer and band apply to the running service", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string ham = "Thanks, the second recipe worked well for me with less sugar.";
     auto r = Check(d, ham);
     REQUIRE(r);
@@ -70,8 +73,10 @@ TEST_SUITE("e2e/site_settings") {
     CHECK(r->body == "false");
   }
 
-  TEST_CASE("a site's weight of 0 switches a check off in the running service") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("a site's weight of 0 switches a check off in the running service", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string form_with_honeypot = "honeypot_field_name=hp_field&hp_field=filled";
     httplib::Client c(d.host(), d.port());
     auto post = [&] {

@@ -1,10 +1,12 @@
-// The native JSON API (/v1/check, /v1/feedback, GET /v1) against the real hamletd.
+// The native JSON API (/v1/check, /v1/feedback, GET /v1) against the real hamletd, on both
+// store backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 #include "support/json_error.h"
 
@@ -23,8 +25,10 @@ httplib::Result PostJson(const HamletdProcess& d, const std::string& path, const
 }  // namespace
 
 TEST_SUITE("e2e/v1") {
-  TEST_CASE("POST /v1/check answers id, verdict, score, reasons and model, and stores it") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("POST /v1/check answers id, verdict, score, reasons and model, and stores it",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     auto r = PostJson(d, "/v1/check",
                       json{{"api_key", d.key()},
                            {"user_ip", "203.0.113.7"},
@@ -56,8 +60,10 @@ TEST_SUITE("e2e/v1") {
     CHECK(row["is_test"] == true);
   }
 
-  TEST_CASE("POST /v1/check takes the key from Authorization: Bearer") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("POST /v1/check takes the key from Authorization: Bearer", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     auto r = PostJson(d, "/v1/check",
                       R"({"user_ip":"1.2.3.4","user_role":"administrator","comment_content":"hi"})",
                       {{"Authorization", "Bearer " + d.key()}});
@@ -66,8 +72,10 @@ TEST_SUITE("e2e/v1") {
     CHECK(json::parse(r->body)["verdict"] == "ham");
   }
 
-  TEST_CASE("POST /v1/check errors are JSON with the right status") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("POST /v1/check errors are JSON with the right status", Backend, SqliteBackend,
+                     PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string key = d.key();
     JsonErrorOf(
         PostJson(d, "/v1/check", "{\"comment_content\":", {{"Authorization", "Bearer " + key}}),
@@ -97,13 +105,16 @@ TEST_SUITE("e2e/v1") {
         413, "invalid_argument");
   }
 
-  TEST_CASE("POST /v1/feedback links a label to a decision by id") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("POST /v1/feedback links a label to a decision by id", Backend, SqliteBackend,
+                     PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     auto r = PostJson(d, "/v1/check",
                       json{{"api_key", d.key()}, {"comment_content", "nice photos"}}.dump());
     REQUIRE(r);
     const std::string id = json::parse(r->body)["id"];
-    r = PostJson(d, "/v1/feedback", json{{"api_key", d.key()}, {"id", id}, {"label", "spam"}}.dump());
+    r = PostJson(d, "/v1/feedback",
+                 json{{"api_key", d.key()}, {"id", id}, {"label", "spam"}}.dump());
     REQUIRE(r);
     CHECK(r->status == 200);
     const json body = json::parse(r->body);
@@ -121,8 +132,10 @@ TEST_SUITE("e2e/v1") {
                 "unauthenticated");
   }
 
-  TEST_CASE("GET /v1 lists every route with method, path and description") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("GET /v1 lists every route with method, path and description", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     httplib::Client c(d.host(), d.port());
     auto r = c.Get("/v1");
     REQUIRE(r);
@@ -133,16 +146,17 @@ TEST_SUITE("e2e/v1") {
       CHECK_FALSE(route["description"].get<std::string>().empty());
       listed.insert(route["method"].get<std::string>() + " " + route["path"].get<std::string>());
     }
-    for (const char* expected :
-         {"POST /1.1/verify-key", "POST /1.1/comment-check", "POST /1.1/submit-spam",
-          "POST /1.1/submit-ham", "POST /v1/check", "POST /v1/feedback", "GET /v1",
-          "GET /healthz"}) {
+    for (const char* expected : {"POST /1.1/verify-key", "POST /1.1/comment-check",
+                                 "POST /1.1/submit-spam", "POST /1.1/submit-ham", "POST /v1/check",
+                                 "POST /v1/feedback", "GET /v1", "GET /healthz"}) {
       CHECK(listed.count(expected) == 1);
     }
   }
 
-  TEST_CASE("unknown paths are 404 and wrong methods 405, as JSON off the Akismet paths") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("unknown paths are 404 and wrong methods 405, as JSON off the Akismet paths",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     httplib::Client c(d.host(), d.port());
     JsonErrorOf(c.Get("/nope"), 404, "not_found");
     auto r = c.Get("/v1/check");

@@ -1,6 +1,7 @@
 // Webhooks through the real binaries: `hamlet mark-spam` on hamletd's database reaches a
 // receiver started by the test, signed, after a 500 and a retry; events pending when hamletd
-// stops are delivered exactly once after it restarts; `hamlet webhooks` shows and retries.
+// stops are delivered exactly once after it restarts; `hamlet webhooks` shows and retries. On
+// both store backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "engine/webhook_signature.h"
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 #include "support/webhook_receiver.h"
 
@@ -23,9 +25,8 @@ using std::chrono::seconds;
 constexpr const char* kSite = "http://example.test/";  // HamletdProcess's key's site
 constexpr const char* kSecret = "whsec_e2e_secret_0123456789";
 
-// hamletd with `extra` flags.
-HamletdProcess::Options WithFlags(std::vector<std::string> extra) {
-  HamletdProcess::Options options;
+// `options` (a backend's database) with `extra` flags for hamletd.
+HamletdProcess::Options WithFlags(HamletdProcess::Options options, std::vector<std::string> extra) {
   options.extra_args = std::move(extra);
   return options;
 }
@@ -89,9 +90,11 @@ int64_t NowSeconds() { return static_cast<int64_t>(std::time(nullptr)); }
 }  // namespace
 
 TEST_SUITE("e2e/webhooks") {
-  TEST_CASE("a moderator's mark reaches the site signed and is retried after a 500") {
+  TEST_CASE_TEMPLATE("a moderator's mark reaches the site signed and is retried after a 500",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     WebhookReceiver receiver({500, 200});
-    HamletdProcess d(WithFlags({"--webhook-retry-base-ms", "300"}));
+    HamletdProcess d(WithFlags(options, {"--webhook-retry-base-ms", "300"}));
     ConfigureWebhook(d, receiver.Url());
     const std::string guid = CheckComment(d, "Thanks, the second recipe worked well for me.");
 
@@ -146,10 +149,12 @@ TEST_SUITE("e2e/webhooks") {
     CHECK(WebhookList(d).size() == 1);
   }
 
-  TEST_CASE("events pending when hamletd stops are delivered exactly once after a restart") {
+  TEST_CASE_TEMPLATE("events pending when hamletd stops are delivered exactly once after a restart",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     // The site is down (503) at first.
     WebhookReceiver receiver({503});
-    HamletdProcess d(WithFlags({"--webhook-retry-base-ms", "300"}));
+    HamletdProcess d(WithFlags(options, {"--webhook-retry-base-ms", "300"}));
     ConfigureWebhook(d, receiver.Url());
     const std::string first = CheckComment(d, "I tried this with brown rice and it was fine.");
     const std::string second = CheckComment(d, "Does anyone know if this freezes well?");
@@ -190,10 +195,12 @@ TEST_SUITE("e2e/webhooks") {
     }
   }
 
-  TEST_CASE("a site that does not answer does not hold up comment checks") {
+  TEST_CASE_TEMPLATE("a site that does not answer does not hold up comment checks", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     WebhookReceiver receiver({200});
     receiver.SetDelay(std::chrono::milliseconds(3000));
-    HamletdProcess d;
+    HamletdProcess d(options);
     ConfigureWebhook(d, receiver.Url());
     const std::string guid = CheckComment(d, "Nice write-up, thanks for sharing it.");
     REQUIRE(d.Hamlet({"mark-spam", guid}).exit_code == 0);
@@ -214,9 +221,12 @@ TEST_SUITE("e2e/webhooks") {
     CHECK(WebhookListWhenAll(d, "delivered").size() == 1);
   }
 
-  TEST_CASE("hamlet webhooks test pings the site and retry resends a failed event") {
+  TEST_CASE_TEMPLATE("hamlet webhooks test pings the site and retry resends a failed event",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     WebhookReceiver receiver({200});
-    HamletdProcess d(WithFlags({"--webhook-retry-base-ms", "100", "--webhook-max-attempts", "2"}));
+    HamletdProcess d(
+        WithFlags(options, {"--webhook-retry-base-ms", "100", "--webhook-max-attempts", "2"}));
     // No webhook: the ping is refused with the reason.
     auto refused = d.Hamlet({"webhooks", "test", kSite});
     CHECK(refused.exit_code == 2);

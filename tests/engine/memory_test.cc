@@ -1,7 +1,8 @@
 // The engine's memory end to end inside the engine: Filter + FeedbackService + SyncedMemory
 // over a real SQLite file and a scripted classifier ("spammy" -> spam). Verdicts teach
-// reputation, labels replace them, campaigns and bursts are seen, and a rebuild from the store
-// after a restart gives the same History.
+// reputation, labels replace them, campaigns and bursts are seen, a rebuild from the store
+// after a restart gives the same History, and two nodes on one database (SQLite file or
+// PostgreSQL) learn each other's decisions on catch-up, each counted once.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -21,6 +22,7 @@
 #include "store/sqlite_store.h"
 #include "support/fake_classifier.h"
 #include "support/fixed_clock.h"
+#include "support/store_backends.h"
 #include "support/temp_dir.h"
 
 using namespace hamlet;
@@ -54,7 +56,11 @@ core::Comment Comment(const std::string& content, const std::string& ip,
 struct Node {
   Node(const std::string& path, testing::FixedClock& clock, testing::FakeClassifier& classifier,
        bool with_memory = true)
-      : store(store::OpenSqliteStore(path).value()), clock_(clock) {
+      : Node(store::OpenSqliteStore(path).value(), clock, classifier, with_memory) {}
+  // On a store of its own (another node on the same database).
+  Node(std::unique_ptr<store::Store> own_store, testing::FixedClock& clock,
+       testing::FakeClassifier& classifier, bool with_memory = true)
+      : store(std::move(own_store)), clock_(clock) {
     if (with_memory) memory = engine::SyncedMemory::Open(*store, clock, {}).value();
     engine::FilterContext context;
     context.memory = memory.get();
@@ -467,5 +473,54 @@ TEST_SUITE("engine/memory") {
     bad.max_labels = 10;
     CHECK_FALSE(bad.Validate().ok());
     CHECK(engine::MemoryOptions{}.Validate().ok());
+  }
+
+  TEST_CASE_TEMPLATE("two nodes on one database learn each other's decisions once on catch-up",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(db, Backend);
+    testing::FixedClock clock;
+    testing::FakeClassifier classifier;
+    Node a(db.OpenAnother(), clock, classifier);
+    auto first = a.Check(Comment(kCampaignText, "203.0.113.1"));
+    // b starts after a's first copy (its rebuild reads it) and judges the second copy.
+    Node b(db.OpenAnother(), clock, classifier);
+    clock.Advance(1'000);  // within the catch-up interval (2 s)
+    auto second = b.Check(Comment(kCampaignText, "198.51.100.2"));
+    CHECK_FALSE(HasReason(first.decision, "campaign"));
+    CHECK(HasReason(second.decision, "campaign"));
+    // a has not caught up yet: it knows only its own copy.
+    CHECK(a.Probe(Comment(kCampaignText, "192.0.2.3"), clock.NowMillis()).campaign.copies == 1);
+
+    // a catches up on the check path once the interval has passed; b on request, twice.
+    clock.Advance(2'000);
+    const signals::History on_a = a.Probe(Comment(kCampaignText, "192.0.2.3"), clock.NowMillis());
+    REQUIRE(b.memory->CatchUp().ok());
+    REQUIRE(b.memory->CatchUp().ok());
+    const signals::History on_b = b.Probe(Comment(kCampaignText, "192.0.2.3"), clock.NowMillis());
+    for (const signals::History* h : {&on_a, &on_b}) {
+      CHECK(h->campaign.copies == 2);
+      CHECK(h->campaign.senders == 3);
+    }
+    // Each verdict taught its sender's IP once on both nodes, whichever node judged it.
+    for (Node* node : {&a, &b}) {
+      for (const char* ip : {"203.0.113.1", "198.51.100.2"}) {
+        const signals::History h = node->Probe(Comment("x", ip), clock.NowMillis());
+        const signals::TraitHistory* trait = Trait(h, TraitKind::kIp);
+        REQUIRE(trait != nullptr);
+        CHECK_MESSAGE(trait->site.ham + trait->site.spam == doctest::Approx(1.0), ip);
+      }
+    }
+    // The third copy is caught by either node.
+    clock.Advance(kMinute);
+    auto third = a.Check(Comment(kCampaignText, "192.0.2.3"));
+    double campaign = 0;
+    for (const auto& r : third.decision.reasons) {
+      if (r.check == "campaign") campaign = r.contribution;
+    }
+    CHECK(campaign == doctest::Approx(3.0));
+    // A node opened now rebuilds the same picture, and its catch-up adds nothing to it.
+    Node c(db.OpenAnother(), clock, classifier);
+    REQUIRE(c.memory->CatchUp().ok());
+    CHECK(c.Probe(Comment(kCampaignText, "192.0.2.4"), clock.NowMillis()).campaign.copies == 3);
   }
 }

@@ -1,6 +1,6 @@
-// Tests for SqliteStore under concurrency and failure: group commit from many threads,
-// visibility to a fresh connection, a held write lock, read-only databases, bad files, and
-// a constraint violation inside a batch.
+// Tests for SqliteStore under concurrency and failure: group commit from many threads, a held
+// write lock, read-only databases, bad files, and a constraint violation inside a batch; and,
+// on both backends, visibility to another store and the destructor's drain of the queue.
 //
 // Read-only files: the tests run as root, and root ignores file permissions, so chmod 0444
 // proves nothing there. The read-only cases use SqliteOptions{.read_only = true} (the file is
@@ -18,6 +18,7 @@
 
 #include "store/sqlite_store.h"
 #include "support/sqlite_probe.h"
+#include "support/store_backends.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -87,13 +88,16 @@ TEST_SUITE("store/sqlite_store") {
     CHECK(commits < kThreads * kPerThread);
   }
 
-  TEST_CASE("makes an appended decision visible to a fresh connection once it returns") {
-    TempDir dir;
-    const std::string path = dir.File("v.db");
-    auto store = OpenOrDie(path);
+  TEST_CASE_TEMPLATE("makes an appended decision visible to another store once it returns", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendDecision(MakeDecision("durable")).ok());
-    // The store stays open: the row must be in the WAL, not in some buffer of ours.
-    CHECK(CountRows(path, "decisions") == 1);
+    // The store stays open: the row must be committed (SQLite: in the WAL), not held in some
+    // buffer or open transaction of ours.
+    auto another = store.OpenAnother();
+    auto seen = another->GetDecision("durable");
+    REQUIRE(seen);
+    CHECK(seen->has_value());
   }
 
   TEST_CASE("returns Unavailable while another connection holds the write lock") {
@@ -254,22 +258,23 @@ TEST_SUITE("store/sqlite_store") {
     CHECK(store->CommitCountForTesting() - commits_before <= 2);
   }
 
-  TEST_CASE("commits queued appends before the destructor returns") {
-    TempDir dir;
-    const std::string path = dir.File("close.db");
-    {
-      auto store = OpenOrDie(path);
-      std::vector<std::thread> threads;
-      for (int t = 0; t < 4; ++t) {
-        threads.emplace_back([&, t] {
-          for (int i = 0; i < 25; ++i) {
-            CHECK(store->AppendDecision(MakeDecision(std::to_string(t * 100 + i))).ok());
-          }
-        });
-      }
-      for (std::thread& t : threads) t.join();
+  TEST_CASE_TEMPLATE("commits queued appends before the destructor returns", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 25; ++i) {
+          CHECK(store->AppendDecision(MakeDecision(std::to_string(t * 100 + i))).ok());
+        }
+      });
     }
-    CHECK(CountRows(path, "decisions") == 100);
+    for (std::thread& t : threads) t.join();
+    store.Close();
+    auto reopened = store.OpenAnother();
+    auto count = reopened->CountMatchingDecisions(DecisionFilter{});
+    REQUIRE(count);
+    CHECK(*count == 100);
   }
 }
 

@@ -1,6 +1,6 @@
-// Tests for the store reads behind retrain and replay, against real SQLite: the labeled
-// feedback to learn from (latest label per decision, tests left out, paging) and the time
-// window and first-checks filter of ListDecisions.
+// Tests for the store reads behind retrain and replay, against real SQLite and PostgreSQL:
+// the labeled feedback to learn from (latest label per decision, tests left out, paging) and
+// the time window and first-checks filter of ListDecisions.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -8,6 +8,7 @@
 
 #include "store/sqlite_store.h"
 #include "support/sqlite_probe.h"
+#include "support/store_backends.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -57,9 +58,10 @@ std::vector<LabeledFeedback> ReadAllPages(Store& store, int page_size) {
 }  // namespace
 
 TEST_SUITE("store/sqlite_store_learning") {
-  TEST_CASE("labeled feedback: the latest non-test label per decision, with its stored comment") {
-    testing::TempDir dir;
-    auto store = testing::OpenSqliteStoreOrFail(dir.File("h.db"));
+  TEST_CASE_TEMPLATE(
+      "labeled feedback: the latest non-test label per decision, with its stored comment", Backend,
+      testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendDecision(Decision("d1", 1, "first comment")).ok());
     REQUIRE(store->AppendDecision(Decision("d2", 2, "second comment")).ok());
     REQUIRE(store->AppendDecision(Decision("dtest", 3, "a test comment", /*is_test=*/true)).ok());
@@ -71,9 +73,9 @@ TEST_SUITE("store/sqlite_store_learning") {
     REQUIRE(store->AppendFeedback(Feedback("d1", "spam", 12, /*is_test=*/true)).has_value());
     REQUIRE(store->AppendFeedback(Feedback("d2", "spam", 13)).has_value());
     REQUIRE(store->AppendFeedback(Feedback("dtest", "spam", 14)).has_value());
-    auto orphan = store->AppendFeedback(Feedback(
-        "", "spam", 15, false,
-        {{"comment_content", "reported without a check"}, {"comment_author", "bob"}}));
+    auto orphan = store->AppendFeedback(
+        Feedback("", "spam", 15, false,
+                 {{"comment_content", "reported without a check"}, {"comment_author", "bob"}}));
     REQUIRE(orphan.has_value());
     REQUIRE(store->AppendFeedback(Feedback("", "ham", 16, /*is_test=*/true)).has_value());
 
@@ -93,9 +95,9 @@ TEST_SUITE("store/sqlite_store_learning") {
     CHECK(all[2].comment.comment_author == "bob");
   }
 
-  TEST_CASE("labeled feedback pages by feedback id and ends with an empty page") {
-    testing::TempDir dir;
-    auto store = testing::OpenSqliteStoreOrFail(dir.File("h.db"));
+  TEST_CASE_TEMPLATE("labeled feedback pages by feedback id and ends with an empty page", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     for (int i = 0; i < 7; ++i) {
       REQUIRE(store
                   ->AppendFeedback(Feedback("", i % 2 ? "spam" : "ham", i, false,
@@ -116,8 +118,9 @@ TEST_SUITE("store/sqlite_store_learning") {
     CHECK(past_end->empty());
   }
 
-  TEST_CASE("labeled feedback refuses a negative limit, an empty store has none") {
-    auto store = testing::OpenSqliteStoreOrFail(":memory:");
+  TEST_CASE_TEMPLATE("labeled feedback refuses a negative limit, an empty store has none", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto none = store->ListLabeledFeedback(0, 10);
     REQUIRE(none.has_value());
     CHECK(none->empty());
@@ -126,8 +129,9 @@ TEST_SUITE("store/sqlite_store_learning") {
     CHECK(bad.error().code() == core::StatusCode::kInvalidArgument);
   }
 
-  TEST_CASE("list decisions within from since to until, first checks only, newest first") {
-    auto store = testing::OpenSqliteStoreOrFail(":memory:");
+  TEST_CASE_TEMPLATE("list decisions within from since to until, first checks only, newest first",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendDecision(Decision("old", 100, "a")).ok());
     REQUIRE(store->AppendDecision(Decision("mid", 200, "b")).ok());
     DecisionRecord recheck = Decision("recheck", 250, "b");

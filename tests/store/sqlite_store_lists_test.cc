@@ -1,10 +1,11 @@
-// Allow/block list entries in SQLite: adding (all or nothing, duplicates skipped), listing,
-// removing, the revision counter, and a database upgraded from version 4.
+// Allow/block list entries on both backends: adding (all or nothing, duplicates skipped),
+// listing, removing, the revision counter, and a database upgraded from version 4.
 #include <doctest/doctest.h>
 
 #include "store/schema.h"
 #include "store/sqlite_store.h"
 #include "support/sqlite_probe.h"
+#include "support/store_backends.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -25,8 +26,9 @@ ListEntry Entry(std::string site, std::string list, std::string kind, std::strin
 }  // namespace
 
 TEST_SUITE("store/list_entries") {
-  TEST_CASE("entries are added with ids, listed in order, removed one by one") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("entries are added with ids, listed in order, removed one by one", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto ids = store->AddListEntries({Entry("https://b.example/", "block", "word", "casino"),
                                       Entry("", "block", "ip", "203.0.113.0/24"),
                                       Entry("", "allow", "email", "ann@mail.example")});
@@ -58,8 +60,9 @@ TEST_SUITE("store/list_entries") {
     CHECK(store->ListListEntries()->size() == 2);
   }
 
-  TEST_CASE("an entry already stored is skipped and reported with id 0") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("an entry already stored is skipped and reported with id 0", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AddListEntries({Entry("", "block", "word", "casino")}));
     auto ids = store->AddListEntries(
         {Entry("", "block", "word", "casino"), Entry("", "allow", "word", "casino")});
@@ -69,8 +72,9 @@ TEST_SUITE("store/list_entries") {
     CHECK(store->ListListEntries()->size() == 2);
   }
 
-  TEST_CASE("a batch with a bad entry stores nothing") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("a batch with a bad entry stores nothing", Backend, testing::SqliteBackend,
+                     testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto empty = store->AddListEntries(
         {Entry("", "block", "word", "casino"), Entry("", "block", "word", "")});
     CHECK(empty.error().code() == core::StatusCode::kInvalidArgument);
@@ -83,8 +87,9 @@ TEST_SUITE("store/list_entries") {
     CHECK(store->AddListEntries({Entry("", "block", "word", "casino")}));
   }
 
-  TEST_CASE("the revision moves on every add and remove, not on a skipped duplicate") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("the revision moves on every add and remove, not on a skipped duplicate",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     const int64_t r0 = store->ListEntriesRevision().value();
     REQUIRE(store->AddListEntries({Entry("", "block", "word", "casino")}));
     const int64_t r1 = store->ListEntriesRevision().value();
@@ -99,11 +104,10 @@ TEST_SUITE("store/list_entries") {
     CHECK(store->ListEntriesRevision().value() != r1);
   }
 
-  TEST_CASE("another process's change moves the revision this one reads") {
-    testing::TempDir dir;
-    const std::string db = dir.File("hamlet.db");
-    auto reader = testing::OpenSqliteStoreOrFail(db);
-    auto writer = testing::OpenSqliteStoreOrFail(db);
+  TEST_CASE_TEMPLATE("another process's change moves the revision this one reads", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(reader, Backend);
+    auto writer = reader.OpenAnother();
     const int64_t before = reader->ListEntriesRevision().value();
     REQUIRE(writer->AddListEntries({Entry("", "allow", "ip", "198.51.100.7")}));
     CHECK(reader->ListEntriesRevision().value() != before);

@@ -1,6 +1,7 @@
-// Tests for the store's moderation side against real SQLite: moderator actions and their undo
+// Tests for the store's moderation side on both backends: moderator actions and their undo
 // (and what an undo does to the latest label, retraining's labels and Akismet's statistics),
-// the decision filter with its FTS5 text search, bulk import, and the retention purge.
+// the decision filter with its text search (FTS5, tsvector), bulk import, and the retention
+// purge.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 
 #include "store/sqlite_store.h"
 #include "support/sqlite_probe.h"
+#include "support/store_backends.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -93,8 +95,10 @@ std::vector<LabeledFeedback> AllLabels(Store& store) {
 }  // namespace
 
 TEST_SUITE("store/sqlite_store_moderation") {
-  TEST_CASE("an action writes its feedback rows at once and its undo restores the earlier label") {
-    auto store = testing::OpenSqliteStoreOrFail(":memory:");
+  TEST_CASE_TEMPLATE(
+      "an action writes its feedback rows at once and its undo restores the earlier label", Backend,
+      testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendDecision(Decision("d1", kT0, "cheap pills")).ok());
     REQUIRE(store->AppendDecision(Decision("d2", kT0 + 1, "nice post", core::Verdict::kHam)).ok());
     // A site said ham for d1 earlier.
@@ -102,7 +106,8 @@ TEST_SUITE("store/sqlite_store_moderation") {
 
     auto action = store->AppendModeratorAction(Action("alice", "spam", kT0 + 20),
                                                {ByModerator("d1", "spam", "alice", kT0 + 20),
-                                                ByModerator("d2", "spam", "alice", kT0 + 20)}, {});
+                                                ByModerator("d2", "spam", "alice", kT0 + 20)},
+                                               {});
     REQUIRE(action.has_value());
     CHECK(action->id > 0);
     CHECK(action->item_count == 2);
@@ -139,14 +144,16 @@ TEST_SUITE("store/sqlite_store_moderation") {
           core::StatusCode::kNotFound);
   }
 
-  TEST_CASE("an undone label no longer counts for retraining or Akismet's statistics") {
-    auto store = testing::OpenSqliteStoreOrFail(":memory:");
+  TEST_CASE_TEMPLATE("an undone label no longer counts for retraining or Akismet's statistics",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendDecision(Decision("d1", kT0, "cheap pills")).ok());
     REQUIRE(store->AppendDecision(Decision("d2", kT0, "more pills")).ok());
     REQUIRE(store->AppendFeedback(Label("d2", "spam", kT0 + 5)).has_value());
     auto action = store->AppendModeratorAction(
         Action("alice", "ham", kT0 + 10),
-        {ByModerator("d1", "ham", "alice", kT0 + 10), ByModerator("d2", "ham", "alice", kT0 + 10)}, {});
+        {ByModerator("d1", "ham", "alice", kT0 + 10), ByModerator("d2", "ham", "alice", kT0 + 10)},
+        {});
     REQUIRE(action.has_value());
 
     auto labels = AllLabels(*store);
@@ -167,8 +174,9 @@ TEST_SUITE("store/sqlite_store_moderation") {
     CHECK((*counts)[0].false_positives == 0);
   }
 
-  TEST_CASE("an action whose feedback names an unknown decision writes nothing") {
-    auto store = testing::OpenSqliteStoreOrFail(":memory:");
+  TEST_CASE_TEMPLATE("an action whose feedback names an unknown decision writes nothing", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendDecision(Decision("d1", kT0, "x")).ok());
     auto action = store->AppendModeratorAction(
         Action("alice", "spam", kT0),
@@ -179,8 +187,9 @@ TEST_SUITE("store/sqlite_store_moderation") {
     CHECK(store->ListModeratorActions("", true, 10)->empty());
   }
 
-  TEST_CASE("lists a moderator's actions newest first and only those in force on request") {
-    auto store = testing::OpenSqliteStoreOrFail(":memory:");
+  TEST_CASE_TEMPLATE("lists a moderator's actions newest first and only those in force on request",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendDecision(Decision("d1", kT0, "x")).ok());
     auto a1 = store->AppendModeratorAction(Action("alice", "spam", kT0),
                                            {ByModerator("d1", "spam", "alice", kT0)}, {});
@@ -204,8 +213,9 @@ TEST_SUITE("store/sqlite_store_moderation") {
     CHECK((*store->GetDecision("d1"))->feedback_label == "ham");
   }
 
-  TEST_CASE("filters by site verdict uncertainty label score author e-mail and IP") {
-    auto store = testing::OpenSqliteStoreOrFail(":memory:");
+  TEST_CASE_TEMPLATE("filters by site verdict uncertainty label score author e-mail and IP",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto a = Decision("aa", kT0, "one", core::Verdict::kSpam, 0.95);
     auto b = Decision("bbb", kT0 + 1, "two", core::Verdict::kHam, 0.10);
     b.decision.uncertain = true;
@@ -276,8 +286,10 @@ TEST_SUITE("store/sqlite_store_moderation") {
     CHECK(store->CountMatchingDecisions(f).value() == 2);
   }
 
-  TEST_CASE("text search matches whole words ignoring case and accents phrases and prefixes") {
-    auto store = testing::OpenSqliteStoreOrFail(":memory:");
+  TEST_CASE_TEMPLATE(
+      "text search matches whole words ignoring case and accents phrases and prefixes", Backend,
+      testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(
         store->AppendDecision(Decision("d1", kT0, "Buy CHEAP pills at http://pills.example now"))
             .ok());
@@ -307,8 +319,9 @@ TEST_SUITE("store/sqlite_store_moderation") {
     CHECK(store->ListDecisions(f).error().code() == core::StatusCode::kInvalidArgument);
   }
 
-  TEST_CASE("counts volumes per day site verdict and label and reasons per check") {
-    auto store = testing::OpenSqliteStoreOrFail(":memory:");
+  TEST_CASE_TEMPLATE("counts volumes per day site verdict and label and reasons per check", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendDecision(Decision("d1", kT0, "a", core::Verdict::kSpam)).ok());
     REQUIRE(store->AppendDecision(Decision("d2", kT0 + 1, "b", core::Verdict::kSpam)).ok());
     auto ham = Decision("d3", kT0 + kDay, "c", core::Verdict::kHam);
@@ -336,8 +349,9 @@ TEST_SUITE("store/sqlite_store_moderation") {
     CHECK(store->CountReasons(all, 1)->size() == 1);
   }
 
-  TEST_CASE("purge blanks personal fields in batches and keeps every count") {
-    auto store = testing::OpenSqliteStoreOrFail(":memory:");
+  TEST_CASE_TEMPLATE("purge blanks personal fields in batches and keeps every count", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     for (int i = 0; i < 5; ++i) {
       std::string id = "old";
       id += std::to_string(i);
@@ -347,8 +361,8 @@ TEST_SUITE("store/sqlite_store_moderation") {
     REQUIRE(store->AppendFeedback(Label("old0", "ham", kT0 + 100)).has_value());
     FeedbackRecord orphan = Label("", "spam", kT0 + 100);
     REQUIRE(store->AppendFeedback(orphan).has_value());
-    auto action = store->AppendModeratorAction(Action("alice", "spam", kT0 + 200),
-                                               {ByModerator("old1", "spam", "alice", kT0 + 200)}, {});
+    auto action = store->AppendModeratorAction(
+        Action("alice", "spam", kT0 + 200), {ByModerator("old1", "spam", "alice", kT0 + 200)}, {});
     REQUIRE(action.has_value());
 
     const auto counts_before = store->CountDecisions(0, 0, kT0 + 20 * kDay).value();
@@ -424,8 +438,9 @@ TEST_SUITE("store/sqlite_store_moderation") {
           core::StatusCode::kInvalidArgument);
   }
 
-  TEST_CASE("bulk import writes everything or nothing") {
-    auto store = testing::OpenSqliteStoreOrFail(":memory:");
+  TEST_CASE_TEMPLATE("bulk import writes everything or nothing", Backend, testing::SqliteBackend,
+                     testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendDecision(Decision("taken", kT0, "x")).ok());
     auto s = store->AppendImported({Decision("i1", kT0, "a"), Decision("taken", kT0, "b")},
                                    {Label("i1", "spam", kT0)});

@@ -1,14 +1,17 @@
-// Per-site settings rows in SQLite: upsert, ordered listing, delete, and the error paths.
+// Per-site settings rows (both backends; read-only: SQLite only): upsert, ordered listing, delete,
+// and the error paths.
 #include <doctest/doctest.h>
 
 #include "store/sqlite_store.h"
+#include "support/store_backends.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
 
 TEST_SUITE("store/site_settings") {
-  TEST_CASE("settings are upserted per site and name, listed in order, deleted one by one") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("settings are upserted per site and name, listed in order, deleted one by one",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->PutSiteSetting({"https://b.example/", "weight.links", "0.5", 10}).ok());
     REQUIRE(store->PutSiteSetting({"", "spam_threshold", "0.9", 11}).ok());
     REQUIRE(store->PutSiteSetting({"https://b.example/", "weight.links", "0.25", 12}).ok());

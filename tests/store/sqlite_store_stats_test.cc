@@ -1,5 +1,6 @@
-// Tests for the SQLite store's recheck links (migration 2), look-alike matching and the
-// per-month counts behind Akismet's get-stats, usage-limit and key-sites, against real SQLite.
+// Tests for the stores' recheck links (migration 2), look-alike matching and the per-month
+// counts behind Akismet's get-stats, usage-limit and key-sites, on both backends (the version 1
+// upgrade: SQLite only).
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
@@ -8,6 +9,7 @@
 
 #include "store/schema.h"
 #include "store/sqlite_store.h"
+#include "support/store_backends.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -56,8 +58,9 @@ constexpr int64_t kFeb = 1771156800000;
 }  // namespace
 
 TEST_SUITE("store/sqlite_store_stats") {
-  TEST_CASE("a recheck names its earlier decision, and an unknown one is refused") {
-    auto store = Open(":memory:");
+  TEST_CASE_TEMPLATE("a recheck names its earlier decision, and an unknown one is refused", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto key = store->AddKey(KeyRole::kSite, "https://a.example/", "h", "ab", 1);
     REQUIRE(key.has_value());
     REQUIRE(store->AppendDecision(Decision("first", 10, key->id, core::Verdict::kHam)).ok());
@@ -77,8 +80,9 @@ TEST_SUITE("store/sqlite_store_stats") {
     CHECK(store->AppendDecision(dangling).code() == core::StatusCode::kInvalidArgument);
   }
 
-  TEST_CASE("finds every look-alike of a match key, newest first, up to the limit") {
-    auto store = Open(":memory:");
+  TEST_CASE_TEMPLATE("finds every look-alike of a match key, newest first, up to the limit",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto key = store->AddKey(KeyRole::kSite, "https://a.example/", "h", "ab", 1);
     REQUIRE(key.has_value());
     for (int i = 0; i < 4; ++i) {
@@ -96,8 +100,9 @@ TEST_SUITE("store/sqlite_store_stats") {
           core::StatusCode::kInvalidArgument);
   }
 
-  TEST_CASE("counts per month and blog: rechecks only as calls, feedback as misses") {
-    auto store = Open(":memory:");
+  TEST_CASE_TEMPLATE("counts per month and blog: rechecks only as calls, feedback as misses",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto key = store->AddKey(KeyRole::kSite, "https://a.example/", "h", "ab", 1);
     auto other = store->AddKey(KeyRole::kSite, "https://b.example/", "h2", "cd", 1);
     REQUIRE(key.has_value());
@@ -110,8 +115,10 @@ TEST_SUITE("store/sqlite_store_stats") {
     DecisionRecord recheck = Decision("recheck", kJan + 4, k, core::Verdict::kSpam);
     recheck.recheck_of = "ham1";
     REQUIRE(store->AppendDecision(recheck).ok());
-    REQUIRE(store->AppendDecision(
-        Decision("feb", kFeb, k, core::Verdict::kHam, "https://a.example/blog2")).ok());
+    REQUIRE(store
+                ->AppendDecision(
+                    Decision("feb", kFeb, k, core::Verdict::kHam, "https://a.example/blog2"))
+                .ok());
     REQUIRE(store->AppendDecision(Decision("b", kJan, other->id, core::Verdict::kSpam)).ok());
     // ham1 was missed spam (latest label wins); spam1 a false positive; disc1 confirmed.
     REQUIRE(store->AppendFeedback(Feedback("ham1", k, "ham")).has_value());
@@ -150,7 +157,7 @@ TEST_SUITE("store/sqlite_store_stats") {
     {
       sqlite3* db = nullptr;
       REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-      const std::string v1(schema::Migrations()[0].sql);
+      const std::string v1(schema::Migrations()[0].sqlite);
       REQUIRE(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
       const char* row =
           "PRAGMA user_version = 1;"

@@ -1,5 +1,6 @@
-// Tests for SqliteStore against real SQLite: schema, keys, meta, decision and feedback round
-// trips, listing and matching. Concurrency and failure tests: sqlite_store_durability_test.cc.
+// Tests for the stores against real databases: SQLite's schema, and, on both backends (SQLite
+// and PostgreSQL, support/store_backends.h), keys, meta, decision and feedback round trips,
+// listing and matching. Concurrency and failure tests: sqlite_store_durability_test.cc.
 #include "store/sqlite_store.h"
 
 #include <doctest/doctest.h>
@@ -10,6 +11,7 @@
 
 #include "store/schema.h"
 #include "support/sqlite_probe.h"
+#include "support/store_backends.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -190,8 +192,9 @@ TEST_SUITE("store/sqlite_store") {
     CHECK(got->has_value());
   }
 
-  TEST_CASE("adds, finds, lists and revokes keys") {
-    auto store = OpenOrDie(":memory:");
+  TEST_CASE_TEMPLATE("adds, finds, lists and revokes keys", Backend, testing::SqliteBackend,
+                     testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto a = store->AddKey(KeyRole::kSite, "https://a.example", "hash-a", "abcd", 100);
     auto b = store->AddKey(KeyRole::kSite, "https://b.example", "hash-b", "efgh", 200);
     REQUIRE(a.has_value());
@@ -230,8 +233,9 @@ TEST_SUITE("store/sqlite_store") {
     CHECK((*revoked)->revoked());
   }
 
-  TEST_CASE("keeps the first value stored under a meta name") {
-    auto store = OpenOrDie(":memory:");
+  TEST_CASE_TEMPLATE("keeps the first value stored under a meta name", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto none = store->GetMeta("salt");
     REQUIRE(none.has_value());
     CHECK_FALSE(none->has_value());
@@ -246,9 +250,9 @@ TEST_SUITE("store/sqlite_store") {
     CHECK(got->value_or("") == "one");
   }
 
-  TEST_CASE("round-trips a decision with every field, unknown fields and reasons") {
-    TempDir dir;
-    auto store = OpenOrDie(dir.File("d.db"));
+  TEST_CASE_TEMPLATE("round-trips a decision with every field, unknown fields and reasons", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto key = store->AddKey(KeyRole::kSite, "https://blog.example", "h", "hint", 1);
     REQUIRE(key.has_value());
     DecisionRecord want = MakeDecision("0123456789abcdef0123456789abcdef", 1700000000123, key->id);
@@ -265,8 +269,9 @@ TEST_SUITE("store/sqlite_store") {
     CHECK_FALSE(missing->has_value());
   }
 
-  TEST_CASE("rejects a decision for an unknown key, an empty id or a NaN score") {
-    auto store = OpenOrDie(":memory:");
+  TEST_CASE_TEMPLATE("rejects a decision for an unknown key, an empty id or a NaN score", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     CHECK(store->AppendDecision(MakeDecision("k", 1, /*key_id=*/42)).code() ==
           core::StatusCode::kInvalidArgument);
     CHECK(store->AppendDecision(MakeDecision("", 1)).code() == core::StatusCode::kInvalidArgument);
@@ -276,8 +281,9 @@ TEST_SUITE("store/sqlite_store") {
     CHECK(store->AppendDecision(MakeDecision("ok", 1)).ok());
   }
 
-  TEST_CASE("lists decisions newest first with filters and the latest feedback label") {
-    auto store = OpenOrDie(":memory:");
+  TEST_CASE_TEMPLATE("lists decisions newest first with filters and the latest feedback label",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto key = store->AddKey(KeyRole::kSite, "https://blog.example", "h", "hint", 1);
     REQUIRE(key.has_value());
     auto add = [&](const std::string& id, int64_t t, core::Verdict v, bool uncertain,
@@ -339,8 +345,9 @@ TEST_SUITE("store/sqlite_store") {
     CHECK((*one)->feedback_label == std::optional<std::string>("spam"));
   }
 
-  TEST_CASE("finds the newest decision with a match key for that key only") {
-    auto store = OpenOrDie(":memory:");
+  TEST_CASE_TEMPLATE("finds the newest decision with a match key for that key only", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto k1 = store->AddKey(KeyRole::kSite, "https://a.example", "h1", "a", 1);
     auto k2 = store->AddKey(KeyRole::kSite, "https://b.example", "h2", "b", 1);
     REQUIRE(k1.has_value());
@@ -369,8 +376,9 @@ TEST_SUITE("store/sqlite_store") {
     CHECK_FALSE(none->has_value());
   }
 
-  TEST_CASE("round-trips feedback, linked and unlinked, oldest first") {
-    auto store = OpenOrDie(":memory:");
+  TEST_CASE_TEMPLATE("round-trips feedback, linked and unlinked, oldest first", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     auto key = store->AddKey(KeyRole::kSite, "https://blog.example", "h", "hint", 1);
     REQUIRE(key.has_value());
     REQUIRE(store->AppendDecision(MakeDecision("d1", 1)).ok());

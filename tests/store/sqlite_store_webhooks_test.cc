@@ -1,7 +1,7 @@
-// The webhook outbox in SQLite: an event is stored with the verdict it reports or not at all,
-// finished events go with a purge, a claim is exclusive for its lease (also across two
-// connections to one file), a stale worker cannot overwrite the next worker's outcome, and
-// failed events are listed and requeued.
+// The webhook outbox, on both backends: an event is stored with the verdict it reports or not
+// at all, finished events go with a purge, a claim is exclusive for its lease (also across two
+// stores on one database, as two nodes would be), a stale worker cannot overwrite the next worker's
+// outcome, and failed events are listed and requeued.
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -12,6 +12,7 @@
 
 #include "store/sqlite_store.h"
 #include "support/sqlite_probe.h"
+#include "support/store_backends.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -80,12 +81,14 @@ WebhookAttemptResult Outcome(const WebhookEvent& e, const std::string& worker, W
 }  // namespace
 
 TEST_SUITE("store/webhooks") {
-  TEST_CASE("an event is stored with the moderator action it reports and names its feedback") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE(
+      "an event is stored with the moderator action it reports and names its feedback", Backend,
+      testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendDecision(Decision("d1")).ok());
     REQUIRE(store->AppendDecision(Decision("d2")).ok());
-    auto action = store->AppendModeratorAction(Action(), {Mark("d1"), Mark("d2")},
-                                               {Event("e2", "d2")});
+    auto action =
+        store->AppendModeratorAction(Action(), {Mark("d1"), Mark("d2")}, {Event("e2", "d2")});
     REQUIRE(action);
     auto events = store->ListWebhookEvents({});
     REQUIRE(events);
@@ -106,8 +109,9 @@ TEST_SUITE("store/webhooks") {
     CHECK(store->ListWebhookEvents({})->size() == 2);
   }
 
-  TEST_CASE("neither the verdict nor the event is stored when either is refused") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("neither the verdict nor the event is stored when either is refused", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendDecision(Decision("d1")).ok());
     REQUIRE(store->AppendModeratorAction(Action(), {Mark("d1")}, {Event("e1", "d1")}));
     // The event id exists already: the verdict goes too.
@@ -127,15 +131,16 @@ TEST_SUITE("store/webhooks") {
     CHECK(store->ListModeratorActions("", true, 10)->size() == 1);
   }
 
-  TEST_CASE("a purge deletes finished events before the cutoff and keeps pending ones") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("a purge deletes finished events before the cutoff and keeps pending ones",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendWebhookEvent(Event("e1")));
     REQUIRE(store->AppendWebhookEvent(Event("e2")));
     auto claimed = store->ClaimWebhookEvent("w", 3000, 60'000);
     REQUIRE(claimed);
     REQUIRE(claimed->has_value());
-    REQUIRE(store->FinishWebhookAttempt(Outcome(**claimed, "w", WebhookState::kDelivered, 3000))
-                .ok());
+    REQUIRE(
+        store->FinishWebhookAttempt(Outcome(**claimed, "w", WebhookState::kDelivered, 3000)).ok());
     CHECK(store->CountPurgeable(1'000'000)->webhook_events == 1);
     auto purged = store->PurgePersonalData(1'000'000, 1'000'000, 100);
     REQUIRE(purged);
@@ -145,8 +150,9 @@ TEST_SUITE("store/webhooks") {
     CHECK(left.front().state == WebhookState::kPending);
   }
 
-  TEST_CASE("a claim is exclusive until its lease ends and counts the attempt") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("a claim is exclusive until its lease ends and counts the attempt", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendWebhookEvent(Event("e1")));
     // Not due yet.
     CHECK_FALSE(store->ClaimWebhookEvent("w1", 1999, 1000).value().has_value());
@@ -180,8 +186,9 @@ TEST_SUITE("store/webhooks") {
     CHECK_FALSE(store->ClaimWebhookEvent("w3", 99'999, 1000).value().has_value());
   }
 
-  TEST_CASE("a retry waits for its time and the oldest due event goes first") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("a retry waits for its time and the oldest due event goes first", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendWebhookEvent(Event("late", "", 5000)));
     REQUIRE(store->AppendWebhookEvent(Event("early", "", 2000)));
     auto claimed = store->ClaimWebhookEvent("w", 6000, 1000).value();
@@ -207,8 +214,9 @@ TEST_SUITE("store/webhooks") {
     CHECK(again->attempts == 2);
   }
 
-  TEST_CASE("failed events are listed by state and site and can be requeued") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("failed events are listed by state and site and can be requeued", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     const int64_t a = store->AppendWebhookEvent(Event("a")).value();
     WebhookEvent other = Event("b");
     other.site_url = "https://other.example/";
@@ -246,8 +254,9 @@ TEST_SUITE("store/webhooks") {
     CHECK(store->ListWebhookEvents(negative).error().code() == core::StatusCode::kInvalidArgument);
   }
 
-  TEST_CASE("delivered events are pruned after their time and the others kept") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("delivered events are pruned after their time and the others kept", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     REQUIRE(store->AppendWebhookEvent(Event("old")));
     REQUIRE(store->AppendWebhookEvent(Event("pending")));
     auto e = store->ClaimWebhookEvent("w", 2000, 1000).value();
@@ -259,11 +268,10 @@ TEST_SUITE("store/webhooks") {
     CHECK(left.front().event_id == "pending");
   }
 
-  TEST_CASE("two stores on one file claiming at once never take the same event") {
-    testing::TempDir dir;
-    const std::string db = dir.File("hamlet.db");
-    auto one = testing::OpenSqliteStoreOrFail(db);
-    auto two = testing::OpenSqliteStoreOrFail(db);
+  TEST_CASE_TEMPLATE("two stores on one database claiming at once never take the same event",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(one, Backend);
+    auto two = one.OpenAnother();
     constexpr int kEvents = 40;
     for (int i = 0; i < kEvents; ++i) {
       char id[16];
@@ -274,7 +282,7 @@ TEST_SUITE("store/webhooks") {
     // claim until nothing is left.
     std::vector<int64_t> got[2];
     bool errors[2] = {false, false};
-    auto drain = [&](SqliteStore* s, int w) {
+    auto drain = [&](Store* s, int w) {
       for (;;) {
         auto e = s->ClaimWebhookEvent(w == 0 ? "worker0" : "worker1", 2000, 60'000);
         if (!e) {
@@ -293,13 +301,20 @@ TEST_SUITE("store/webhooks") {
     std::set<int64_t> all(got[0].begin(), got[0].end());
     for (int64_t id : got[1]) CHECK(all.insert(id).second);
     CHECK(all.size() == kEvents);
-    CHECK(testing::QueryIntForTesting(db,
-                                      "SELECT count(*) FROM webhook_events "
-                                      "WHERE attempts = 1 AND claimed_by IS NOT NULL") == kEvents);
+    WebhookEventFilter everything;
+    everything.limit = 1000;
+    auto events = one->ListWebhookEvents(everything);
+    REQUIRE(events);
+    REQUIRE(events->size() == kEvents);
+    for (const WebhookEvent& e : *events) {
+      CHECK(e.attempts == 1);
+      CHECK_FALSE(e.claimed_by.empty());
+    }
   }
 
-  TEST_CASE("claims refuse an empty worker id and a lease that is not positive") {
-    auto store = OpenSqliteStore(":memory:").value();
+  TEST_CASE_TEMPLATE("claims refuse an empty worker id and a lease that is not positive", Backend,
+                     testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
     CHECK(store->ClaimWebhookEvent("", 1, 1).error().code() == core::StatusCode::kInvalidArgument);
     CHECK(store->ClaimWebhookEvent("w", 1, 0).error().code() == core::StatusCode::kInvalidArgument);
   }

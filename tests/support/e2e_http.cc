@@ -1,8 +1,12 @@
 // Requests, metrics samples and polling for the end-to-end tests.
 #include "support/e2e_http.h"
 
+#include <doctest/doctest.h>
+
 #include <thread>
 
+#include "store/open_store.h"
+#include "store/postgres_store.h"
 #include "support/sqlite_probe.h"
 
 namespace hamlet::testing {
@@ -35,6 +39,14 @@ double MetricValue(const HamletdProcess& d, const std::string& sample) {
 }
 
 int64_t StoredDecisions(const HamletdProcess& d) {
+  if (store::IsPostgresUrl(d.db_path())) {
+    // Counted through a store of the test's own on the same database.
+    auto store = store::OpenStore(d.db_path());
+    REQUIRE_MESSAGE(store.has_value(), (store ? "" : store.error().ToString()));
+    auto count = (*store)->CountMatchingDecisions(store::DecisionFilter{});
+    REQUIRE(count.has_value());
+    return *count;
+  }
   return QueryIntForTesting(d.db_path(), "SELECT count(*) FROM decisions");
 }
 

@@ -26,7 +26,8 @@ httplib::Result GetFrom(const HamletdProcess& d, const std::string& path,
 // `hamlet_store_errors_total{kind="full"}`; -1 when it is absent or /metrics does not answer.
 double MetricValue(const HamletdProcess& d, const std::string& sample);
 
-// Rows in hamletd's decisions table (read by a connection of the test's own).
+// Rows in hamletd's decisions table (read by a connection of the test's own; for PostgreSQL,
+// by a store of the test's own).
 int64_t StoredDecisions(const HamletdProcess& d);
 
 // Calls `done` every 20 ms until it returns true or `patience` passes; its last answer.

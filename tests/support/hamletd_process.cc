@@ -26,24 +26,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A port that was free a moment ago (bind to 0, read it back, close).
-int FreeLoopbackPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
-
 // fork + exec with stdin from /dev/null and stdout/stderr to the given files.
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
             const std::string& err_path) {
@@ -67,6 +49,23 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
 int ExitCodeOf(int wstatus) { return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1; }
 
 }  // namespace
+
+int FreeLoopbackPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
 
 std::string HamletdBinary() { return std::string(HAMLET_BINARY_DIR) + "/hamletd"; }
 std::string HamletBinary() { return std::string(HAMLET_BINARY_DIR) + "/hamlet"; }
@@ -121,11 +120,26 @@ void HamletdProcess::Restart() {
   Start();
 }
 
+namespace {
+
+// --store for a PostgreSQL URL, --db for a SQLite file.
+std::string DatabaseFlag(const std::string& db) {
+  return db.rfind("postgresql://", 0) == 0 ? "--store" : "--db";
+}
+
+}  // namespace
+
 bool HamletdProcess::StartOnce(const Options& options, std::string& why) {
   port_ = FreeLoopbackPort();
-  std::vector<std::string> argv = {HamletdBinary(), "--db", db_, "--listen",
-                                   host_ + ":" + std::to_string(port_), "--model",
-                                   options.model_path, "--log-level", "debug"};
+  std::vector<std::string> argv = {HamletdBinary(),
+                                   DatabaseFlag(db_),
+                                   db_,
+                                   "--listen",
+                                   host_ + ":" + std::to_string(port_),
+                                   "--model",
+                                   options.model_path,
+                                   "--log-level",
+                                   options.log_level};
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   pid_ = Spawn(argv, dir_.File("hamletd.out"), log_);
   if (pid_ < 0) {
@@ -205,7 +219,7 @@ void HamletdProcess::CheckLogForSanitizerReports() const {
 std::string HamletdProcess::Log() const { return ReadFile(log_); }
 
 CommandResult HamletdProcess::Hamlet(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv = {HamletBinary(), "--db", db_};
+  std::vector<std::string> argv = {HamletBinary(), DatabaseFlag(db_), db_};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv);
 }
@@ -215,8 +229,7 @@ std::string HamletdProcess::ShowJson(const std::string& decision_id) const {
   return r.exit_code == 0 ? r.out : std::string();
 }
 
-std::string RawHttp(const std::string& host, int port, const std::string& request,
-                    int timeout_ms) {
+std::string RawHttp(const std::string& host, int port, const std::string& request, int timeout_ms) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return "";
   sockaddr_in addr{};

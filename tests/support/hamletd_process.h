@@ -26,10 +26,13 @@ std::string E2eModelPath();
 class HamletdProcess {
  public:
   struct Options {
-    std::string model_path;  // empty: E2eModelPath()
+    std::string model_path;               // empty: E2eModelPath()
     std::vector<std::string> extra_args;  // appended to hamletd's command line
     bool create_key = true;
-    std::string db_path;  // empty: hamlet.db in dir()
+    // empty: hamlet.db in dir(); a postgresql:// URL is passed as --store instead of --db.
+    std::string db_path;
+    // hamletd's --log-level; load tests lower it so the log does not compete for the cores.
+    std::string log_level = "debug";
   };
 
   // Creates the database and key, starts hamletd and waits (up to 15 s) for GET /healthz
@@ -56,12 +59,12 @@ class HamletdProcess {
   const std::string& host() const { return host_; }
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
-  const std::string& key() const { return key_; }    // the site key (12 hex)
+  const std::string& key() const { return key_; }  // the site key (12 hex)
   const std::string& db_path() const { return db_; }
   const TempDir& dir() const { return dir_; }
   // Everything hamletd wrote to stderr so far (its log).
   std::string Log() const;
-  // build/hamlet --db <db> args...
+  // build/hamlet --db <db> args... (--store <url> for PostgreSQL)
   CommandResult Hamlet(const std::vector<std::string>& args) const;
   // `hamlet show ID --json` as text; empty when the command fails (e.g. no such decision).
   std::string ShowJson(const std::string& decision_id) const;
@@ -86,6 +89,9 @@ class HamletdProcess {
 // peer closes or `timeout_ms` passes. For wire forms httplib::Client cannot produce.
 std::string RawHttp(const std::string& host, int port, const std::string& request,
                     int timeout_ms = 3000);
+
+// A loopback TCP port that was free a moment ago (bind to 0, read it back, close).
+int FreeLoopbackPort();
 
 // Paths of the binaries under test.
 std::string HamletdBinary();

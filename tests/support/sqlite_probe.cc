@@ -43,7 +43,7 @@ void CreateDatabaseAtVersionForTesting(const std::string& db_path, int version,
   };
   for (const store::schema::Migration& m : store::schema::Migrations()) {
     if (m.version > version) break;
-    exec(std::string(m.sql));
+    exec(std::string(m.sqlite));
   }
   exec("PRAGMA user_version = " + std::to_string(version));
   if (!extra_sql.empty()) exec(extra_sql);

@@ -1,0 +1,15 @@
+// PgQuery: one SQL statement against a test's PostgreSQL database through libpq, for tests that
+// must look at the rows themselves (the cluster tests compare the decisions table with what the
+// clients were answered). Test-only: the store's own code keeps its SQL inside src/store.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace hamlet::testing {
+
+// Runs `sql` (no parameters) on the database at `url`; every row, each column as text (NULL as
+// ""). Fails the current test (doctest REQUIRE) when it cannot connect or the statement fails.
+std::vector<std::vector<std::string>> PgQuery(const std::string& url, const std::string& sql);
+
+}  // namespace hamlet::testing
