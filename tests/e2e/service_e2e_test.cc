@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <thread>
@@ -59,6 +60,7 @@ TEST_SUITE("e2e/service") {
     CHECK(log.find(d.key()) == std::string::npos);
   }
 
+  // SQLite only: its database subcases break SQLite files (PostgreSQL's case follows).
   TEST_CASE("hamletd refuses to start with one clear line for a bad model or database") {
     TempDir dir;
     const std::string db = dir.File("h.db");
@@ -94,6 +96,21 @@ TEST_SUITE("e2e/service") {
       CHECK(r.exit_code == 1);
       CHECK(r.err.find("--listen") != std::string::npos);
     }
+  }
+
+  // PostgreSQL's counterpart of the database subcases above (which break SQLite files).
+  TEST_CASE("hamletd refuses to start with one clear line when PostgreSQL is unreachable") {
+    TempDir dir;  // holds no server socket
+    const CommandResult r = RunCommand({HamletdBinary(), "--store",
+                                        "postgresql://hamlet:s3cret@/hamlet?host=" + dir.path(),
+                                        "--listen", "127.0.0.1:1", "--model", E2eModelPath()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("cannot connect to PostgreSQL") != std::string::npos);
+    CHECK(r.err.find(dir.path()) != std::string::npos);  // where it looked
+    CHECK(r.err.find("s3cret") == std::string::npos);
+    // libpq's message has a hint on a second line: a log reader sees one line per event.
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.err.back() == '\n');
   }
 
   TEST_CASE_TEMPLATE("concurrent clients on more connections than workers all get verdicts",
