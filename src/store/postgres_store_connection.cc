@@ -3,6 +3,7 @@
 // includes libpq-fe.h.
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -197,14 +198,39 @@ std::string PgPlaceholders(std::string_view sql) {
   return out;
 }
 
+namespace {
+
+// libpq's message on one line: its lines (a connection failure's hint, an error's DETAIL and
+// HINT) joined by "; ", each trimmed. Errors end up in hamletd's one-line log records and in
+// /readyz's reason.
+std::string OneLine(const std::string& message) {
+  std::string out;
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t end = message.find('\n', start);
+    if (end == std::string::npos) end = message.size();
+    size_t first = start;
+    size_t last = end;
+    while (first < last && std::isspace(static_cast<unsigned char>(message[first]))) ++first;
+    while (last > first && std::isspace(static_cast<unsigned char>(message[last - 1]))) --last;
+    if (last > first) {
+      if (!out.empty()) out += "; ";
+      out.append(message, first, last - first);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 core::Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
                                                                FaultCounters* faults) {
   pg_conn* conn = PQconnectdb(url.c_str());
   std::unique_ptr<PgConnection> out(new PgConnection(conn, faults));  // finishes conn on every path
   if (conn == nullptr) return core::Status::Unavailable("out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
-    std::string why = PQerrorMessage(conn);
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    const std::string why = OneLine(PQerrorMessage(conn));
     if (faults != nullptr) faults->Count(FaultKind::kIo);
     return core::Status::Unavailable("cannot connect to PostgreSQL: " + why);
   }
@@ -213,8 +239,9 @@ core::Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string
       conn, [](void*, const char*) {}, nullptr);
   // BYTEA reads come back in the hex form PgResult::Row::ColumnBlob decodes, whatever the
   // server's default.
-  if (PGresult* r = PQexec(conn, "SET bytea_output = 'hex'"); PQresultStatus(r) != PGRES_COMMAND_OK) {
-    std::string why = PQerrorMessage(conn);
+  if (PGresult* r = PQexec(conn, "SET bytea_output = 'hex'");
+      PQresultStatus(r) != PGRES_COMMAND_OK) {
+    const std::string why = OneLine(PQerrorMessage(conn));
     PQclear(r);
     return core::Status::Unavailable("cannot set bytea_output: " + why);
   } else {
@@ -256,18 +283,13 @@ std::optional<FaultKind> FaultOf(std::string_view state) {
   return FaultKind::kOther;
 }
 
-std::string Trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 }  // namespace
 
 core::Status PgConnection::Error(const pg_result* result) const {
   const char* state_c = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string state = state_c != nullptr ? state_c : "";
-  std::string detail = Trimmed(result != nullptr ? PQresultErrorMessage(result) : "");
-  if (detail.empty()) detail = Trimmed(PQerrorMessage(conn_));
+  std::string detail = OneLine(result != nullptr ? PQresultErrorMessage(result) : "");
+  if (detail.empty()) detail = OneLine(PQerrorMessage(conn_));
   if (detail.empty()) detail = "unknown PostgreSQL error";
   std::optional<FaultKind> fault = FaultOf(state);
   if (!fault) return core::Status::InvalidArgument(detail);

@@ -1,5 +1,5 @@
 // GET /metrics and GET /readyz against the real hamletd after real traffic: the counts match
-// what the clients saw and what the database holds.
+// what the clients saw and what the database holds. On both store backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -8,8 +8,9 @@
 #include <sstream>
 #include <string>
 
+#include "support/e2e_backends.h"
+#include "support/e2e_http.h"
 #include "support/hamletd_process.h"
-#include "support/sqlite_probe.h"
 
 namespace hamlet::testing {
 namespace {
@@ -30,8 +31,12 @@ std::map<std::string, double> Samples(const std::string& text) {
 }  // namespace
 
 TEST_SUITE("e2e/metrics") {
-  TEST_CASE("after traffic, /metrics counts requests, verdicts, commits and names the model") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE(
+      "after traffic, /metrics counts requests, verdicts, commits and names the "
+      "model",
+      Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     httplib::Client c(d.host(), d.port());
     int spam = 0, ham = 0;
     for (int i = 0; i < 6; ++i) {
@@ -73,7 +78,7 @@ TEST_SUITE("e2e/metrics") {
           spam);
     CHECK(s[R"(hamlet_verdicts_total{verdict="ham",channel="akismet"})"] == ham);
     CHECK(s[R"(hamlet_verdicts_total{verdict="ham",channel="v1"})"] == 1);
-    const int64_t stored = QueryIntForTesting(d.db_path(), "SELECT count(*) FROM decisions");
+    const int64_t stored = StoredDecisions(d);
     CHECK(stored == 7);
     CHECK(s["hamlet_store_committed_records_total"] == stored);
     CHECK(s["hamlet_store_commits_total"] >= 1);
@@ -90,8 +95,10 @@ TEST_SUITE("e2e/metrics") {
           1);
   }
 
-  TEST_CASE("readyz answers ready while the model is loaded and the database takes writes") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("readyz answers ready while the model is loaded and the database takes writes",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     httplib::Client c(d.host(), d.port());
     auto r = c.Get("/readyz");
     REQUIRE(r);

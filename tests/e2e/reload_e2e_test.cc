@@ -1,16 +1,18 @@
 // Hot model reload against the real hamletd: SIGHUP and POST /v1/admin/reload, with the model
-// file replaced the way `hamlet retrain` does it (write beside, rename over).
+// file replaced the way `hamlet retrain` does it (write beside, rename over). On both store
+// backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
+#include <utility>
 
-#include <nlohmann/json.hpp>
-
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 #include "support/model_files.h"
 #include "support/text_lines.h"
@@ -33,8 +35,9 @@ struct Served {
     InstallModelForTesting(ShippedModelPath(), path);
     return path;
   }
-  static HamletdProcess::Options WithModel(const std::string& path) {
-    HamletdProcess::Options options;
+  // `options` (a backend's database) serving the model at `path`.
+  static HamletdProcess::Options WithModel(HamletdProcess::Options options,
+                                           const std::string& path) {
     options.model_path = path;
     // These tests poll GET /v1 and send checks back to back from one address with one key:
     // no rate limits (tests/e2e/limits_e2e_test.cc tests those).
@@ -42,7 +45,7 @@ struct Served {
     return options;
   }
 
-  Served() {
+  explicit Served(HamletdProcess::Options options) : d{WithModel(std::move(options), model)} {
     const CommandResult made = d.Hamlet({"keys", "create", "--admin"});
     REQUIRE_MESSAGE(made.exit_code == 0, made.err);
     admin_key = LastLine(made.out);
@@ -85,9 +88,10 @@ struct Served {
   httplib::Result Check(const std::string& key) const {
     httplib::Client c(d.host(), d.port());
     c.set_read_timeout(std::chrono::seconds(10));
-    return c.Post("/v1/check", {{"Authorization", "Bearer " + key}},
-                  R"({"comment_content": "this song reminds me of summer", "user_ip": "203.0.113.9"})",
-                  "application/json");
+    return c.Post(
+        "/v1/check", {{"Authorization", "Bearer " + key}},
+        R"({"comment_content": "this song reminds me of summer", "user_ip": "203.0.113.9"})",
+        "application/json");
   }
   httplib::Result Reload(const std::string& authorization, const std::string& body = "") const {
     httplib::Client c(d.host(), d.port());
@@ -100,7 +104,7 @@ struct Served {
 
   TempDir models;
   const std::string model = Install(models);
-  HamletdProcess d{WithModel(model)};
+  HamletdProcess d;
   std::string admin_key;
   std::string shipped_version;
 };
@@ -118,8 +122,11 @@ std::string InstallTinyAndReload(const Served& s) {
 }  // namespace
 
 TEST_SUITE("e2e/reload") {
-  TEST_CASE("SIGHUP reloads the replaced model file, checks and stored decisions record it") {
-    Served s;
+  TEST_CASE_TEMPLATE(
+      "SIGHUP reloads the replaced model file, checks and stored decisions record it", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    Served s(options);
     auto before = s.Check(s.d.key());
     REQUIRE(before);
     REQUIRE(before->status == 200);
@@ -155,8 +162,11 @@ TEST_SUITE("e2e/reload") {
                          " -> " + tiny_version) != std::string::npos);
   }
 
-  TEST_CASE("POST /v1/admin/reload: 200 with an admin key, 403 with a site key, 401 without") {
-    Served s;
+  TEST_CASE_TEMPLATE(
+      "POST /v1/admin/reload: 200 with an admin key, 403 with a site key, 401 without", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    Served s(options);
     InstallModelForTesting(TinyModelPath(), s.model);
 
     auto none = s.Reload("");
@@ -193,8 +203,10 @@ TEST_SUITE("e2e/reload") {
     CHECK(listed);
   }
 
-  TEST_CASE("an admin key is refused by the comment endpoints") {
-    Served s;
+  TEST_CASE_TEMPLATE("an admin key is refused by the comment endpoints", Backend, SqliteBackend,
+                     PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    Served s(options);
     auto v1 = s.Check(s.admin_key);
     REQUIRE(v1);
     CHECK(v1->status == 403);
@@ -209,20 +221,22 @@ TEST_SUITE("e2e/reload") {
     REQUIRE(check);
     CHECK(check->status == 200);
     CHECK(check->body == "invalid");
-    auto verify = c.Post("/1.1/verify-key",
-                         "key=" + s.admin_key + "&blog=http%3A%2F%2Fexample.test%2F",
-                         "application/x-www-form-urlencoded");
+    auto verify =
+        c.Post("/1.1/verify-key", "key=" + s.admin_key + "&blog=http%3A%2F%2Fexample.test%2F",
+               "application/x-www-form-urlencoded");
     REQUIRE(verify);
     CHECK(verify->body == "invalid");
-    auto site_verify = c.Post("/1.1/verify-key",
-                              "key=" + s.d.key() + "&blog=http%3A%2F%2Fexample.test%2F",
-                              "application/x-www-form-urlencoded");
+    auto site_verify =
+        c.Post("/1.1/verify-key", "key=" + s.d.key() + "&blog=http%3A%2F%2Fexample.test%2F",
+               "application/x-www-form-urlencoded");
     REQUIRE(site_verify);
     CHECK(site_verify->body == "valid");
   }
 
-  TEST_CASE("POST /v1/admin/reload: a revoked admin key is 401 and reloads nothing") {
-    Served s;
+  TEST_CASE_TEMPLATE("POST /v1/admin/reload: a revoked admin key is 401 and reloads nothing",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    Served s(options);
     InstallModelForTesting(TinyModelPath(), s.model);
     const CommandResult revoked = s.d.Hamlet({"keys", "revoke", s.admin_key});
     REQUIRE_MESSAGE(revoked.exit_code == 0, revoked.err);
@@ -237,8 +251,10 @@ TEST_SUITE("e2e/reload") {
     CHECK(s.Index()["reloads"] == 0);
   }
 
-  TEST_CASE("an admin key's reports are refused: Akismet invalid as a wrong key, /v1 403") {
-    Served s;
+  TEST_CASE_TEMPLATE("an admin key's reports are refused: Akismet invalid as a wrong key, /v1 403",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    Served s(options);
     const std::string fields =
         "&blog=http%3A%2F%2Fexample.test%2F&user_ip=203.0.113.9&comment_content=hello+there";
     httplib::Client c(s.d.host(), s.d.port());
@@ -250,10 +266,10 @@ TEST_SUITE("e2e/reload") {
 
     for (const char* path : {"/1.1/submit-spam", "/1.1/submit-ham"}) {
       CAPTURE(path);
-      auto admin = c.Post(path, "api_key=" + s.admin_key + fields,
-                          "application/x-www-form-urlencoded");
-      auto wrong = c.Post(path, "api_key=0123456789ab" + fields,
-                          "application/x-www-form-urlencoded");
+      auto admin =
+          c.Post(path, "api_key=" + s.admin_key + fields, "application/x-www-form-urlencoded");
+      auto wrong =
+          c.Post(path, "api_key=0123456789ab" + fields, "application/x-www-form-urlencoded");
       REQUIRE(admin);
       REQUIRE(wrong);
       CHECK(admin->status == 200);
@@ -272,10 +288,10 @@ TEST_SUITE("e2e/reload") {
     CHECK(feedback->status == 403);
     CHECK(feedback->get_header_value("Content-Type") == "application/json");
     CHECK(json::parse(feedback->body)["error"]["code"] == "permission_denied");
-    auto in_body = c.Post("/v1/feedback",
-                          R"({"api_key": ")" + s.admin_key + R"(", "id": ")" + guid +
-                              R"(", "label": "ham"})",
-                          "application/json");
+    auto in_body =
+        c.Post("/v1/feedback",
+               R"({"api_key": ")" + s.admin_key + R"(", "id": ")" + guid + R"(", "label": "ham"})",
+               "application/json");
     REQUIRE(in_body);
     CHECK(in_body->status == 403);
     CHECK(json::parse(in_body->body)["error"]["code"] == "permission_denied");
@@ -288,8 +304,11 @@ TEST_SUITE("e2e/reload") {
     CHECK(history.empty());
   }
 
-  TEST_CASE("a corrupt model file is refused with an error, the old version keeps answering") {
-    Served s;
+  TEST_CASE_TEMPLATE(
+      "a corrupt model file is refused with an error, the old version keeps answering", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    Served s(options);
     CorruptModelForTesting(s.model);
 
     auto refused = s.Reload("Bearer " + s.admin_key);
@@ -314,8 +333,10 @@ TEST_SUITE("e2e/reload") {
     CHECK(s.Index()["last_reload_ms"].is_null());
   }
 
-  TEST_CASE("a client sending checks during several reloads sees no failed request") {
-    Served s;
+  TEST_CASE_TEMPLATE("a client sending checks during several reloads sees no failed request",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    Served s(options);
     const std::string tiny_version = InstallTinyAndReload(s);
     std::atomic<bool> done{false};
     std::atomic<int> sent{0};

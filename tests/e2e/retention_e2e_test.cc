@@ -1,6 +1,7 @@
 // hamletd applies the retention policy by itself: started with a tiny --retention and a short
 // --purge-interval, it blanks the personal fields of a decision without being asked, while
-// checks keep being answered and Akismet's get-stats still counts the purged comment.
+// checks keep being answered and Akismet's get-stats still counts the purged comment. On both
+// store backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -9,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 
 namespace hamlet::testing {
@@ -27,8 +29,11 @@ const std::string kBlog = "blog=http%3A%2F%2Fblog.example%2F";
 }  // namespace
 
 TEST_SUITE("e2e/retention") {
-  TEST_CASE("hamletd purges personal fields after --retention by itself and keeps the counts") {
-    HamletdProcess::Options options;
+  TEST_CASE_TEMPLATE(
+      "hamletd purges personal fields after --retention by itself and keeps the "
+      "counts",
+      Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--retention", "2s", "--purge-interval", "1s"};
     HamletdProcess d(options);
     auto r =
@@ -73,12 +78,13 @@ TEST_SUITE("e2e/retention") {
     CHECK(d.Stop() == 0);
   }
 
-  TEST_CASE("hamletd refuses a bad --retention and runs with --retention off") {
+  TEST_CASE_TEMPLATE("hamletd refuses a bad --retention and runs with --retention off", Backend,
+                     SqliteBackend, PostgresBackend) {
     auto bad =
         RunCommand({HamletdBinary(), "--db", "/tmp/never-created.db", "--retention", "soon"});
     CHECK(bad.exit_code == 1);
     CHECK(bad.err.find("--retention") != std::string::npos);
-    HamletdProcess::Options options;
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--retention", "off"};
     HamletdProcess d(options);
     CHECK(d.Log().find("retention: off") != std::string::npos);

@@ -1,22 +1,21 @@
 // Learning from moderators end to end: hamletd answers checks with a weak model, sites report
 // spam and ham over HTTP, `hamlet retrain` (a real process) trains, compares and installs or
 // refuses a candidate, `hamlet replay` lists the verdicts the new model changes, and SIGHUP
-// puts the installed model in service without a restart.
+// puts the installed model in service without a restart. On both store backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
-
 #include <signal.h>
 
 #include <chrono>
 #include <filesystem>
-#include <thread>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
 
 #include "cli/command.h"
 #include "engine/retraining.h"
+#include "support/e2e_backends.h"
 #include "support/files.h"
 #include "support/hamletd_process.h"
 #include "support/labeled_data.h"
@@ -77,8 +76,10 @@ std::vector<long> TableRow(const std::string& out, const std::string& name) {
 }  // namespace
 
 TEST_SUITE("e2e/retrain") {
-  TEST_CASE("feedback over HTTP retrains and installs a better model, replay shows the flips, "
-            "SIGHUP puts it in service") {
+  TEST_CASE_TEMPLATE(
+      "feedback over HTTP retrains and installs a better model, replay shows the "
+      "flips, SIGHUP puts it in service",
+      Backend, SqliteBackend, PostgresBackend) {
     TempDir models;
     const std::string base = models.File("base.jsonl");
     WriteLabeledJsonl(base, SeparableComments(120));
@@ -88,7 +89,7 @@ TEST_SUITE("e2e/retrain") {
     TrainModel(wrong, model);
     const std::string before = ReadFile(model);
 
-    HamletdProcess::Options options;
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.model_path = model;
     // Not polling the model registry: this case puts the installed model in service by SIGHUP
     // (model_registry_e2e_test.cc covers the poll).
@@ -96,7 +97,7 @@ TEST_SUITE("e2e/retrain") {
     HamletdProcess d(options);
     // Spam and ham the weak model gets wrong, reported by the site with their true labels.
     std::map<std::string, std::string> reported;  // guid -> label
-    std::string reported_spam;                     // the text of one reported spam
+    std::string reported_spam;                    // the text of one reported spam
     const std::string weak_version = ModelInService(d);
     REQUIRE_FALSE(weak_version.empty());
     for (const GeneratedComment& c : SeparableComments(6, 200)) {
@@ -118,8 +119,7 @@ TEST_SUITE("e2e/retrain") {
     REQUIRE(Post(d, "/1.1/comment-check", test_fields));
     REQUIRE(Post(d, "/1.1/submit-ham", test_fields));
 
-    const CommandResult run =
-        RunCommand({HamletBinary(), "--db", d.db_path(), "--model", model, "retrain", "--data", base});
+    const CommandResult run = d.Hamlet({"--model", model, "retrain", "--data", base});
     REQUIRE_MESSAGE(run.exit_code == 0, (run.out + run.err));
     CHECK(run.out.find("installed") != std::string::npos);
     const auto feedback = TableRow(run.out, "feedback");
@@ -139,8 +139,7 @@ TEST_SUITE("e2e/retrain") {
     CHECK(registry[0]["version"] == meta["model"]);
     CHECK(run.out.find("published " + meta["model"].get<std::string>()) != std::string::npos);
 
-    const CommandResult replay =
-        RunCommand({HamletBinary(), "--db", d.db_path(), "replay", "--model", model, "--json"});
+    const CommandResult replay = d.Hamlet({"replay", "--model", model, "--json"});
     REQUIRE_MESSAGE(replay.exit_code == 0, replay.err);
     const json j = json::parse(replay.out);
     CHECK(j["summary"]["scanned"] == 13);
@@ -175,7 +174,8 @@ TEST_SUITE("e2e/retrain") {
     CHECK(json::parse(d.ShowJson(again->get_header_value("X-akismet-guid")))["model"] == installed);
   }
 
-  TEST_CASE("a candidate poisoned by bad feedback is refused and the model stays") {
+  TEST_CASE_TEMPLATE("a candidate poisoned by bad feedback is refused and the model stays", Backend,
+                     SqliteBackend, PostgresBackend) {
     TempDir models;
     const std::string base = models.File("base.jsonl");
     WriteLabeledJsonl(base, SeparableComments(120));
@@ -183,7 +183,7 @@ TEST_SUITE("e2e/retrain") {
     TrainModel(base, model);  // a good current model
     const std::string before = ReadFile(model);
 
-    HamletdProcess::Options options;
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.model_path = model;
     HamletdProcess d(options);
     // About half of the base's spam outside the test part reported as ham: the candidate
@@ -194,18 +194,17 @@ TEST_SUITE("e2e/retrain") {
       const std::string normalized = text::Normalize(c.content);
       if (!c.is_spam || engine::SplitOf(normalized, 20) == engine::Split::kTest) continue;
       if ((engine::StableTextHash(normalized) / 1000) % 2 != 0) continue;
-      auto r = Post(d, "/v1/feedback",
-                    json{{"api_key", d.key()}, {"label", "ham"}, {"comment_content", c.content}}
-                        .dump(),
-                    "application/json");
+      auto r =
+          Post(d, "/v1/feedback",
+               json{{"api_key", d.key()}, {"label", "ham"}, {"comment_content", c.content}}.dump(),
+               "application/json");
       REQUIRE(r);
       REQUIRE(r->status == 200);
       ++poisoned;
     }
     REQUIRE(poisoned > 30);
 
-    const CommandResult run =
-        RunCommand({HamletBinary(), "--db", d.db_path(), "--model", model, "retrain", "--data", base});
+    const CommandResult run = d.Hamlet({"--model", model, "retrain", "--data", base});
     CHECK_MESSAGE(run.exit_code == cli::kExitRefused, (run.out + run.err));
     CHECK(run.out.find("refused") != std::string::npos);
     CHECK(ReadFile(model) == before);

@@ -1,19 +1,24 @@
-// hamletd as a process: health, start-up failures, graceful stop, concurrent load.
+// hamletd as a process: health, start-up failures, graceful stop, concurrent load. On both
+// store backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <thread>
 #include <vector>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 
 namespace hamlet::testing {
 
 TEST_SUITE("e2e/service") {
-  TEST_CASE("healthz answers ok once the model and database are up") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("healthz answers ok once the model and database are up", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     httplib::Client c(d.host(), d.port());
     auto res = c.Get("/healthz");
     REQUIRE(res);
@@ -22,14 +27,18 @@ TEST_SUITE("e2e/service") {
     CHECK(res->has_header("X-Request-Id"));
   }
 
-  TEST_CASE("SIGTERM stops hamletd cleanly with exit code 0") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("SIGTERM stops hamletd cleanly with exit code 0", Backend, SqliteBackend,
+                     PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     CHECK(d.Stop() == 0);
     CHECK(d.Log().find("stopping") != std::string::npos);
   }
 
-  TEST_CASE("the access log has a request id, latency and a masked IP, never the key") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("the access log has a request id, latency and a masked IP, never the key",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     httplib::Client c(d.host(), d.port());
     auto r = c.Post("/1.1/comment-check",
                     "api_key=" + d.key() +
@@ -51,46 +60,62 @@ TEST_SUITE("e2e/service") {
     CHECK(log.find(d.key()) == std::string::npos);
   }
 
+  // SQLite only: its database subcases break SQLite files (PostgreSQL's case follows).
   TEST_CASE("hamletd refuses to start with one clear line for a bad model or database") {
     TempDir dir;
     const std::string db = dir.File("h.db");
     SUBCASE("missing model") {
-      const CommandResult r = RunCommand({HamletdBinary(), "--db", db, "--listen",
-                                          "127.0.0.1:1", "--model", dir.File("none.ftz")});
+      const CommandResult r = RunCommand({HamletdBinary(), "--db", db, "--listen", "127.0.0.1:1",
+                                          "--model", dir.File("none.ftz")});
       CHECK(r.exit_code == 1);
       CHECK(r.err.find("none.ftz") != std::string::npos);
     }
     SUBCASE("corrupt model") {
       std::ofstream(dir.File("bad.ftz")) << "not a model at all";
-      const CommandResult r = RunCommand({HamletdBinary(), "--db", db, "--listen",
-                                          "127.0.0.1:1", "--model", dir.File("bad.ftz")});
+      const CommandResult r = RunCommand(
+          {HamletdBinary(), "--db", db, "--listen", "127.0.0.1:1", "--model", dir.File("bad.ftz")});
       CHECK(r.exit_code == 1);
       CHECK(r.err.find("bad.ftz") != std::string::npos);
     }
     SUBCASE("database in a missing directory") {
-      const CommandResult r =
-          RunCommand({HamletdBinary(), "--db", dir.File("no/such/dir/h.db"), "--listen",
-                      "127.0.0.1:1", "--model", E2eModelPath()});
+      const CommandResult r = RunCommand({HamletdBinary(), "--db", dir.File("no/such/dir/h.db"),
+                                          "--listen", "127.0.0.1:1", "--model", E2eModelPath()});
       CHECK(r.exit_code == 1);
       CHECK(r.err.find("h.db") != std::string::npos);
     }
     SUBCASE("a file that is not a database") {
       std::ofstream(dir.File("text.db")) << "hello, this is not SQLite\n";
-      const CommandResult r = RunCommand({HamletdBinary(), "--db", dir.File("text.db"),
-                                          "--listen", "127.0.0.1:1", "--model", E2eModelPath()});
+      const CommandResult r = RunCommand({HamletdBinary(), "--db", dir.File("text.db"), "--listen",
+                                          "127.0.0.1:1", "--model", E2eModelPath()});
       CHECK(r.exit_code == 1);
       CHECK(r.err.find("text.db") != std::string::npos);
     }
     SUBCASE("bad --listen") {
-      const CommandResult r = RunCommand({HamletdBinary(), "--db", db, "--listen", "nonsense",
-                                          "--model", E2eModelPath()});
+      const CommandResult r = RunCommand(
+          {HamletdBinary(), "--db", db, "--listen", "nonsense", "--model", E2eModelPath()});
       CHECK(r.exit_code == 1);
       CHECK(r.err.find("--listen") != std::string::npos);
     }
   }
 
-  TEST_CASE("concurrent clients on more connections than workers all get verdicts") {
-    HamletdProcess::Options options;
+  // PostgreSQL's counterpart of the database subcases above (which break SQLite files).
+  TEST_CASE("hamletd refuses to start with one clear line when PostgreSQL is unreachable") {
+    TempDir dir;  // holds no server socket
+    const CommandResult r = RunCommand({HamletdBinary(), "--store",
+                                        "postgresql://hamlet:s3cret@/hamlet?host=" + dir.path(),
+                                        "--listen", "127.0.0.1:1", "--model", E2eModelPath()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("cannot connect to PostgreSQL") != std::string::npos);
+    CHECK(r.err.find(dir.path()) != std::string::npos);  // where it looked
+    CHECK(r.err.find("s3cret") == std::string::npos);
+    // libpq's message has a hint on a second line: a log reader sees one line per event.
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.err.back() == '\n');
+  }
+
+  TEST_CASE_TEMPLATE("concurrent clients on more connections than workers all get verdicts",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--threads", "4"};
     HamletdProcess d(options);
     std::atomic<int> ok{0};

@@ -1,6 +1,6 @@
 // Graceful stop: SIGTERM while checks are in flight. hamletd stops accepting, answers the
 // requests it is serving (their decisions committed first, as always), and exits 0; every
-// check a client got an answer for is in the database.
+// check a client got an answer for is in the database. On both store backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -12,10 +12,11 @@
 #include <thread>
 #include <vector>
 
+#include "support/e2e_backends.h"
 #include "support/e2e_http.h"
 #include "support/hamletd_process.h"
 #include "support/raw_connection.h"
-#include "support/sqlite_probe.h"
+#include "support/store_probe.h"
 
 namespace hamlet::testing {
 namespace {
@@ -28,8 +29,10 @@ std::string CheckBody(const std::string& key, int n) {
 }  // namespace
 
 TEST_SUITE("e2e/shutdown") {
-  TEST_CASE("SIGTERM with checks in flight: each is answered and stored and hamletd exits 0") {
-    HamletdProcess::Options options;
+  TEST_CASE_TEMPLATE(
+      "SIGTERM with checks in flight: each is answered and stored and hamletd exits 0", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--rate-limit-ip", "0", "--rate-limit-key", "0"};
     HamletdProcess d(options);
 
@@ -121,12 +124,16 @@ TEST_SUITE("e2e/shutdown") {
     REQUIRE(answered.size() >= static_cast<size_t>(20 + kInFlight));
     std::string ids;
     for (const std::string& g : answered) ids += (ids.empty() ? "'" : ",'") + g + "'";
-    CHECK(QueryIntForTesting(d.db_path(), "SELECT count(*) FROM decisions WHERE id IN (" + ids +
-                                              ")") == static_cast<int64_t>(answered.size()));
+    CHECK(QueryStoreIntForTesting(d.db_path(),
+                                  "SELECT count(*) FROM decisions WHERE id IN (" + ids + ")") ==
+          static_cast<int64_t>(answered.size()));
   }
 
-  TEST_CASE("after SIGTERM idle connections are closed and a request in flight is answered") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE(
+      "after SIGTERM idle connections are closed and a request in flight is answered", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     RawConnection probe(d.host(), d.port());
     REQUIRE(probe.connected());
     RawConnection in_flight(d.host(), d.port());
