@@ -4,6 +4,7 @@
 // process's throw-away cluster (hamletd and hamlet get --store); the case skips without one.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,11 @@ namespace hamlet::testing {
 // a new database). False, with `why`, when that backend is not available here.
 bool PrepareE2eBackend(std::string_view backend, HamletdProcess::Options& options,
                        std::string& why);
+
+// The integer in the first column of the first row of `sql` (SQL both backends read alike,
+// e.g. "SELECT count(*) FROM feedback"), run on hamletd's database through a connection of
+// the test's own. Fails the test on any error.
+int64_t QueryStoredInt(const HamletdProcess& d, const std::string& sql);
 
 }  // namespace hamlet::testing
 
