@@ -245,6 +245,28 @@ TEST_SUITE("e2e/db_trouble") {
           std::string::npos);
   }
 
+  TEST_CASE("PostgreSQL change clock held by another session: 503 and a metric, then recovery") {
+    PgCluster& cluster = PgCluster::Shared();
+    if (!cluster.ok()) HAMLET_SKIP(PgUnavailableMessage(cluster));
+    HamletdProcess::Options options;
+    options.db_path = cluster.CreateDatabase();
+    HamletdProcess d(options);
+    REQUIRE(Check(d)->status == 200);
+    const int64_t stored = StoredDecisions(d);
+    {
+      // Every decision's change stamp comes from change_clock's one row: a session holding it
+      // (a node stuck mid-transaction) stops every write, as SQLite's write lock does.
+      PgOpenTransaction lock(d.db_path(), "SELECT value FROM change_clock WHERE id = 1 FOR UPDATE");
+      CheckRefused(Check(d));
+      CheckV1Refused(d);
+      CheckNotReady(d, "database is locked");
+      CheckAlive(d);
+      CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"locked\"}") >= 2);
+      CHECK(StoredDecisions(d) == stored);
+    }
+    CheckRecovered(d, stored);
+  }
+
   TEST_CASE("PostgreSQL read-only (a standby): 503 and a metric, then recovery once writable") {
     PgCluster& cluster = PgCluster::Shared();
     if (!cluster.ok()) HAMLET_SKIP(PgUnavailableMessage(cluster));

@@ -1,4 +1,4 @@
-// PgQuery over a short-lived libpq connection.
+// PgQuery over a short-lived libpq connection; PgOpenTransaction over a connection it keeps.
 #include "support/pg_query.h"
 
 #include <doctest/doctest.h>
@@ -23,6 +23,26 @@ std::vector<std::vector<std::string>> PgQuery(const std::string& url, const std:
     }
   }
   return rows;
+}
+
+PgOpenTransaction::PgOpenTransaction(const std::string& url, const std::string& sql)
+    : conn_(PQconnectdb(url.c_str())) {
+  REQUIRE_MESSAGE(PQstatus(conn_) == CONNECTION_OK,
+                  "PgOpenTransaction: cannot connect: " << PQerrorMessage(conn_));
+  for (const std::string& statement : {std::string("BEGIN"), sql}) {
+    std::unique_ptr<PGresult, decltype(&PQclear)> res(PQexec(conn_, statement.c_str()), &PQclear);
+    const ExecStatusType status = PQresultStatus(res.get());
+    REQUIRE_MESSAGE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK),
+                    "PgOpenTransaction: " << statement << ": " << PQerrorMessage(conn_));
+  }
+}
+
+PgOpenTransaction::~PgOpenTransaction() { Release(); }
+
+void PgOpenTransaction::Release() {
+  if (conn_ == nullptr) return;
+  PQfinish(conn_);  // the server rolls the transaction back and lets go of its locks
+  conn_ = nullptr;
 }
 
 }  // namespace hamlet::testing
