@@ -446,9 +446,11 @@ Status PostgresStore::CheckWritable() {
   // moment: writers wait for the probe meanwhile).
   Status probe = Transaction([](PgConnection& conn) -> Status {
     if (Status s = conn.Exec("SET LOCAL lock_timeout = '1s'"); !s.ok()) return s;
+    // 64 KiB that do not compress (repeat('x', ...) shrank to a few bytes, which fit in pages
+    // already there: a full disk went unnoticed), so new pages are needed as a batch needs them.
     auto r = conn.Query(
-        "INSERT INTO meta (name, value) VALUES ('write_probe', repeat('x', 65536))"
-        " ON CONFLICT (name) DO NOTHING");
+        "INSERT INTO meta (name, value) SELECT 'write_probe', string_agg(md5(i::text), '')"
+        " FROM generate_series(1, 2048) AS i ON CONFLICT (name) DO NOTHING");
     if (!r) return r.error();
     auto d = conn.Query("DELETE FROM meta WHERE name = 'write_probe'");
     if (!d) return d.error();

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -265,6 +267,48 @@ TEST_SUITE("e2e/db_trouble") {
       CHECK(StoredDecisions(d) == stored);
     }
     CheckRecovered(d, stored);
+  }
+
+  TEST_CASE("PostgreSQL on a full disk: 503 and a metric, then recovery once space is freed") {
+    TempDir dir;
+    const std::string mnt = dir.File("small-fs");
+    REQUIRE(::mkdir(mnt.c_str(), 0700) == 0);
+    TmpfsMount fs(mnt, 24 << 20);
+    if (!fs.ok()) HAMLET_SKIP("cannot mount a tmpfs here (needs root): " + fs.why_not());
+    // The server runs as `postgres` when the tests run as root: it must reach and own the
+    // tablespace's folder.
+    REQUIRE(::chmod(dir.path().c_str(), 0711) == 0);
+    REQUIRE(std::system(("chown postgres: '" + mnt + "' 2>/dev/null || true").c_str()) == 0);
+    std::unique_ptr<PgCluster> cluster = PgCluster::Private();  // it keeps files on the mount
+    if (!cluster->ok()) HAMLET_SKIP(PgUnavailableMessage(*cluster));
+    // The whole database on the small file system (the WAL stays on the cluster's own disk).
+    const std::string admin = cluster->Url("postgres");
+    PgQuery(admin, "CREATE TABLESPACE small LOCATION '" + mnt + "'");
+    PgQuery(admin, "CREATE DATABASE hamlet_full TABLESPACE small");
+    HamletdProcess::Options options;
+    options.db_path = cluster->Url("hamlet_full");
+    options.extra_args = {"--rate-limit-ip", "0", "--rate-limit-key", "0"};
+    HamletdProcess d(options);
+    REQUIRE(Check(d)->status == 200);
+    const int64_t stored = StoredDecisions(d);
+
+    const std::string filler = mnt + "/filler";
+    REQUIRE(FillFileSystem(filler) > 0);
+    // Checks go on being stored in the free room of pages the tables have, until one needs a
+    // new page: each answered one is stored, the first refused one and all after are not.
+    int64_t answered = 0;
+    httplib::Result r = Check(d, 2000);
+    for (; answered < 500 && r && r->status == 200; r = Check(d, 2000)) ++answered;
+    CheckRefused(r);
+    CheckRefused(Check(d, 2000));
+    CHECK(StoredDecisions(d) == stored + answered);
+    CheckNotReady(d, "database or disk is full");
+    CheckAlive(d);
+    CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"full\"}") >= 2);
+
+    REQUIRE(std::remove(filler.c_str()) == 0);
+    CheckRecovered(d, stored + answered);
+    CHECK(d.Stop() == 0);  // before the cluster and the tmpfs go away
   }
 
   TEST_CASE("PostgreSQL read-only (a standby): 503 and a metric, then recovery once writable") {
