@@ -81,13 +81,32 @@ void CheckNotReady(const HamletdProcess& d, const std::string& cause) {
   CHECK(MetricValue(d, "hamlet_ready") == 0);
 }
 
-// Liveness is not readiness: the process is fine and the database can still be read,
-// restarting hamletd would not help.
-void CheckAlive(const HamletdProcess& d) {
+// While trouble that leaves reads working lasts: /readyz names it, liveness is not readiness
+// (the process is fine, restarting hamletd would not help), faults of `kind` are counted, at
+// least `faults`, and the database holds `stored` decisions, no more.
+void CheckTroubleShown(const HamletdProcess& d, const std::string& cause, const std::string& kind,
+                       int faults, int64_t stored) {
+  CheckNotReady(d, cause);
   auto live = GetFrom(d, "/healthz");
   REQUIRE(live);
   CHECK(live->status == 200);
+  CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"" + kind + "\"}") >= faults);
+  CHECK(StoredDecisions(d) == stored);
 }
+
+// A tmpfs of `bytes` on a folder of its own (`dir`/small-fs), until destruction. Check
+// mount.ok() (root only).
+struct SmallFileSystem {
+  explicit SmallFileSystem(size_t bytes)
+      : path(MadeDir(dir.File("small-fs"))), mount(path, bytes) {}
+  static std::string MadeDir(const std::string& path) {
+    REQUIRE(::mkdir(path.c_str(), 0700) == 0);
+    return path;
+  }
+  TempDir dir;
+  const std::string path;
+  TmpfsMount mount;
+};
 
 // The /v1 API refuses a check with the same fault in JSON.
 void CheckV1Refused(const HamletdProcess& d) {
@@ -118,15 +137,12 @@ TEST_SUITE("e2e/db_trouble") {
       REQUIRE(lock.held());
       CheckRefused(Check(d));
       CheckV1Refused(d);
-      CheckNotReady(d, "database is locked");
-      CheckAlive(d);
-      CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"locked\"}") >= 2);
+      CheckTroubleShown(d, "database is locked", "locked", 2, stored);
       CHECK(MetricValue(d, "hamlet_store_failed_writes_total") >= 2);
       CHECK(
           MetricValue(d,
                       "hamlet_http_requests_total{endpoint=\"/1.1/comment-check\",method=\"POST\","
                       "status=\"503\"}") == 1);
-      CHECK(StoredDecisions(d) == stored);
     }
     CheckRecovered(d, stored);
     CHECK(d.Log().find("event=not_ready database not writable: database is locked") !=
@@ -149,38 +165,29 @@ TEST_SUITE("e2e/db_trouble") {
       }
       CheckRefused(Check(d));
       CheckRefused(Check(d));
-      CheckNotReady(d, "database is read-only");
-      CheckAlive(d);
-      CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"read_only\"}") >= 2);
-      CHECK(StoredDecisions(d) == stored);
+      CheckTroubleShown(d, "database is read-only", "read_only", 2, stored);
     }
     CheckRecovered(d, stored);
   }
 
   TEST_CASE("a full disk: 503 and a metric, then recovery once space is freed") {
-    TempDir dir;
-    const std::string mnt = dir.File("small-fs");
-    REQUIRE(::mkdir(mnt.c_str(), 0700) == 0);
-    TmpfsMount fs(mnt, 4 << 20);
-    if (!fs.ok()) {
+    SmallFileSystem fs(4 << 20);
+    if (!fs.mount.ok()) {
       HAMLET_SKIP(
           "cannot mount a tmpfs here (needs root); the --max-db-mb test covers a full "
           "database: " +
-          fs.why_not());
+          fs.mount.why_not());
     }
     HamletdProcess::Options options;
-    options.db_path = mnt + "/hamlet.db";
+    options.db_path = fs.path + "/hamlet.db";
     HamletdProcess d(options);
     REQUIRE(Check(d)->status == 200);
     const int64_t stored = StoredDecisions(d);
 
-    const std::string filler = mnt + "/filler";
+    const std::string filler = fs.path + "/filler";
     REQUIRE(FillFileSystem(filler) > 0);
     CheckRefused(Check(d, 2000));
-    CheckNotReady(d, "database or disk is full");
-    CheckAlive(d);
-    CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"full\"}") >= 1);
-    CHECK(StoredDecisions(d) == stored);
+    CheckTroubleShown(d, "database or disk is full", "full", 1, stored);
 
     REQUIRE(std::remove(filler.c_str()) == 0);
     CheckRecovered(d, stored);
@@ -199,10 +206,7 @@ TEST_SUITE("e2e/db_trouble") {
     const int64_t stored = StoredDecisions(d);
     CHECK(stored >= 6);
     CheckRefused(Check(d, 20000));
-    CheckNotReady(d, "database or disk is full");
-    CheckAlive(d);
-    CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"full\"}") >= 2);
-    CHECK(StoredDecisions(d) == stored);
+    CheckTroubleShown(d, "database or disk is full", "full", 2, stored);
 
     // Deleting old rows (as a retention run would) frees pages hamletd reuses.
     sqlite3* db = nullptr;
@@ -248,10 +252,7 @@ TEST_SUITE("e2e/db_trouble") {
   }
 
   TEST_CASE("PostgreSQL change clock held by another session: 503 and a metric, then recovery") {
-    PgCluster& cluster = PgCluster::Shared();
-    if (!cluster.ok()) HAMLET_SKIP(PgUnavailableMessage(cluster));
-    HamletdProcess::Options options;
-    options.db_path = cluster.CreateDatabase();
+    HAMLET_E2E_OPTIONS(options, PostgresBackend);  // a new database in the shared cluster
     HamletdProcess d(options);
     REQUIRE(Check(d)->status == 200);
     const int64_t stored = StoredDecisions(d);
@@ -261,29 +262,24 @@ TEST_SUITE("e2e/db_trouble") {
       PgOpenTransaction lock(d.db_path(), "SELECT value FROM change_clock WHERE id = 1 FOR UPDATE");
       CheckRefused(Check(d));
       CheckV1Refused(d);
-      CheckNotReady(d, "database is locked");
-      CheckAlive(d);
-      CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"locked\"}") >= 2);
-      CHECK(StoredDecisions(d) == stored);
+      CheckTroubleShown(d, "database is locked", "locked", 2, stored);
     }
     CheckRecovered(d, stored);
   }
 
   TEST_CASE("PostgreSQL on a full disk: 503 and a metric, then recovery once space is freed") {
-    TempDir dir;
-    const std::string mnt = dir.File("small-fs");
-    REQUIRE(::mkdir(mnt.c_str(), 0700) == 0);
-    TmpfsMount fs(mnt, 24 << 20);
-    if (!fs.ok()) HAMLET_SKIP("cannot mount a tmpfs here (needs root): " + fs.why_not());
+    SmallFileSystem fs(24 << 20);
+    if (!fs.mount.ok())
+      HAMLET_SKIP("cannot mount a tmpfs here (needs root): " + fs.mount.why_not());
     // The server runs as `postgres` when the tests run as root: it must reach and own the
     // tablespace's folder.
-    REQUIRE(::chmod(dir.path().c_str(), 0711) == 0);
-    REQUIRE(std::system(("chown postgres: '" + mnt + "' 2>/dev/null || true").c_str()) == 0);
+    REQUIRE(::chmod(fs.dir.path().c_str(), 0711) == 0);
+    REQUIRE(std::system(("chown postgres: '" + fs.path + "' 2>/dev/null || true").c_str()) == 0);
     std::unique_ptr<PgCluster> cluster = PgCluster::Private();  // it keeps files on the mount
     if (!cluster->ok()) HAMLET_SKIP(PgUnavailableMessage(*cluster));
     // The whole database on the small file system (the WAL stays on the cluster's own disk).
     const std::string admin = cluster->Url("postgres");
-    PgQuery(admin, "CREATE TABLESPACE small LOCATION '" + mnt + "'");
+    PgQuery(admin, "CREATE TABLESPACE small LOCATION '" + fs.path + "'");
     PgQuery(admin, "CREATE DATABASE hamlet_full TABLESPACE small");
     HamletdProcess::Options options;
     options.db_path = cluster->Url("hamlet_full");
@@ -292,7 +288,7 @@ TEST_SUITE("e2e/db_trouble") {
     REQUIRE(Check(d)->status == 200);
     const int64_t stored = StoredDecisions(d);
 
-    const std::string filler = mnt + "/filler";
+    const std::string filler = fs.path + "/filler";
     REQUIRE(FillFileSystem(filler) > 0);
     // Checks go on being stored in the free room of pages the tables have, until one needs a
     // new page: each answered one is stored, the first refused one and all after are not.
@@ -301,10 +297,7 @@ TEST_SUITE("e2e/db_trouble") {
     for (; answered < 500 && r && r->status == 200; r = Check(d, 2000)) ++answered;
     CheckRefused(r);
     CheckRefused(Check(d, 2000));
-    CHECK(StoredDecisions(d) == stored + answered);
-    CheckNotReady(d, "database or disk is full");
-    CheckAlive(d);
-    CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"full\"}") >= 2);
+    CheckTroubleShown(d, "database or disk is full", "full", 2, stored + answered);
 
     REQUIRE(std::remove(filler.c_str()) == 0);
     CheckRecovered(d, stored + answered);
@@ -312,10 +305,7 @@ TEST_SUITE("e2e/db_trouble") {
   }
 
   TEST_CASE("PostgreSQL read-only (a standby): 503 and a metric, then recovery once writable") {
-    PgCluster& cluster = PgCluster::Shared();
-    if (!cluster.ok()) HAMLET_SKIP(PgUnavailableMessage(cluster));
-    HamletdProcess::Options options;
-    options.db_path = cluster.CreateDatabase();
+    HAMLET_E2E_OPTIONS(options, PostgresBackend);  // a new database in the shared cluster
     HamletdProcess d(options);
     REQUIRE(Check(d)->status == 200);
     const int64_t stored = StoredDecisions(d);
@@ -324,17 +314,14 @@ TEST_SUITE("e2e/db_trouble") {
     // are read-only. (Run from the maintenance database: ALTER DATABASE cannot run in a
     // read-only transaction.)
     const std::string name = DatabaseName(d.db_path());
-    const std::string admin = cluster.Url("postgres");
+    const std::string admin = PgCluster::Shared().Url("postgres");
     PgQuery(admin, "ALTER DATABASE " + name + " SET default_transaction_read_only = on");
     PgQuery(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
                        name + "'");
     CheckRefused(Check(d));
     CheckRefused(Check(d));
     CheckV1Refused(d);
-    CheckNotReady(d, "database is read-only");
-    CheckAlive(d);  // reads still work
-    CHECK(MetricValue(d, "hamlet_store_errors_total{kind=\"read_only\"}") >= 3);
-    CHECK(StoredDecisions(d) == stored);
+    CheckTroubleShown(d, "database is read-only", "read_only", 3, stored);  // reads still work
 
     // Writable again (the standby promoted): the node's next connections can write. Its
     // existing ones were opened read-only; it must not keep using them.
