@@ -109,9 +109,11 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
     message += "' is not a PostgreSQL URL (postgresql://...)";
     return Status::InvalidArgument(message);
   }
-  if (options.max_connections < 2 || options.max_batch < 1 || options.pool_wait_ms < 0) {
+  if (options.max_connections < 2 || options.max_batch < 1 || options.pool_wait_ms < 0 ||
+      options.lock_timeout_ms < 1) {
     return Status::InvalidArgument(
-        "PostgreSQL store: max_connections must be >= 2, max_batch >= 1, pool_wait_ms >= 0");
+        "PostgreSQL store: max_connections must be >= 2, max_batch >= 1, pool_wait_ms >= 0,"
+        " lock_timeout_ms >= 1");
   }
   const std::string where = "database '" + Redacted(url) + "'";
   auto faults = std::make_unique<internal::FaultCounters>();
@@ -128,6 +130,8 @@ PostgresStore::PostgresStore(std::string url, PostgresOptions options,
     : url_(std::move(url)),
       where_("database '" + Redacted(url_) + "'"),
       options_(options),
+      lock_timeout_sql_("SET LOCAL lock_timeout = '" + std::to_string(options.lock_timeout_ms) +
+                        "ms'"),
       faults_(std::move(faults)),
       pool_(std::make_unique<internal::PgPool>(url_, options_.max_connections,
                                                std::chrono::milliseconds(options_.pool_wait_ms),
@@ -358,6 +362,8 @@ void PostgresStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
   for (;;) {
     Append* refused = nullptr;
     Status s = Transaction([&](PgConnection& conn) -> Status {
+      // Without it a check would wait as long as another session holds a lock it needs.
+      if (Status t = conn.Exec(lock_timeout_sql_); !t.ok()) return t;
       for (Append* w : todo) {
         PgParams p;
         auto insert = [&]() -> Result<PgResult> {
@@ -435,15 +441,21 @@ Status PostgresStore::CheckWritable() {
     last_probe_ = now;
   }
   // A write transaction that leaves nothing behind; the server refuses it when it is down,
-  // read-only (a standby) or out of disk.
+  // read-only (a standby) or out of disk, and it times out as a batch would when another
+  // session holds the change clock every decision's stamp comes from (taken last, for a
+  // moment: writers wait for the probe meanwhile).
   Status probe = Transaction([](PgConnection& conn) -> Status {
     if (Status s = conn.Exec("SET LOCAL lock_timeout = '1s'"); !s.ok()) return s;
+    // 64 KiB that do not compress (repeat('x', ...) shrank to a few bytes, which fit in pages
+    // already there: a full disk went unnoticed), so new pages are needed as a batch needs them.
     auto r = conn.Query(
-        "INSERT INTO meta (name, value) VALUES ('write_probe', repeat('x', 65536))"
-        " ON CONFLICT (name) DO NOTHING");
+        "INSERT INTO meta (name, value) SELECT 'write_probe', string_agg(md5(i::text), '')"
+        " FROM generate_series(1, 2048) AS i ON CONFLICT (name) DO NOTHING");
     if (!r) return r.error();
     auto d = conn.Query("DELETE FROM meta WHERE name = 'write_probe'");
-    return d ? Status::Ok() : d.error();
+    if (!d) return d.error();
+    auto clock = conn.Query("SELECT value FROM change_clock WHERE id = 1 FOR UPDATE");
+    return clock ? Status::Ok() : clock.error();
   });
   NoteWriteOutcome(probe);
   return WithContext(probe, where());

@@ -35,6 +35,10 @@ struct PostgresOptions {
   int pool_wait_ms = 2000;
   // Most decisions/feedback rows committed in one transaction. >= 1.
   int max_batch = 256;
+  // How long a batch of decisions/feedback waits for a lock another session holds (a node
+  // stuck mid-transaction holding the change clock, an operator's LOCK TABLE) before it fails
+  // Unavailable "database is locked", as SQLite's busy_timeout_ms does. >= 1.
+  int lock_timeout_ms = 2000;
 };
 
 // True when `url` names a PostgreSQL database: it starts with postgresql:// or postgres://.
@@ -198,6 +202,7 @@ class PostgresStore final : public Store {
   const std::string url_;
   const std::string where_;
   const PostgresOptions options_;
+  const std::string lock_timeout_sql_;  // SET LOCAL lock_timeout for options_.lock_timeout_ms
   std::unique_ptr<internal::FaultCounters> faults_;
   std::unique_ptr<internal::PgPool> pool_;
   std::atomic<uint64_t> commits_{0};

@@ -254,6 +254,8 @@ PgConnection::~PgConnection() { PQfinish(conn_); }
 
 bool PgConnection::Healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 
+bool PgConnection::Reusable() const { return Healthy() && !refused_read_only_; }
+
 bool PgConnection::InTransaction() const {
   const PGTransactionStatusType t = PQtransactionStatus(conn_);
   return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
@@ -294,6 +296,7 @@ core::Status PgConnection::Error(const pg_result* result) const {
   std::optional<FaultKind> fault = FaultOf(state);
   if (!fault) return core::Status::InvalidArgument(detail);
   if (faults_ != nullptr) faults_->Count(*fault);
+  if (*fault == FaultKind::kReadOnly) refused_read_only_ = true;
   switch (*fault) {
     case FaultKind::kLocked:
       return core::Status::Unavailable("database is locked: " + detail);
@@ -389,9 +392,9 @@ core::Result<PgPool::Lease> PgPool::Acquire() {
 }
 
 void PgPool::Return(std::unique_ptr<PgConnection> conn) {
-  // A connection left inside a transaction (a bug) or broken (the server restarted) is
-  // dropped; the next Acquire connects afresh.
-  const bool keep = conn->Healthy() && !conn->InTransaction();
+  // A connection left inside a transaction (a bug), broken (the server restarted) or read-only
+  // (a standby) is dropped; the next Acquire connects afresh.
+  const bool keep = conn->Reusable() && !conn->InTransaction();
   if (!keep) conn.reset();
   std::lock_guard lock(mu_);
   if (keep) {

@@ -130,9 +130,14 @@ class PgConnection {
   // Runs constant SQL (no values!) with the simple protocol: BEGIN, COMMIT, migrations.
   core::Status Exec(const std::string& sql);
 
-  // False once the connection to the server is lost; the pool then drops it.
+  // False once the connection to the server is lost.
   bool Healthy() const;
   bool InTransaction() const;
+  // Healthy, and its session has not refused a write as read-only. A session's read-only
+  // default (a standby, or default_transaction_read_only set on the database) is fixed when it
+  // connects: once the server is writable again only a new connection can write, so the pool
+  // drops a connection that is not reusable.
+  bool Reusable() const;
 
   // Maps a failed result (or, with null, the connection's own error) to a Status: integrity
   // and data errors are InvalidArgument (the caller's), a lost or refused connection, a
@@ -145,6 +150,7 @@ class PgConnection {
   PgConnection(pg_conn* conn, FaultCounters* faults) : conn_(conn), faults_(faults) {}
   pg_conn* conn_;
   FaultCounters* faults_;
+  mutable bool refused_read_only_ = false;  // set by Error(), which reports that fault
   std::unordered_map<std::string, std::string> prepared_;  // SQL -> statement name
 };
 
@@ -153,8 +159,8 @@ std::string PgPlaceholders(std::string_view sql);
 
 // A bounded pool of connections to one server. Connections are made on demand up to
 // `max_size`; a caller beyond that waits up to `wait` for one to come back. A connection found
-// broken (the server restarted) is dropped when it comes back, so the next caller gets a
-// fresh one: the pool recovers from a restart by itself.
+// broken (the server restarted) or read-only (a standby) is dropped when it comes back, so the
+// next caller gets a fresh one: the pool recovers from a restart or a promotion by itself.
 // Thread-safety: all methods may be called from any thread.
 class PgPool {
  public:

@@ -2,7 +2,8 @@
 // content types, a 10 MB body, invalid UTF-8, NUL bytes, 100k fields, malformed
 // percent-encoding, header floods and slow clients. Each gets a clear answer: Akismet's
 // `invalid` (200 + X-akismet-debug-help) where the protocol defines one, else a 4xx; nothing
-// wrong is stored, and hamletd keeps answering everyone else.
+// wrong is stored, and hamletd keeps answering everyone else. Each case runs on both store
+// backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -14,10 +15,10 @@
 #include <thread>
 #include <vector>
 
+#include "support/e2e_backends.h"
 #include "support/e2e_http.h"
 #include "support/hamletd_process.h"
 #include "support/raw_connection.h"
-#include "support/sqlite_probe.h"
 
 namespace hamlet::testing {
 namespace {
@@ -81,8 +82,10 @@ RawResponse SendHuge(const HamletdProcess& d, const std::string& head, size_t bo
 }  // namespace
 
 TEST_SUITE("e2e/bad_input") {
-  TEST_CASE("missing fields: Akismet answers invalid with a reason, /v1 a 400") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("missing fields: Akismet answers invalid with a reason, /v1 a 400", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string key = "api_key=" + d.key();
     struct Case {
       std::string body;
@@ -111,8 +114,10 @@ TEST_SUITE("e2e/bad_input") {
     CHECK(StoredDecisions(d) == 0);
   }
 
-  TEST_CASE("an empty body: invalid on the Akismet calls, 400 malformed JSON on /v1") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("an empty body: invalid on the Akismet calls, 400 malformed JSON on /v1",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     for (const char* path : {"/1.1/verify-key", "/1.1/comment-check", "/1.1/submit-spam"}) {
       CAPTURE(path);
       auto r = Post(d, path, "");
@@ -133,9 +138,11 @@ TEST_SUITE("e2e/bad_input") {
     CHECK(StoredDecisions(d) == 0);
   }
 
-  TEST_CASE(
-      "a wrong content type: Akismet bodies are forms anyway, /v1 refuses non-JSON with 415") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE(
+      "a wrong content type: Akismet bodies are forms anyway, /v1 refuses non-JSON with 415",
+      Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     auto akismet = Post(d, "/1.1/comment-check",
                         "api_key=" + d.key() + "&" + kBlog +
                             "&user_ip=1.2.3.4&user_role=administrator&comment_content=x",
@@ -169,8 +176,10 @@ TEST_SUITE("e2e/bad_input") {
   }
 
   // Found by fuzz_json: the codec let nlohmann's out_of_range through, answered 500.
-  TEST_CASE("a JSON number beyond a double is a 400, not a server error") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("a JSON number beyond a double is a 400, not a server error", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     auto r = Post(d, "/v1/check", R"({"comment_content": "x", "n": 1e999})", "application/json",
                   {{"Authorization", "Bearer " + d.key()}});
     REQUIRE(r);
@@ -179,8 +188,10 @@ TEST_SUITE("e2e/bad_input") {
     CHECK(d.Log().find("unhandled exception") == std::string::npos);
   }
 
-  TEST_CASE("a 10 MB body is refused with 413 without reading it all, on every endpoint") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("a 10 MB body is refused with 413 without reading it all, on every endpoint",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     constexpr size_t kTenMegabytes = 10 << 20;
     for (const char* path : {"/1.1/comment-check", "/v1/check"}) {
       CAPTURE(path);
@@ -209,8 +220,11 @@ TEST_SUITE("e2e/bad_input") {
     CheckStillServing(d);
   }
 
-  TEST_CASE("invalid UTF-8 and NUL bytes: repaired in forms, refused in JSON, refused in headers") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE(
+      "invalid UTF-8 and NUL bytes: repaired in forms, refused in JSON, refused in headers",
+      Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     const std::string base = "api_key=" + d.key() + "&" + kBlog + "&user_ip=1.2.3.4";
     // Raw (not percent-encoded) invalid bytes and a NUL in a form body.
     auto form =
@@ -249,8 +263,9 @@ TEST_SUITE("e2e/bad_input") {
     CheckStillServing(d);
   }
 
-  TEST_CASE("100k fields: 413 over the body limit, 400 over the field limit below it") {
-    HamletdProcess::Options options;
+  TEST_CASE_TEMPLATE("100k fields: 413 over the body limit, 400 over the field limit below it",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--max-body-bytes", "4194304"};
     HamletdProcess d(options);
     std::string many;
@@ -276,15 +291,19 @@ TEST_SUITE("e2e/bad_input") {
           std::string::npos);
     CHECK(StoredDecisions(d) == 0);
 
-    HamletdProcess small;  // the default body limit (64 KiB) refuses it before parsing
+    // The default body limit (64 KiB) refuses it before parsing.
+    HAMLET_E2E_OPTIONS(small_options, Backend);
+    HamletdProcess small(small_options);
     auto over = Post(small, "/1.1/comment-check", base + many);
     REQUIRE(over);
     CHECK(over->status == 413);
     CHECK(over->body == "invalid");
   }
 
-  TEST_CASE("malformed percent-encoding: 400 in a body, a key that is not one in a query") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("malformed percent-encoding: 400 in a body, a key that is not one in a query",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     for (const std::string& body :
          {"api_key=" + d.key() + "&comment_content=%zz",
           "api_key=" + d.key() + "&comment_content=50%", "api_key=" + d.key() + "&%=x"}) {
@@ -303,8 +322,10 @@ TEST_SUITE("e2e/bad_input") {
     CHECK(StoredDecisions(d) == 0);
   }
 
-  TEST_CASE("header floods: too many lines, one huge line, an endless stream, each 431") {
-    HamletdProcess d;
+  TEST_CASE_TEMPLATE("header floods: too many lines, one huge line, an endless stream, each 431",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     std::string many = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
     for (int i = 0; i < 200; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";
     RawConnection a(d.host(), d.port());
@@ -330,8 +351,9 @@ TEST_SUITE("e2e/bad_input") {
     CHECK(MetricValue(d, "hamlet_http_request_heads_too_large_total") == 2);
   }
 
-  TEST_CASE("slow clients trickling headers do not starve a normal client, and time out") {
-    HamletdProcess::Options options;
+  TEST_CASE_TEMPLATE("slow clients trickling headers do not starve a normal client, and time out",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     // Few workers, a short head timeout, room for all the slow connections from one address.
     options.extra_args = {"--threads", "4", "--head-timeout", "3", "--max-connections-per-ip",
                           "500"};
@@ -376,8 +398,10 @@ TEST_SUITE("e2e/bad_input") {
     CHECK(MetricValue(d, "hamlet_http_request_head_timeouts_total") == kSlow);
   }
 
-  TEST_CASE("one address opening more connections than its cap gets 429, others are served") {
-    HamletdProcess::Options options;
+  TEST_CASE_TEMPLATE(
+      "one address opening more connections than its cap gets 429, others are served", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--max-connections-per-ip", "20"};
     HamletdProcess d(options);
     std::vector<std::unique_ptr<RawConnection>> held;

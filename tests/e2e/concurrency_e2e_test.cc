@@ -1,7 +1,7 @@
 // Mixed concurrent load on the real hamletd: checks on both APIs, feedback, model reloads,
-// metrics and readiness scrapes and slow clients all at once, then a graceful stop. Every
-// request gets a proper answer and every answered check is stored. Under scripts/tsan.sh the
-// same run is hamletd's data-race test.
+// metrics and readiness scrapes and slow clients all at once, then a graceful stop, on both
+// store backends. Every request gets a proper answer and every answered check is stored. Under
+// scripts/tsan.sh the same run is hamletd's data-race test.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -13,16 +13,18 @@
 #include <thread>
 #include <vector>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 #include "support/raw_connection.h"
-#include "support/sqlite_probe.h"
+#include "support/store_probe.h"
 #include "support/text_lines.h"
 
 namespace hamlet::testing {
 
 TEST_SUITE("e2e/concurrency") {
-  TEST_CASE("checks, feedback, reloads, scrapes and slow clients at once, then SIGTERM") {
-    HamletdProcess::Options options;
+  TEST_CASE_TEMPLATE("checks, feedback, reloads, scrapes and slow clients at once, then SIGTERM",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--threads", "4", "--rate-limit-ip", "0", "--rate-limit-key", "0"};
     HamletdProcess d(options);
     const CommandResult made = d.Hamlet({"keys", "create", "--admin"});
@@ -102,8 +104,8 @@ TEST_SUITE("e2e/concurrency") {
 
     CHECK(bad.load() == 0);
     CHECK(answered.size() == 240);
-    CHECK(QueryIntForTesting(d.db_path(), "SELECT count(*) FROM decisions") == 240);
-    CHECK(QueryIntForTesting(d.db_path(), "SELECT count(*) FROM feedback") == 24);
+    CHECK(QueryStoreIntForTesting(d.db_path(), "SELECT count(*) FROM decisions") == 240);
+    CHECK(QueryStoreIntForTesting(d.db_path(), "SELECT count(*) FROM feedback") == 24);
     CHECK(d.Stop() == 0);
   }
 }

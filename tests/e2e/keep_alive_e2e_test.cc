@@ -1,6 +1,6 @@
 // hamletd's thread pool against clients that hold keep-alive connections open: httplib alone
 // serves one connection per thread; the connection manager must keep idle kept-alive
-// connections from taking every thread.
+// connections from taking every thread. Each case runs on both store backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/e2e_backends.h"
 #include "support/hamletd_process.h"
 
 namespace hamlet::testing {
@@ -47,11 +48,13 @@ class IdleClients {
 }  // namespace
 
 TEST_SUITE("e2e/keep_alive") {
-  TEST_CASE("forty idle keep-alive clients do not starve a client that checks comments") {
+  TEST_CASE_TEMPLATE("forty idle keep-alive clients do not starve a client that checks comments",
+                     Backend, SqliteBackend, PostgresBackend) {
     // With the former default of 16 threads, the checks below got no thread while the idle
     // clients kept theirs (each waited past the 5 s timeout); with the default pool they are
     // answered at once.
-    HamletdProcess d;
+    HAMLET_E2E_OPTIONS(options, Backend);
+    HamletdProcess d(options);
     IdleClients idle(d, 40);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // all forty connected
     httplib::Client c(d.host(), d.port());
@@ -69,11 +72,12 @@ TEST_SUITE("e2e/keep_alive") {
     CHECK(idle.answers() >= 40);
   }
 
-  TEST_CASE("idle keep-alive clients hold no worker: a pool of 4 still answers at once") {
+  TEST_CASE_TEMPLATE("idle keep-alive clients hold no worker: a pool of 4 still answers at once",
+                     Backend, SqliteBackend, PostgresBackend) {
     // httplib alone holds a thread per open connection: with 16 threads, 40 idle clients left
     // nothing for a 41st (no answer within 2 s). The connection manager parks idle
     // connections in its epoll thread, so even 4 workers answer others at once.
-    HamletdProcess::Options options;
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--threads", "4"};
     HamletdProcess d(options);
     IdleClients idle(d, 40);

@@ -1,7 +1,7 @@
 // Rate limits and keys against the real hamletd: per-address and per-key limits (429 with
 // Retry-After; Akismet calls answer `throttled`, never `invalid`), failed key guesses locking
 // an address out, the probes never limited, /metrics behind an admin key on request, and
-// personal data in the log only when asked for.
+// personal data in the log only when asked for. Each case runs on both store backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "support/e2e_backends.h"
 #include "support/e2e_http.h"
 #include "support/hamletd_process.h"
 #include "support/text_lines.h"
@@ -37,8 +38,10 @@ httplib::Result Verify(const HamletdProcess& d, const std::string& key) {
 }  // namespace
 
 TEST_SUITE("e2e/limits") {
-  TEST_CASE("a key over its rate: Akismet 429 throttled, /v1 429 rate_limited, both Retry-After") {
-    HamletdProcess::Options options;
+  TEST_CASE_TEMPLATE(
+      "a key over its rate: Akismet 429 throttled, /v1 429 rate_limited, both Retry-After", Backend,
+      SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--rate-limit-key", "1"};  // 1/s, bursts of 2
     HamletdProcess d(options);
     CHECK(Check(d, d.key())->status == 200);
@@ -64,8 +67,9 @@ TEST_SUITE("e2e/limits") {
     CHECK(StoredDecisions(d) == 2);  // only the two answered checks
   }
 
-  TEST_CASE("an address over its rate gets 429 on the API but never on the probes") {
-    HamletdProcess::Options options;
+  TEST_CASE_TEMPLATE("an address over its rate gets 429 on the API but never on the probes",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--rate-limit-ip", "1"};  // 1/s, bursts of 2
     HamletdProcess d(options);
     int limited = 0;
@@ -96,8 +100,9 @@ TEST_SUITE("e2e/limits") {
     CHECK(json::parse(index->body)["error"]["code"] == "rate_limited");
   }
 
-  TEST_CASE("failed key guesses lock the address out, even for the right key, then let go") {
-    HamletdProcess::Options options;
+  TEST_CASE_TEMPLATE("failed key guesses lock the address out, even for the right key, then let go",
+                     Backend, SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--max-auth-failures", "10"};  // 10 at once, then one per 6 s
     HamletdProcess d(options);
     // A wrong key is answered as Akismet does while guesses are allowed.
@@ -135,8 +140,9 @@ TEST_SUITE("e2e/limits") {
     CHECK(Verify(d, d.key())->body == "valid");
   }
 
-  TEST_CASE("with --metrics-auth admin, /metrics wants an admin key") {
-    HamletdProcess::Options options;
+  TEST_CASE_TEMPLATE("with --metrics-auth admin, /metrics wants an admin key", Backend,
+                     SqliteBackend, PostgresBackend) {
+    HAMLET_E2E_OPTIONS(options, Backend);
     options.extra_args = {"--metrics-auth", "admin"};
     HamletdProcess d(options);
     const CommandResult made = d.Hamlet({"keys", "create", "--admin"});
@@ -159,10 +165,11 @@ TEST_SUITE("e2e/limits") {
     CHECK(c.Get("/healthz")->status == 200);
   }
 
-  TEST_CASE("the log masks IPs and e-mail addresses unless --log-personal-data") {
+  TEST_CASE_TEMPLATE("the log masks IPs and e-mail addresses unless --log-personal-data", Backend,
+                     SqliteBackend, PostgresBackend) {
     for (const bool unmasked : {false, true}) {
       CAPTURE(unmasked);
-      HamletdProcess::Options options;
+      HAMLET_E2E_OPTIONS(options, Backend);
       if (unmasked) options.extra_args = {"--log-personal-data"};
       HamletdProcess d(options);
       auto r = PostTo(d, "/1.1/comment-check",

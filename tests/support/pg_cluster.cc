@@ -57,6 +57,10 @@ PgCluster& PgCluster::Shared() {
   return cluster;
 }
 
+std::unique_ptr<PgCluster> PgCluster::Private() {
+  return std::unique_ptr<PgCluster>(new PgCluster());  // the constructor is private
+}
+
 PgCluster::PgCluster() {
   bindir_ = FindBinDir();
   if (bindir_.empty()) {

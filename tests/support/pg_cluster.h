@@ -3,6 +3,7 @@
 // Tests that need it skip (HAMLET_SKIP) when Debian's postgresql-15 is not installed.
 #pragma once
 
+#include <memory>
 #include <string>
 
 namespace hamlet::testing {
@@ -12,6 +13,10 @@ class PgCluster {
   // The process's cluster, created and started on first use (about a second), stopped and
   // deleted when the process exits. Never null; check ok() before use.
   static PgCluster& Shared();
+  // A cluster of the caller's own (another initdb, about a second), for tests that stop or
+  // break the server while other cases in the process use the shared one. Stopped and deleted
+  // when destroyed. Never null; check ok() before use.
+  static std::unique_ptr<PgCluster> Private();
 
   // False when the cluster could not be started; why() then says what is missing or failed
   // (for the skip message).
