@@ -109,9 +109,11 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
     message += "' is not a PostgreSQL URL (postgresql://...)";
     return Status::InvalidArgument(message);
   }
-  if (options.max_connections < 2 || options.max_batch < 1 || options.pool_wait_ms < 0) {
+  if (options.max_connections < 2 || options.max_batch < 1 || options.pool_wait_ms < 0 ||
+      options.lock_timeout_ms < 0) {
     return Status::InvalidArgument(
-        "PostgreSQL store: max_connections must be >= 2, max_batch >= 1, pool_wait_ms >= 0");
+        "PostgreSQL store: max_connections must be >= 2, max_batch >= 1, pool_wait_ms >= 0, "
+        "lock_timeout_ms >= 0");
   }
   const std::string where = "database '" + Redacted(url) + "'";
   auto faults = std::make_unique<internal::FaultCounters>();
@@ -131,7 +133,7 @@ PostgresStore::PostgresStore(std::string url, PostgresOptions options,
       faults_(std::move(faults)),
       pool_(std::make_unique<internal::PgPool>(url_, options_.max_connections,
                                                std::chrono::milliseconds(options_.pool_wait_ms),
-                                               faults_.get())),
+                                               faults_.get(), options_.lock_timeout_ms)),
       queue_(options_.max_batch,
              [this](const std::vector<PendingWrite*>& batch) { CommitBatch(batch); }) {}
 
@@ -435,9 +437,11 @@ Status PostgresStore::CheckWritable() {
     last_probe_ = now;
   }
   // A write transaction that leaves nothing behind; the server refuses it when it is down,
-  // read-only (a standby) or out of disk.
+  // read-only (a standby) or out of disk. It also takes (and gives back) the change clock's
+  // row lock every decision and feedback write takes, so a session holding it shows here.
   Status probe = Transaction([](PgConnection& conn) -> Status {
     if (Status s = conn.Exec("SET LOCAL lock_timeout = '1s'"); !s.ok()) return s;
+    if (auto c = conn.Query("SELECT value FROM change_clock FOR UPDATE"); !c) return c.error();
     auto r = conn.Query(
         "INSERT INTO meta (name, value) VALUES ('write_probe', repeat('x', 65536))"
         " ON CONFLICT (name) DO NOTHING");

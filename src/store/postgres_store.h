@@ -35,6 +35,12 @@ struct PostgresOptions {
   int pool_wait_ms = 2000;
   // Most decisions/feedback rows committed in one transaction. >= 1.
   int max_batch = 256;
+  // How long a pooled connection's statement waits for a lock another session holds (another
+  // node's write transaction on change_clock, an operator's LOCK TABLE) before it fails
+  // Unavailable("database is locked ..."), counted as FaultKind::kLocked; SqliteOptions'
+  // busy_timeout_ms for PostgreSQL. 0: wait as long as the server's own lock_timeout says.
+  // Migrations at Open wait for each other regardless. >= 0.
+  int lock_timeout_ms = 2000;
 };
 
 // True when `url` names a PostgreSQL database: it starts with postgresql:// or postgres://.
