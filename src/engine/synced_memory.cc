@@ -76,6 +76,7 @@ core::Status SyncedMemory::Rebuild() {
     if (core::Status s = CatchUpLocked(rebuild_.since_ms, 0, &complete, &rebuild_); !s.ok()) {
       return s;
     }
+    rebuilt_ = true;
   }
   caught_up_ms_ = now;
   rebuild_.elapsed_ms =
@@ -131,14 +132,23 @@ core::Status SyncedMemory::CatchUpDecisionsLocked(int64_t since_ms, int max_page
   return core::Status::Ok();
 }
 
+// Feedback is read by position for the reason decisions are (store::FeedbackPosition: commit
+// order; a feedback id is handed out at insert on PostgreSQL, so paging by id would pass a
+// smaller id committed later). This process's own feedback is learnt through Learn right after
+// it is stored, and may come back in a catch-up before or after that: learnt_ahead_ and
+// read_back_ make sure it is learnt once either way.
 core::Status SyncedMemory::CatchUpFeedbackLocked(int64_t since_ms, int max_pages, bool* done,
                                                  RebuildStats* tally) {
+  const int64_t generation = generation_.load();
+  const int64_t now = clock_.NowMillis();
   for (int pages = 0; max_pages == 0 || pages < max_pages; ++pages) {
     auto page = store_.ListMemoryFeedback(cursor_, since_ms, kFeedbackPage);
     if (!page) return page.error();
     for (const store::MemoryFeedback& f : *page) {
-      cursor_ = f.feedback_id;
+      cursor_ = f.position;
       if (learnt_ahead_.erase(f.feedback_id) > 0) continue;  // learnt through Learn already
+      // The rebuild reads only rows committed before this process could store any.
+      if (rebuilt_) read_back_.emplace(f.feedback_id, now);
       if (std::optional<Correction> c = CorrectionOf(*local_, f); c) {
         local_->Learn(*c);
         if (tally != nullptr) ++tally->feedback;
@@ -149,7 +159,10 @@ core::Status SyncedMemory::CatchUpFeedbackLocked(int64_t since_ms, int max_pages
       break;
     }
   }
-  learnt_ahead_.erase(learnt_ahead_.begin(), learnt_ahead_.upper_bound(cursor_));
+  // Learnt before this catch-up began, so committed before it read: it will never come (it
+  // was revoked, or is older than since_ms).
+  if (*done) std::erase_if(learnt_ahead_, [&](const auto& e) { return e.second < generation; });
+  std::erase_if(read_back_, [&](const auto& e) { return now - e.second > kUnstoredOwnMs; });
   return core::Status::Ok();
 }
 
@@ -210,9 +223,11 @@ void SyncedMemory::Record(const Sighting& sighting, Lesson lesson) {
 
 void SyncedMemory::Learn(const Correction& correction) {
   std::lock_guard lock(sync_mu_);
-  if (correction.feedback_id != 0 && correction.feedback_id <= cursor_) return;  // caught up
+  if (correction.feedback_id != 0) {
+    if (read_back_.erase(correction.feedback_id) > 0) return;  // a catch-up learnt it first
+    learnt_ahead_.emplace(correction.feedback_id, generation_.load());
+  }
   local_->Learn(correction);
-  if (correction.feedback_id > cursor_) learnt_ahead_.insert(correction.feedback_id);
 }
 
 }  // namespace hamlet::engine

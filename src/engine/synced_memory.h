@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -96,8 +95,14 @@ class SyncedMemory final : public SignalMemory {
   RebuildStats rebuild_;
   std::atomic<int64_t> caught_up_ms_{0};
   std::mutex sync_mu_;
-  int64_t cursor_ = 0;                  // the last feedback id learnt from the store; sync_mu_
-  std::set<int64_t> learnt_ahead_;      // ids > cursor_ learnt through Learn; sync_mu_
+  store::FeedbackPosition cursor_;  // the last feedback row read from the store; sync_mu_
+  // Feedback learnt through Learn before the catch-up read it back, by id: the generation_
+  // when it was learnt (it was committed by then). sync_mu_
+  std::unordered_map<int64_t, int64_t> learnt_ahead_;
+  // Feedback the catch-up learnt since the rebuild, by id: when it was read, so that a Learn
+  // of the same row coming after it is skipped. Kept kUnstoredOwnMs. sync_mu_
+  std::unordered_map<int64_t, int64_t> read_back_;
+  bool rebuilt_ = false;                // the rebuild is over; sync_mu_
   store::DecisionPosition position_;    // the last decision read from the store; sync_mu_
   std::atomic<int64_t> generation_{0};  // catch-ups started
   std::mutex own_mu_;

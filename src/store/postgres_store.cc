@@ -110,10 +110,10 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
     return Status::InvalidArgument(message);
   }
   if (options.max_connections < 2 || options.max_batch < 1 || options.pool_wait_ms < 0 ||
-      options.lock_timeout_ms < 1) {
+      options.lock_timeout_ms < 0) {
     return Status::InvalidArgument(
-        "PostgreSQL store: max_connections must be >= 2, max_batch >= 1, pool_wait_ms >= 0,"
-        " lock_timeout_ms >= 1");
+        "PostgreSQL store: max_connections must be >= 2, max_batch >= 1, pool_wait_ms >= 0, "
+        "lock_timeout_ms >= 0");
   }
   const std::string where = "database '" + Redacted(url) + "'";
   auto faults = std::make_unique<internal::FaultCounters>();
@@ -130,12 +130,10 @@ PostgresStore::PostgresStore(std::string url, PostgresOptions options,
     : url_(std::move(url)),
       where_("database '" + Redacted(url_) + "'"),
       options_(options),
-      lock_timeout_sql_("SET LOCAL lock_timeout = '" + std::to_string(options.lock_timeout_ms) +
-                        "ms'"),
       faults_(std::move(faults)),
       pool_(std::make_unique<internal::PgPool>(url_, options_.max_connections,
                                                std::chrono::milliseconds(options_.pool_wait_ms),
-                                               faults_.get())),
+                                               faults_.get(), options_.lock_timeout_ms)),
       queue_(options_.max_batch,
              [this](const std::vector<PendingWrite*>& batch) { CommitBatch(batch); }) {}
 
@@ -362,8 +360,6 @@ void PostgresStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
   for (;;) {
     Append* refused = nullptr;
     Status s = Transaction([&](PgConnection& conn) -> Status {
-      // Without it a check would wait as long as another session holds a lock it needs.
-      if (Status t = conn.Exec(lock_timeout_sql_); !t.ok()) return t;
       for (Append* w : todo) {
         PgParams p;
         auto insert = [&]() -> Result<PgResult> {
@@ -441,11 +437,12 @@ Status PostgresStore::CheckWritable() {
     last_probe_ = now;
   }
   // A write transaction that leaves nothing behind; the server refuses it when it is down,
-  // read-only (a standby) or out of disk, and it times out as a batch would when another
-  // session holds the change clock every decision's stamp comes from (taken last, for a
-  // moment: writers wait for the probe meanwhile).
+  // read-only (a standby) or out of disk. It also takes (and gives back) the change clock's
+  // row lock every decision and feedback write takes, so a session holding it shows here
+  // (within 1 s).
   Status probe = Transaction([](PgConnection& conn) -> Status {
     if (Status s = conn.Exec("SET LOCAL lock_timeout = '1s'"); !s.ok()) return s;
+    if (auto c = conn.Query("SELECT value FROM change_clock FOR UPDATE"); !c) return c.error();
     // 64 KiB that do not compress (repeat('x', ...) shrank to a few bytes, which fit in pages
     // already there: a full disk went unnoticed), so new pages are needed as a batch needs them.
     auto r = conn.Query(
@@ -453,9 +450,7 @@ Status PostgresStore::CheckWritable() {
         " FROM generate_series(1, 2048) AS i ON CONFLICT (name) DO NOTHING");
     if (!r) return r.error();
     auto d = conn.Query("DELETE FROM meta WHERE name = 'write_probe'");
-    if (!d) return d.error();
-    auto clock = conn.Query("SELECT value FROM change_clock WHERE id = 1 FOR UPDATE");
-    return clock ? Status::Ok() : clock.error();
+    return d ? Status::Ok() : d.error();
   });
   NoteWriteOutcome(probe);
   return WithContext(probe, where());

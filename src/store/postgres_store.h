@@ -35,9 +35,11 @@ struct PostgresOptions {
   int pool_wait_ms = 2000;
   // Most decisions/feedback rows committed in one transaction. >= 1.
   int max_batch = 256;
-  // How long a batch of decisions/feedback waits for a lock another session holds (a node
-  // stuck mid-transaction holding the change clock, an operator's LOCK TABLE) before it fails
-  // Unavailable "database is locked", as SQLite's busy_timeout_ms does. >= 1.
+  // How long a pooled connection's statement waits for a lock another session holds (another
+  // node's write transaction on change_clock, an operator's LOCK TABLE) before it fails
+  // Unavailable("database is locked ..."), counted as FaultKind::kLocked; SqliteOptions'
+  // busy_timeout_ms for PostgreSQL. 0: wait as long as the server's own lock_timeout says.
+  // Migrations at Open wait for each other regardless. >= 0.
   int lock_timeout_ms = 2000;
 };
 
@@ -101,7 +103,7 @@ class PostgresStore final : public Store {
   core::Result<DecisionPosition> LastDecisionPosition() override;
   core::Result<std::vector<MemoryDecision>> ListMemoryDecisionsAfter(const DecisionPosition& after,
                                                                      int limit) override;
-  core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(int64_t after_feedback_id,
+  core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(const FeedbackPosition& after,
                                                                int64_t since_ms,
                                                                int limit) override;
 
@@ -202,7 +204,6 @@ class PostgresStore final : public Store {
   const std::string url_;
   const std::string where_;
   const PostgresOptions options_;
-  const std::string lock_timeout_sql_;  // SET LOCAL lock_timeout for options_.lock_timeout_ms
   std::unique_ptr<internal::FaultCounters> faults_;
   std::unique_ptr<internal::PgPool> pool_;
   std::atomic<uint64_t> commits_{0};

@@ -225,7 +225,8 @@ std::string OneLine(const std::string& message) {
 }  // namespace
 
 core::Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
-                                                               FaultCounters* faults) {
+                                                               FaultCounters* faults,
+                                                               int lock_timeout_ms) {
   pg_conn* conn = PQconnectdb(url.c_str());
   std::unique_ptr<PgConnection> out(new PgConnection(conn, faults));  // finishes conn on every path
   if (conn == nullptr) return core::Status::Unavailable("out of memory");
@@ -238,12 +239,13 @@ core::Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string
   PQsetNoticeProcessor(
       conn, [](void*, const char*) {}, nullptr);
   // BYTEA reads come back in the hex form PgResult::Row::ColumnBlob decodes, whatever the
-  // server's default.
-  if (PGresult* r = PQexec(conn, "SET bytea_output = 'hex'");
-      PQresultStatus(r) != PGRES_COMMAND_OK) {
+  // server's default. An integer of ours, not a value, goes into the lock timeout.
+  std::string setup = "SET bytea_output = 'hex'";
+  if (lock_timeout_ms > 0) setup += "; SET lock_timeout = " + std::to_string(lock_timeout_ms);
+  if (PGresult* r = PQexec(conn, setup.c_str()); PQresultStatus(r) != PGRES_COMMAND_OK) {
     const std::string why = OneLine(PQerrorMessage(conn));
     PQclear(r);
-    return core::Status::Unavailable("cannot set bytea_output: " + why);
+    return core::Status::Unavailable("cannot set up the session: " + why);
   } else {
     PQclear(r);
   }
@@ -352,8 +354,13 @@ core::Status PgConnection::Exec(const std::string& sql) {
 
 // --- pool
 
-PgPool::PgPool(std::string url, int max_size, std::chrono::milliseconds wait, FaultCounters* faults)
-    : url_(std::move(url)), max_size_(max_size), wait_(wait), faults_(faults) {}
+PgPool::PgPool(std::string url, int max_size, std::chrono::milliseconds wait, FaultCounters* faults,
+               int lock_timeout_ms)
+    : url_(std::move(url)),
+      max_size_(max_size),
+      wait_(wait),
+      faults_(faults),
+      lock_timeout_ms_(lock_timeout_ms) {}
 
 PgPool::~PgPool() = default;
 
@@ -373,7 +380,7 @@ core::Result<PgPool::Lease> PgPool::Acquire() {
     if (open_ < max_size_) {
       ++open_;
       lock.unlock();  // connecting takes a round trip or more; others may use idle ones
-      auto conn = PgConnection::Open(url_, faults_);
+      auto conn = PgConnection::Open(url_, faults_, lock_timeout_ms_);
       if (!conn) {
         lock.lock();
         --open_;

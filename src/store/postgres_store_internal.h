@@ -116,10 +116,13 @@ core::Result<std::optional<T>> ReadFirstRow(const PgResult& result, Read read) {
 // One libpq connection. Not thread-safe: the pool lends it to one thread at a time.
 class PgConnection {
  public:
-  // Connects to `url` (a libpq connection string or postgresql:// URI). Unavailable naming
+  // Connects to `url` (a libpq connection string or postgresql:// URI). With
+  // `lock_timeout_ms` > 0 the session's statements give up waiting for a lock after that long
+  // (SQLSTATE 55P03, FaultKind::kLocked); 0 keeps the server's setting. Unavailable naming
   // libpq's reason when the server cannot be reached.
   static core::Result<std::unique_ptr<PgConnection>> Open(const std::string& url,
-                                                          FaultCounters* faults);
+                                                          FaultCounters* faults,
+                                                          int lock_timeout_ms = 0);
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -164,7 +167,9 @@ std::string PgPlaceholders(std::string_view sql);
 // Thread-safety: all methods may be called from any thread.
 class PgPool {
  public:
-  PgPool(std::string url, int max_size, std::chrono::milliseconds wait, FaultCounters* faults);
+  // Its connections are opened with `lock_timeout_ms` (see PgConnection::Open).
+  PgPool(std::string url, int max_size, std::chrono::milliseconds wait, FaultCounters* faults,
+         int lock_timeout_ms = 0);
   ~PgPool();
 
   // A connection lent to the caller until the lease is destroyed.
@@ -197,6 +202,7 @@ class PgPool {
   const int max_size_;
   const std::chrono::milliseconds wait_;
   FaultCounters* faults_;
+  const int lock_timeout_ms_;
   mutable std::mutex mu_;
   std::condition_variable returned_;
   std::vector<std::unique_ptr<PgConnection>> idle_;  // guarded by mu_

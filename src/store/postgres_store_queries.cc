@@ -318,7 +318,7 @@ Result<std::vector<MemoryDecision>> PostgresStore::ListMemoryDecisionsAfter(
     const DecisionPosition& after, int limit) {
   const std::string context = "list decisions for memory";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
-  // decisions_by_change (migration 11) walks the positions in order.
+  // decisions_by_change (version 12) walks the positions in order.
   static const std::string kSql = std::string("SELECT d.change_stamp, d.seq, ") +
                                   internal::kMemoryDecisionColumns +
                                   " FROM decisions d WHERE (d.change_stamp, d.seq) > (?1, ?2)"
@@ -331,15 +331,21 @@ Result<std::vector<MemoryDecision>> PostgresStore::ListMemoryDecisionsAfter(
                               internal::ReadPositionedMemoryDecision);
 }
 
-Result<std::vector<MemoryFeedback>> PostgresStore::ListMemoryFeedback(int64_t after_feedback_id,
+// A feedback row's position is (change_stamp, id), for the reason a decision's is (change_stamp,
+// seq): feedback writes take their stamp from change_clock too, while an id is handed out at
+// insert and a smaller one can commit after a greater one was read. feedback_by_change
+// (version 8) walks the positions in order.
+Result<std::vector<MemoryFeedback>> PostgresStore::ListMemoryFeedback(const FeedbackPosition& after,
                                                                       int64_t since_ms, int limit) {
   const std::string context = "list feedback for memory";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
-  const std::string& kSql = internal::MemoryFeedbackSql();
+  static const std::string kSql = internal::MemoryFeedbackSql(
+      "f.change_stamp", "(f.change_stamp, f.id) > (?1, ?2)", "f.change_stamp, f.id");
   PgParams p;
-  p.BindInt(1, after_feedback_id);
-  p.BindInt(2, since_ms);
-  p.BindInt(3, limit);
+  p.BindInt(1, after.stamp);
+  p.BindInt(2, after.id);
+  p.BindInt(3, since_ms);
+  p.BindInt(4, limit);
   return Rows<MemoryFeedback>([&] { return Read(kSql, p); }, context, internal::ReadMemoryFeedback);
 }
 

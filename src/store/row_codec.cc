@@ -513,32 +513,32 @@ const std::string& LabeledFeedbackPageSql() {
   return kSql;
 }
 
-const std::string& MemoryFeedbackSql() {
-  static const std::string kSql =
-      std::string(
-          "SELECT f.id, f.label, f.created_ms, f.is_test, COALESCE(d.site_url, k.site_url, ''),"
-          " CASE WHEN f.decision_id IS NULL THEN f.fields END, ") +
-      kMemoryDecisionColumns +
-      " FROM feedback f LEFT JOIN decisions d ON d.id = f.decision_id"
-      " LEFT JOIN site_keys k ON k.id = f.key_id"
-      " WHERE f.id > ?1 AND f.created_ms >= ?2 AND f.revoked_ms IS NULL"
-      " ORDER BY f.id LIMIT ?3";
-  return kSql;
+std::string MemoryFeedbackSql(std::string_view stamp, std::string_view after,
+                              std::string_view order) {
+  return std::string("SELECT ") + std::string(stamp) +
+         ", f.id, f.label, f.created_ms, f.is_test, COALESCE(d.site_url, k.site_url, ''),"
+         " CASE WHEN f.decision_id IS NULL THEN f.fields END, " +
+         kMemoryDecisionColumns +
+         " FROM feedback f LEFT JOIN decisions d ON d.id = f.decision_id"
+         " LEFT JOIN site_keys k ON k.id = f.key_id WHERE " +
+         std::string(after) + " AND f.created_ms >= ?3 AND f.revoked_ms IS NULL ORDER BY " +
+         std::string(order) + " LIMIT ?4";
 }
 
 core::Result<MemoryFeedback> ReadMemoryFeedback(const RowSource& stmt) {
   MemoryFeedback f;
-  f.feedback_id = stmt.ColumnInt(0);
-  f.label = stmt.ColumnText(1);
-  f.created_ms = stmt.ColumnInt(2);
-  f.is_test = stmt.ColumnInt(3) != 0;
-  f.site_url = stmt.ColumnText(4);
-  if (stmt.ColumnIsNull(6)) {  // no decision: the first decision column (d.id) is NULL
-    auto fields = DecodeFields(stmt.ColumnText(5));
+  f.feedback_id = stmt.ColumnInt(1);
+  f.position = {stmt.ColumnInt(0), f.feedback_id};
+  f.label = stmt.ColumnText(2);
+  f.created_ms = stmt.ColumnInt(3);
+  f.is_test = stmt.ColumnInt(4) != 0;
+  f.site_url = stmt.ColumnText(5);
+  if (stmt.ColumnIsNull(7)) {  // no decision: the first decision column (d.id) is NULL
+    auto fields = DecodeFields(stmt.ColumnText(6));
     if (!fields) return WithContext(fields.error(), "feedback " + std::to_string(f.feedback_id));
     f.comment = core::CommentFromFields(std::move(fields).value());
   } else {
-    auto decision = ReadMemoryDecision(stmt, 6);
+    auto decision = ReadMemoryDecision(stmt, 7);
     if (!decision) return decision.error();
     f.decision = std::move(decision).value();
   }

@@ -128,8 +128,11 @@ core::Result<MemoryDecision> ReadPositionedMemoryDecision(const RowSource& stmt)
 
 // One page of ListLabeledFeedback's feedback rows (?1 after id, ?2 limit), for ReadFeedback.
 const std::string& LabeledFeedbackPageSql();
-// ListMemoryFeedback's rows (?1 after id, ?2 since, ?3 limit), for ReadMemoryFeedback.
-const std::string& MemoryFeedbackSql();
+// ListMemoryFeedback's rows (?1 after stamp, ?2 after id, ?3 since, ?4 limit), for
+// ReadMemoryFeedback. `stamp` is the stamp of the backend's FeedbackPosition (stamp, f.id),
+// `after` the position's condition on ?1 and ?2, `order` the ORDER BY terms walking it.
+std::string MemoryFeedbackSql(std::string_view stamp, std::string_view after,
+                              std::string_view order);
 core::Result<MemoryFeedback> ReadMemoryFeedback(const RowSource& stmt);
 
 // The statistics' rows: (day, site, verdict, uncertain, label, count) and (month, blog,

@@ -107,7 +107,7 @@ class SqliteStore final : public Store {
   core::Result<DecisionPosition> LastDecisionPosition() override;
   core::Result<std::vector<MemoryDecision>> ListMemoryDecisionsAfter(const DecisionPosition& after,
                                                                      int limit) override;
-  core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(int64_t after_feedback_id,
+  core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(const FeedbackPosition& after,
                                                                int64_t since_ms,
                                                                int limit) override;
 

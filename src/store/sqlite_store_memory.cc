@@ -83,17 +83,21 @@ Result<std::vector<MemoryDecision>> SqliteStore::ListMemoryDecisionsAfter(
   return ReadMemoryDecisions(*stmt, context);
 }
 
-Result<std::vector<MemoryFeedback>> SqliteStore::ListMemoryFeedback(int64_t after_feedback_id,
+// A feedback row's position is (0, id), as a decision's is (0, rowid): `id` is the rowid, one
+// writer at a time holds the write lock for its whole transaction, a new row gets
+// max(rowid) + 1, and feedback rows are never deleted, so ids grow in commit order.
+Result<std::vector<MemoryFeedback>> SqliteStore::ListMemoryFeedback(const FeedbackPosition& after,
                                                                     int64_t since_ms, int limit) {
   const std::string context = "list feedback for memory";
   if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
-  const std::string& kSql = internal::MemoryFeedbackSql();
+  static const std::string kSql = internal::MemoryFeedbackSql("0", "f.id > ?2", "f.id");
   ReadLock lock(*this);
   auto stmt = lock.conn().Prepare(kSql);
   if (!stmt) return WithContext(stmt.error(), context);
-  stmt->BindInt(1, after_feedback_id);
-  stmt->BindInt(2, since_ms);
-  stmt->BindInt(3, limit);
+  stmt->BindInt(1, after.stamp);  // unused: SQLite's stamp is always 0
+  stmt->BindInt(2, after.id);
+  stmt->BindInt(3, since_ms);
+  stmt->BindInt(4, limit);
   std::vector<MemoryFeedback> out;
   for (;;) {
     Result<bool> row = stmt->Step();

@@ -286,9 +286,19 @@ struct MemoryCursor {
   std::string id;  // "" before the first page
 };
 
+// Where a feedback row stands in the order feedback was committed (Store::ListMemoryFeedback),
+// as DecisionPosition for decisions: PostgreSQL's (change_stamp, id), SQLite's (0, id). Once a
+// position is visible to a reader, every feedback row committed later has a greater one.
+struct FeedbackPosition {
+  int64_t stamp = 0;
+  int64_t id = 0;  // (0, 0): before every feedback row
+  auto operator<=>(const FeedbackPosition&) const = default;
+};
+
 // One feedback row as memory learns it (Store::ListMemoryFeedback).
 struct MemoryFeedback {
   int64_t feedback_id = 0;
+  FeedbackPosition position;  // set by ListMemoryFeedback
   std::string label;  // "spam" or "ham"
   int64_t created_ms = 0;
   bool is_test = false;
@@ -624,13 +634,12 @@ class Store {
   // later. InvalidArgument for a negative limit.
   virtual core::Result<std::vector<MemoryDecision>> ListMemoryDecisionsAfter(
       const DecisionPosition& after, int limit) = 0;
-  // Feedback rows with id > `after_feedback_id` and created at or after `since_ms`, tests
-  // included (is_test says so), not revoked by an undo, in id order, at most `limit`, each
-  // with its decision.
-  // InvalidArgument for a negative limit.
-  virtual core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(int64_t after_feedback_id,
-                                                                       int64_t since_ms,
-                                                                       int limit) = 0;
+  // Feedback rows with a position greater than `after` and created at or after `since_ms`,
+  // tests included (is_test says so), not revoked by an undo, in position (commit) order, at
+  // most `limit`, each with its decision. Paging on the last row's position never skips a row
+  // committed later, whichever process or node wrote it. InvalidArgument for a negative limit.
+  virtual core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(
+      const FeedbackPosition& after, int64_t since_ms, int limit) = 0;
 
   // --- per-site settings
   // Every setting of every site (and the defaults, site_url ""), ordered by site, then name.

@@ -2,7 +2,8 @@
 // over a real SQLite file and a scripted classifier ("spammy" -> spam). Verdicts teach
 // reputation, labels replace them, campaigns and bursts are seen, a rebuild from the store
 // after a restart gives the same History, and two nodes on one database (SQLite file or
-// PostgreSQL) learn each other's decisions on catch-up, each counted once.
+// PostgreSQL) learn each other's decisions on catch-up, each counted once, and a label that
+// commits on PostgreSQL after a greater feedback id was read is still learnt.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -22,6 +23,7 @@
 #include "store/sqlite_store.h"
 #include "support/fake_classifier.h"
 #include "support/fixed_clock.h"
+#include "support/pg_late_feedback.h"
 #include "support/store_backends.h"
 #include "support/temp_dir.h"
 
@@ -522,5 +524,34 @@ TEST_SUITE("engine/memory") {
     Node c(db.OpenAnother(), clock, classifier);
     REQUIRE(c.memory->CatchUp().ok());
     CHECK(c.Probe(Comment(kCampaignText, "192.0.2.4"), clock.NowMillis()).campaign.copies == 3);
+  }
+
+  TEST_CASE("a label committed after a greater feedback id was read is learnt on catch-up") {
+    HAMLET_OPEN_TEST_STORE(db, testing::PostgresBackend);
+    testing::FixedClock clock;
+    testing::FakeClassifier classifier;
+    Node node(db.OpenAnother(), clock, classifier);
+    auto checked = node.Check(Comment("spammy", "203.0.113.90"));
+    auto approved = [&] {
+      return Trait(node.Probe(Comment("x", "203.0.113.90"), clock.NowMillis()), TraitKind::kIp)
+          ->site.approved;
+    };
+    // A moderator on another node says ham; that row took its id before another node's feedback
+    // and commits after it, after this node's catch-up read the greater id.
+    std::unique_ptr<store::Store> other = db.OpenAnother();
+    store::FeedbackRecord late;
+    late.decision_id = checked.id;
+    late.label = "ham";
+    late.source = "cli";
+    late.moderator = "carol";
+    late.created_ms = clock.NowMillis();
+    testing::CommitFeedbackLate(db.location(), *other, late, [&] {
+      REQUIRE(node.memory->CatchUp().ok());
+      CHECK(approved() == doctest::Approx(0.0));
+    });
+    REQUIRE(node.memory->CatchUp().ok());
+    CHECK(approved() == doctest::Approx(1.0));
+    REQUIRE(node.memory->CatchUp().ok());
+    CHECK(approved() == doctest::Approx(1.0));  // once
   }
 }

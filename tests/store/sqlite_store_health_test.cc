@@ -6,17 +6,17 @@
 // its size cap. A read-only file and a full disk need root and a file system of their own:
 // the end-to-end tests (tests/e2e/db_trouble_e2e_test.cc) cover them.
 #include <doctest/doctest.h>
-
-#include <filesystem>
 #include <sqlite3.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <thread>
 
 #include "store/sqlite_store.h"
 #include "support/fault_injection.h"
 #include "support/sqlite_probe.h"
+#include "support/store_health.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::store {
@@ -44,17 +44,6 @@ std::unique_ptr<SqliteStore> OpenImpatient(const std::string& path) {
 }
 
 uint64_t Faults(const StoreStats& s, FaultKind kind) { return s.faults[static_cast<size_t>(kind)]; }
-
-// Calls CheckWritable until it is ok (it probes at most once a second) or 5 s have passed.
-core::Status WaitUntilWritable(Store& store) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  core::Status s = store.CheckWritable();
-  while (!s.ok() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // poll, not a sync
-    s = store.CheckWritable();
-  }
-  return s;
-}
 
 }  // namespace
 
@@ -134,7 +123,7 @@ TEST_SUITE("store/sqlite_store_health") {
       std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past the probe interval
       CHECK_FALSE(store->CheckWritable().ok());
     }
-    CHECK(WaitUntilWritable(*store).ok());
+    CHECK(testing::WaitUntilWritable(*store).ok());
     // The probe left no row behind.
     CHECK(testing::QueryIntForTesting(path,
                                       "SELECT count(*) FROM meta WHERE name = 'write_probe'") == 0);

@@ -1,7 +1,8 @@
 // Tests for the store reads behind the engine's memory, on both backends: the trace columns
 // round-trip, decisions page in time order with a keyset cursor, rows without a trace carry
-// their comment, feedback comes with its decision or submitted comment, decisions after a
-// position come in commit order from every store (none missed while others write), and a
+// their comment, feedback comes with its decision or submitted comment, decisions and feedback
+// after a position come in commit order from every store (none missed while others write, a
+// PostgreSQL row committed after a greater id was read is not passed over), and a
 // version 4 file gains the columns without losing rows.
 #include <doctest/doctest.h>
 
@@ -14,6 +15,7 @@
 
 #include "store/schema.h"
 #include "store/sqlite_store.h"
+#include "support/pg_late_feedback.h"
 #include "support/sqlite_probe.h"
 #include "support/store_backends.h"
 #include "support/temp_dir.h"
@@ -118,7 +120,7 @@ TEST_SUITE("store/memory") {
     CHECK_FALSE(page[1].comment.has_value());  // its fields are not read
   }
 
-  TEST_CASE_TEMPLATE("feedback comes in id order with its decision or its submitted comment",
+  TEST_CASE_TEMPLATE("feedback comes in commit order with its decision or its submitted comment",
                      Backend, testing::SqliteBackend, testing::PostgresBackend) {
     HAMLET_OPEN_TEST_STORE(store, Backend);
     auto key = store->AddKey(KeyRole::kSite, "https://keyed.example/", "h", "ab", 1).value();
@@ -144,7 +146,7 @@ TEST_SUITE("store/memory") {
     const int64_t second = store->AppendFeedback(loose).value();
     store->AppendFeedback(old).value();
 
-    auto all = store->ListMemoryFeedback(0, 0, 10).value();
+    auto all = store->ListMemoryFeedback({}, 0, 10).value();
     REQUIRE(all.size() == 3);
     CHECK(all[0].feedback_id == first);
     CHECK(all[0].label == "ham");
@@ -161,11 +163,52 @@ TEST_SUITE("store/memory") {
     REQUIRE(all[1].comment.has_value());
     CHECK(all[1].comment->user_ip == "198.51.100.9");
 
-    auto after = store->ListMemoryFeedback(first, 0, 10).value();
-    CHECK(after.size() == 2);
-    auto recent = store->ListMemoryFeedback(0, 150, 10).value();  // the old row is left out
+    CHECK(all[0].position > FeedbackPosition{});
+    CHECK(all[1].position > all[0].position);
+    CHECK(all[2].position > all[1].position);
+
+    auto after = store->ListMemoryFeedback(all[0].position, 0, 10).value();
+    REQUIRE(after.size() == 2);
+    CHECK(after[0].feedback_id == second);
+    auto recent = store->ListMemoryFeedback({}, 150, 10).value();  // the old row is left out
     CHECK(recent.size() == 2);
-    CHECK(store->ListMemoryFeedback(0, 0, 1).value().size() == 1);
+    CHECK(store->ListMemoryFeedback({}, 0, 1).value().size() == 1);
+    // Another store's later commit comes after every position read so far.
+    std::unique_ptr<Store> other = store.OpenAnother();
+    const int64_t fourth = other->AppendFeedback(on_decision).value();
+    auto later = store->ListMemoryFeedback(all[2].position, 0, 10).value();
+    REQUIRE(later.size() == 1);
+    CHECK(later[0].feedback_id == fourth);
+    CHECK(store->ListMemoryFeedback({}, 0, -1).error().code() ==
+          core::StatusCode::kInvalidArgument);
+  }
+
+  TEST_CASE("feedback committed after a greater id was read still comes after that position") {
+    HAMLET_OPEN_TEST_STORE(store, testing::PostgresBackend);
+    REQUIRE(store->AppendDecision(Decision("d1", 100, "s", MemoryTrace{"spam", 3, "wd:1"})).ok());
+    FeedbackRecord late;
+    late.decision_id = "d1";
+    late.label = "ham";
+    late.source = "cli";
+    late.created_ms = 200;
+    // Two nodes: `store` reads, `writer` stores the late row.
+    std::unique_ptr<Store> writer = store.OpenAnother();
+    FeedbackPosition read_to;
+    const testing::LateFeedback ids =
+        testing::CommitFeedbackLate(store.location(), *writer, late, [&] {
+          auto read = store->ListMemoryFeedback({}, 0, 10);
+          REQUIRE_MESSAGE(read.has_value(), (read ? "" : read.error().ToString()));
+          auto page = std::move(read).value();
+          REQUIRE(page.size() == 1);  // the greater id only: the smaller is not committed
+          read_to = page[0].position;
+        });
+    auto page = store->ListMemoryFeedback(read_to, 0, 10).value();
+    REQUIRE(page.size() == 1);
+    CHECK(page[0].feedback_id == ids.late_id);
+    CHECK(page[0].feedback_id < ids.earlier_id);
+    CHECK(page[0].label == "ham");
+    REQUIRE(page[0].decision.has_value());
+    CHECK(page[0].decision->id == "d1");
   }
 
   TEST_CASE("a version 4 database gains the memory columns and keeps its decisions") {
