@@ -23,7 +23,8 @@ std::string Add(store::Store& store, int64_t at, core::Verdict verdict, const st
                 const std::string& label = "", bool is_test = false,
                 const std::string& recheck_of = "") {
   store::DecisionRecord r;
-  r.id = "d" + std::to_string(++serial);
+  r.id = "d";  // appended: GCC 12 warns falsely on "d" + std::to_string(n)
+  r.id += std::to_string(++serial);
   r.created_ms = at;
   r.channel = "akismet";
   r.site_url = "http://key-site.example/";
