@@ -88,7 +88,10 @@ core::Result<std::vector<store::DecisionRecord>> Moderation::All(const QueueQuer
 core::Result<DecisionDetail> Moderation::Show(const std::string& id) const {
   auto found = store_.GetDecision(id);
   if (!found) return found.error();
-  if (!found->has_value()) return core::Status::NotFound("no decision with id '" + id + "'");
+  if (!found->has_value()) {
+    return core::Status::NotFound("no decision with id '" + id +
+                                  "' (never stored, or deleted by retention when old)");
+  }
   auto feedback = store_.ListFeedback(id);
   if (!feedback) return feedback.error();
   DecisionDetail detail{std::move(**found), std::move(*feedback), {}};

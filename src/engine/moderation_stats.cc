@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -51,6 +52,28 @@ store::DecisionFilter BaseFilter(const StatsQuery& q) {
   return f;
 }
 
+std::string_view TrimSlashes(std::string_view s) {
+  while (!s.empty() && s.back() == '/') s.remove_suffix(1);
+  return s;
+}
+
+// The counts of decisions retention deleted that BaseFilter would have selected, as the
+// store's CountVolumes reads live rows (a day counts when its start is in the period).
+core::Result<std::vector<store::VolumeCount>> DeletedVolumes(store::Store& store,
+                                                             const StatsQuery& q) {
+  auto deleted = store.ListDeletedCounts(q.since_ms, q.until_ms);
+  if (!deleted) return deleted.error();
+  std::vector<store::VolumeCount> out;
+  const std::string_view site = TrimSlashes(q.site);
+  for (const store::DeletedCount& c : *deleted) {
+    if (c.is_test || c.linked) continue;
+    if (!site.empty() && TrimSlashes(c.site_url) != site && TrimSlashes(c.blog) != site) continue;
+    out.push_back(store::VolumeCount{UtcDay(c.day_ms), c.blog.empty() ? c.site_url : c.blog,
+                                     c.verdict, c.uncertain, c.label, c.decisions});
+  }
+  return out;
+}
+
 }  // namespace
 
 double JudgedVerdicts::SpamPrecision() const {
@@ -83,6 +106,10 @@ core::Result<ModerationReport> ModerationStats::Report(const StatsQuery& query) 
 
   auto volumes = store_.CountVolumes(base);
   if (!volumes) return volumes.error();
+  // Decisions that retention deleted count from their kept per-day counts.
+  auto deleted = DeletedVolumes(store_, query);
+  if (!deleted) return deleted.error();
+  volumes->insert(volumes->end(), deleted->begin(), deleted->end());
   std::map<std::string, VerdictVolume> per_day;
   std::map<std::string, SiteStats> per_site;
   for (const store::VolumeCount& c : *volumes) {

@@ -2,7 +2,8 @@
 // verdict per day, how often moderators overturned the automatic verdicts (false positives
 // found, spam missed), the checks behind the verdicts, the domains spam links to, per site.
 // First checks only (a linked recheck is the same comment), test calls left out. Purged
-// decisions count in everything except the domains, whose text is gone.
+// decisions count in everything except the domains, whose text is gone; decisions retention
+// deleted count in the volumes and verdicts from their per-day counts (not in the reasons).
 //
 // Thread-safety: all methods may be called concurrently.
 #pragma once

@@ -1,8 +1,9 @@
 // Retention: the privacy policy on stored comments. Decisions and feedback older than the
 // retention period lose their personal fields (IP, e-mail, author name and URL, user agent,
 // referrer, content, raw fields); the rows, verdicts, labels and reasons' check names stay, so
-// every count (Akismet's get-stats, `hamlet stats`) stays. Used by `hamlet purge` and by
-// hamletd's background purge.
+// every count (Akismet's get-stats, `hamlet stats`) stays. A second, longer period deletes the
+// rows themselves, keeping their counts per day (store::DeletedCount), so the decision log is
+// bounded in rows too. Used by `hamlet purge` and by hamletd's background retention.
 //
 // Thread-safety: all methods may be called concurrently.
 #pragma once
@@ -32,6 +33,19 @@ class Retention {
                                          const std::function<bool()>& keep_going = {}) const;
   // What Purge(older_than_ms) would blank now; changes nothing.
   core::Result<store::PurgeCounts> Preview(int64_t older_than_ms) const;
+
+  // The shortest deletion age: a whole UTC day (days are deleted whole) plus one, so the
+  // deletion never reaches what was checked today or yesterday.
+  static constexpr int64_t kMinDeleteAgeMs = 2LL * 24 * 3600 * 1000;
+
+  // Deletes the decisions (with their feedback and webhook events) of every UTC day that ended
+  // more than `older_than_ms` ago, keeping their counts (Store::DeleteOldDecisions), in short
+  // transactions of `batch_rows`, until nothing is left or `keep_going` returns false.
+  // InvalidArgument when older_than_ms < kMinDeleteAgeMs or batch_rows < 1.
+  core::Result<store::DeleteCounts> Delete(int64_t older_than_ms, int batch_rows = kBatchRows,
+                                           const std::function<bool()>& keep_going = {}) const;
+  // About what Delete(older_than_ms) would delete now; changes nothing.
+  core::Result<store::DeleteCounts> PreviewDelete(int64_t older_than_ms) const;
 
  private:
   store::Store& store_;

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace hamlet::engine {
 namespace {
@@ -63,6 +66,36 @@ int64_t OrderValue(const PeriodStats& s, std::string_view order) {
   return s.api_calls;
 }
 
+// The key's decisions in [from_ms, to_ms) per UTC month and blog, as store.CountDecisions
+// counts them, with the decisions retention deleted added from their kept per-day counts (a
+// day counts when its start is in the range).
+core::Result<std::vector<store::DecisionCounts>> CountWithDeleted(store::Store& store,
+                                                                  int64_t key_id, int64_t from_ms,
+                                                                  int64_t to_ms) {
+  auto live = store.CountDecisions(key_id, from_ms, to_ms);
+  if (!live) return live.error();
+  auto deleted = store.ListDeletedCounts(from_ms, to_ms);
+  if (!deleted) return deleted.error();
+  std::map<std::pair<std::string, std::string>, store::DecisionCounts> merged;
+  for (store::DecisionCounts& c : *live) merged[{c.month, c.blog}] = std::move(c);
+  for (const store::DeletedCount& d : *deleted) {
+    if (d.key_id != key_id) continue;
+    const std::string month = MonthName(Day(d.day_ms));
+    store::DecisionCounts& c = merged[{month, d.blog}];
+    c.month = month;
+    c.blog = d.blog;
+    c.api_calls += d.decisions;
+    if (d.linked) continue;  // a recheck counts as a call only
+    const bool spam = d.verdict != core::Verdict::kHam;
+    (spam ? c.spam : c.ham) += d.decisions;
+    if (!spam && d.label == "spam") c.missed_spam += d.decisions;
+    if (spam && d.label == "ham") c.false_positives += d.decisions;
+  }
+  std::vector<store::DecisionCounts> out;
+  for (auto& [where, c] : merged) out.push_back(std::move(c));
+  return out;
+}
+
 }  // namespace
 
 double PeriodStats::Accuracy() const {
@@ -87,7 +120,7 @@ core::Result<StatsReport> Usage::Stats(const store::SiteKey& key, std::string_vi
     return core::Status::InvalidArgument("from must be 6-months, 60-days or all, got '" +
                                          std::string(from) + "'");
   }
-  auto counts = store_.CountDecisions(key.id, from_ms, now + 1);
+  auto counts = CountWithDeleted(store_, key.id, from_ms, now + 1);
   if (!counts) return counts.error();
   StatsReport report;
   report.totals.period = from.empty() ? "6-months" : std::string(from);
@@ -105,7 +138,7 @@ core::Result<UsageReport> Usage::ThisMonth(const store::SiteKey& key) const {
   const int64_t now = clock_.NowMillis();
   const year_month_day today = Day(now);
   const year_month_day first{today.year(), today.month(), std::chrono::day(1)};
-  auto counts = store_.CountDecisions(key.id, Millis(first), now + 1);
+  auto counts = CountWithDeleted(store_, key.id, Millis(first), now + 1);
   if (!counts) return counts.error();
   UsageReport report{MonthName(first), 0};
   for (const store::DecisionCounts& c : *counts) report.usage += c.api_calls;
@@ -131,7 +164,7 @@ core::Result<KeySitesReport> Usage::KeySites(const store::SiteKey& key,
     return core::Status::InvalidArgument("limit and offset must not be negative");
   }
   const year_month_day next = *first + std::chrono::months(1);
-  auto counts = store_.CountDecisions(key.id, Millis(*first), Millis(next));
+  auto counts = CountWithDeleted(store_, key.id, Millis(*first), Millis(next));
   if (!counts) return counts.error();
 
   std::map<std::string, PeriodStats> by_site;

@@ -1,5 +1,6 @@
 // Usage: per-key statistics from the decision log, for Akismet's account endpoints
-// (get-stats, usage-limit, key-sites). Rechecks are not counted as new comments.
+// (get-stats, usage-limit, key-sites). Rechecks are not counted as new comments. Decisions
+// retention deleted count from their kept per-day counts (store::DeletedCount).
 //
 // Thread-safety: all methods may be called concurrently.
 #pragma once

@@ -80,8 +80,12 @@ int main(int argc, char** argv) {
                  "blank the personal fields (IP, e-mail, author, content ...) of decisions and "
                  "feedback older than this: 30d, 12h ... or off; counts are kept")
       ->capture_default_str();
+  app.add_option("--delete-after", options.delete_after,
+                 "delete decisions (with their feedback) older than this, keeping their counts "
+                 "per day for statistics: 400d ... (at least 2d) or off")
+      ->capture_default_str();
   app.add_option("--purge-interval", options.purge_interval,
-                 "how often the retention purge runs (it also runs at start)")
+                 "how often the retention purge and deletion run (they also run at start)")
       ->capture_default_str();
   app.add_option("--model-poll-interval", options.model_poll_interval,
                  "how often the model registry is polled (also at start): the newest model "

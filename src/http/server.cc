@@ -561,6 +561,7 @@ int RunDaemon(const DaemonOptions& options) {
     app::SetLogPersonalData(options.log_personal_data);
     RaiseOpenFileLimit();
     std::optional<int64_t> retention_ms;
+    std::optional<int64_t> delete_ms;
     int64_t purge_interval_ms = 0;
     if (options.retention != "off") {
       auto parsed = app::ParseDurationMs(options.retention);
@@ -569,6 +570,17 @@ int RunDaemon(const DaemonOptions& options) {
         return 1;
       }
       retention_ms = *parsed;
+    }
+    if (options.delete_after != "off") {
+      auto parsed = app::ParseDurationMs(options.delete_after);
+      if (!parsed || *parsed < engine::Retention::kMinDeleteAgeMs) {
+        std::cerr << "hamletd: --delete-after: "
+                  << (parsed ? "must be at least 2d" : parsed.error().message()) << " (or off)\n";
+        return 1;
+      }
+      delete_ms = *parsed;
+    }
+    if (retention_ms || delete_ms) {
       auto interval = app::ParseDurationMs(options.purge_interval);
       if (!interval) {
         std::cerr << "hamletd: --purge-interval: " << interval.error().message() << "\n";
@@ -662,10 +674,19 @@ int RunDaemon(const DaemonOptions& options) {
     if (retention_ms) {
       spdlog::info("retention: personal fields are blanked after {}, checked every {}",
                    options.retention, options.purge_interval);
-      retention = std::make_unique<app::RetentionWorker>(
-          *(*services)->retention, *retention_ms, std::chrono::milliseconds(purge_interval_ms));
     } else {
       spdlog::warn("retention: off; personal fields are kept until `hamlet purge`");
+    }
+    if (delete_ms) {
+      spdlog::info("retention: decisions are deleted after {} (counts kept per day)",
+                   options.delete_after);
+    } else {
+      spdlog::info("retention: decisions are kept (--delete-after off)");
+    }
+    if (retention_ms || delete_ms) {
+      retention = std::make_unique<app::RetentionWorker>(
+          *(*services)->retention, retention_ms, std::chrono::milliseconds(purge_interval_ms),
+          delete_ms);
     }
 
     // The model registry: the newest published model goes into service on every node.

@@ -90,6 +90,10 @@ struct DaemonOptions {
   // Personal fields of decisions and feedback older than this are blanked by a background
   // thread (app::RetentionWorker): a duration ("90d", "12h") or "off".
   std::string retention = "90d";
+  // Decisions older than this (whole UTC days) are deleted by the same thread, with their
+  // feedback and webhook events; their counts are kept per day (store::DeletedCount): a
+  // duration of at least 2 days ("400d") or "off".
+  std::string delete_after = "400d";
   // How often that thread looks for old rows (it also runs once at start).
   std::string purge_interval = "1h";
   // How often the model registry is polled (app::ModelRegistryWorker; also once at start):

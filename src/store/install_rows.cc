@@ -4,13 +4,16 @@
 
 #include <utility>
 
+#include "store/decision_deletion.h"
+
 namespace hamlet::store::internal {
 namespace {
 
 // Tables paged by their integer id (column 0 of each page row is the position); meta and
 // site_settings, keyed by text and small, are paged by offset.
 bool PagedByOffset(InstallTable table) {
-  return table == InstallTable::kMeta || table == InstallTable::kSiteSettings;
+  return table == InstallTable::kMeta || table == InstallTable::kSiteSettings ||
+         table == InstallTable::kDecisionDays;
 }
 
 // A row read from column 1 on: column 0 of a page row is its position.
@@ -65,6 +68,9 @@ const char* const kMetaUpsertSql =
 const char* const kPublishedModelInsertSql =
     "INSERT INTO published_models (id, version, model, meta_json, sha256, published_ms,"
     " publisher) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+const char* const kDeletedCountInsertSql =
+    "INSERT INTO decision_days (day_ms, key_id, site_url, blog, verdict, uncertain, label,"
+    " is_test, recheck, linked, decisions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 const char* const kListRevisionSql = "UPDATE list_revision SET revision = ?1 WHERE id = 1";
 
 const std::string& EventImportSql() {
@@ -125,6 +131,10 @@ std::string ExportPageSql(InstallTable table, std::string_view decision_order) {
     case InstallTable::kPublishedModels:
       return std::string("SELECT id, ") + kPublishedModelHeadColumns +
              ", length(model), model FROM published_models WHERE id > ?1 ORDER BY id LIMIT ?2";
+    case InstallTable::kDecisionDays:
+      return "SELECT day_ms, key_id, site_url, blog, verdict, uncertain, label, is_test, recheck,"
+             " linked, decisions FROM decision_days ORDER BY day_ms, key_id, site_url, blog,"
+             " verdict, uncertain, label, is_test, recheck, linked LIMIT ?2 OFFSET ?1";
   }
   return "";
 }
@@ -135,6 +145,10 @@ core::Status ExportPageReader::Add(const RowSource& row) {
     ++next_;
     if (table_ == InstallTable::kMeta) {
       rows.meta.push_back({row.ColumnText(0), row.ColumnText(1)});
+    } else if (table_ == InstallTable::kDecisionDays) {
+      auto count = ReadDeletedCount(row);
+      if (!count) return count.error();
+      rows.deleted_counts.push_back(std::move(count).value());
     } else {
       rows.settings.push_back(
           {row.ColumnText(0), row.ColumnText(1), row.ColumnText(2), row.ColumnInt(3)});
@@ -146,6 +160,7 @@ core::Status ExportPageReader::Add(const RowSource& row) {
   switch (table_) {
     case InstallTable::kMeta:
     case InstallTable::kSiteSettings:
+    case InstallTable::kDecisionDays:
       break;
     case InstallTable::kSiteKeys: {
       auto key = ReadSiteKey(r);
@@ -293,6 +308,24 @@ core::Status ForEachImportStatement(const InstallRows& rows, const ImportStateme
         p.BindText(7, m.publisher);
       },
       [](const PublishedModel& m) { return "published model " + std::to_string(m.id); }, run);
+  if (!s.ok()) return s;
+  s = EachRow(
+      rows.deleted_counts, kDeletedCountInsertSql,
+      [](ParamSink& p, const DeletedCount& c) {
+        p.BindInt(1, c.day_ms);
+        p.BindInt(2, c.key_id);
+        p.BindText(3, c.site_url);
+        p.BindText(4, c.blog);
+        p.BindText(5, core::VerdictName(c.verdict));
+        p.BindInt(6, c.uncertain ? 1 : 0);
+        p.BindText(7, c.label);
+        p.BindInt(8, c.is_test ? 1 : 0);
+        p.BindInt(9, c.recheck ? 1 : 0);
+        p.BindInt(10, c.linked ? 1 : 0);
+        p.BindInt(11, c.decisions);
+      },
+      [](const DeletedCount& c) { return "deleted counts of day " + std::to_string(c.day_ms); },
+      run);
   if (!s.ok()) return s;
   if (rows.list_revision) {
     s = run(kListRevisionSql, [&](ParamSink& p) { p.BindInt(1, *rows.list_revision); });

@@ -133,6 +133,10 @@ class PostgresStore final : public Store {
   core::Result<PurgeCounts> PurgePersonalData(int64_t before_ms, int64_t now_ms,
                                               int max_rows) override;
   core::Result<PurgeCounts> CountPurgeable(int64_t before_ms) override;
+  core::Result<DeleteCounts> DeleteOldDecisions(int64_t before_ms, int max_rows) override;
+  core::Result<DeleteCounts> CountDeletable(int64_t before_ms) override;
+  core::Result<std::vector<DeletedCount>> ListDeletedCounts(int64_t since_ms,
+                                                            int64_t until_ms) override;
 
   core::Result<std::vector<ListEntry>> ListListEntries() override;
   core::Result<int64_t> ListEntriesRevision() override;

@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/decision_deletion.h"
 #include "store/postgres_store.h"
 #include "store/postgres_store_internal.h"
 #include "store/sql_filter.h"
@@ -242,6 +243,74 @@ Result<PurgeCounts> PostgresStore::CountPurgeable(int64_t before_ms) {
   if (!r) return WithContext(r.error(), context);
   const auto row = r->row(0);
   return PurgeCounts{row.ColumnInt(0), row.ColumnInt(1), row.ColumnInt(2), row.ColumnInt(3)};
+}
+
+}  // namespace hamlet::store
+
+// --- retention: deleting old rows (the SQL is shared: decision_deletion.h)
+
+namespace hamlet::store {
+namespace {
+
+const internal::DeletionSql& DeletionStatements() {
+  static const internal::DeletionSql kSql =
+      internal::MakeDeletionSql({"seq", "(SELECT json_array_elements_text(?1::json))"});
+  return kSql;
+}
+
+Result<std::vector<std::string>> ReadIds(PgConnection& db, const std::string& sql,
+                                         const std::vector<internal::BindValue>& values) {
+  PgParams p;
+  internal::BindValues(p, values);
+  auto r = db.Query(sql, p);
+  if (!r) return r.error();
+  return ReadRows<std::string>(
+      *r, [](const internal::RowSource& s) -> Result<std::string> { return s.ColumnText(0); });
+}
+
+}  // namespace
+
+Result<DeleteCounts> PostgresStore::DeleteOldDecisions(int64_t before_ms, int max_rows) {
+  const std::string context = "delete old decisions";
+  if (max_rows < 1) return Status::InvalidArgument(context + ": max_rows must be >= 1");
+  DeleteCounts counts;
+  Status s = Transaction([&](PgConnection& db) -> Status {
+    auto batch = internal::DeleteOldDecisionsBatch(
+        DeletionStatements(), before_ms, max_rows,
+        [&](const std::string& sql, const std::vector<internal::BindValue>& values) {
+          return ReadIds(db, sql, values);
+        },
+        [&](const std::string& sql, const std::vector<internal::BindValue>& values) {
+          return RunUpdate(db, sql, values);
+        });
+    if (!batch) return batch.error();
+    counts = *batch;
+    return Status::Ok();
+  });
+  if (!s.ok()) return WithContext(s, context);
+  return counts;
+}
+
+Result<DeleteCounts> PostgresStore::CountDeletable(int64_t before_ms) {
+  const std::string context = "count deletable rows";
+  PgParams p;
+  p.BindInt(1, before_ms);
+  auto r = Read(DeletionStatements().count_deletable, p);
+  if (!r) return WithContext(r.error(), context);
+  return internal::ReadDeleteCounts(r->row(0));
+}
+
+Result<std::vector<DeletedCount>> PostgresStore::ListDeletedCounts(int64_t since_ms,
+                                                                   int64_t until_ms) {
+  const std::string context = "list counts of deleted decisions";
+  PgParams p;
+  p.BindInt(1, since_ms);
+  p.BindInt(2, until_ms);
+  auto r = Read(DeletionStatements().list_counts, p);
+  if (!r) return WithContext(r.error(), context);
+  auto rows = ReadRows<DeletedCount>(*r, internal::ReadDeletedCount);
+  if (!rows) return WithContext(rows.error(), context);
+  return rows;
 }
 
 }  // namespace hamlet::store

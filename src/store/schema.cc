@@ -538,6 +538,64 @@ constexpr std::string_view kPgV12 = R"sql(
 CREATE INDEX decisions_by_change ON decisions (change_stamp, seq);
 )sql";
 
+// Version 13: retention deletes old decisions (Store::DeleteOldDecisions) and keeps their
+// counts here, one row per UTC day and everything statistics group or filter by, written in
+// the transaction that deletes them. Indexes on the columns that refer to a decision or a
+// feedback row, so each deletion finds its referring rows without a scan (foreign key checks
+// included); a delete trigger takes a deleted decision out of the text index.
+constexpr std::string_view kSqliteV13 = R"sql(
+CREATE TABLE decision_days (
+  day_ms     INTEGER NOT NULL,
+  key_id     INTEGER NOT NULL,
+  site_url   TEXT NOT NULL,
+  blog       TEXT NOT NULL,
+  verdict    TEXT NOT NULL CHECK (verdict IN ('ham', 'spam', 'discard')),
+  uncertain  INTEGER NOT NULL CHECK (uncertain IN (0, 1)),
+  label      TEXT NOT NULL CHECK (label IN ('', 'spam', 'ham')),
+  is_test    INTEGER NOT NULL CHECK (is_test IN (0, 1)),
+  recheck    INTEGER NOT NULL CHECK (recheck IN (0, 1)),
+  linked     INTEGER NOT NULL CHECK (linked IN (0, 1)),
+  decisions  INTEGER NOT NULL CHECK (decisions > 0),
+  PRIMARY KEY (day_ms, key_id, site_url, blog, verdict, uncertain, label, is_test, recheck,
+               linked)
+) WITHOUT ROWID;
+CREATE INDEX decisions_by_recheck ON decisions (recheck_of) WHERE recheck_of IS NOT NULL;
+CREATE INDEX webhook_events_by_decision ON webhook_events (decision_id)
+  WHERE decision_id IS NOT NULL;
+CREATE INDEX webhook_events_by_feedback ON webhook_events (feedback_id)
+  WHERE feedback_id IS NOT NULL;
+CREATE TRIGGER decisions_fts_delete AFTER DELETE ON decisions BEGIN
+  DELETE FROM fts_pending WHERE decision_id = old.id;
+  DELETE FROM decisions_fts
+    WHERE decisions_fts MATCH ('decision_id : "' || replace(old.id, '"', '""') || '"')
+      AND decision_id = old.id;
+END;
+)sql";
+
+// PostgreSQL's text index is a column of the row: it goes with it.
+constexpr std::string_view kPgV13 = R"sql(
+CREATE TABLE decision_days (
+  day_ms     BIGINT NOT NULL,
+  key_id     BIGINT NOT NULL,
+  site_url   TEXT NOT NULL,
+  blog       TEXT NOT NULL,
+  verdict    TEXT NOT NULL CHECK (verdict IN ('ham', 'spam', 'discard')),
+  uncertain  SMALLINT NOT NULL CHECK (uncertain IN (0, 1)),
+  label      TEXT NOT NULL CHECK (label IN ('', 'spam', 'ham')),
+  is_test    SMALLINT NOT NULL CHECK (is_test IN (0, 1)),
+  recheck    SMALLINT NOT NULL CHECK (recheck IN (0, 1)),
+  linked     SMALLINT NOT NULL CHECK (linked IN (0, 1)),
+  decisions  BIGINT NOT NULL CHECK (decisions > 0),
+  PRIMARY KEY (day_ms, key_id, site_url, blog, verdict, uncertain, label, is_test, recheck,
+               linked)
+);
+CREATE INDEX decisions_by_recheck ON decisions (recheck_of) WHERE recheck_of IS NOT NULL;
+CREATE INDEX webhook_events_by_decision ON webhook_events (decision_id)
+  WHERE decision_id IS NOT NULL;
+CREATE INDEX webhook_events_by_feedback ON webhook_events (feedback_id)
+  WHERE feedback_id IS NOT NULL;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, site_keys, decisions, feedback", kSqliteV1, kPgV1},
     {2, "decisions.recheck_of links a recheck to the earlier decision; per-key time index",
@@ -560,6 +618,8 @@ constexpr Migration kMigrations[] = {
      kSqliteV11, kPgV11},
     {12, "decisions_by_change: memory's catch-up reads other nodes' decisions in commit order",
      kSqliteV12, kPgV12},
+    {13, "decision_days: counts of decisions retention deleted; indexes for the deletion",
+     kSqliteV13, kPgV13},
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/decision_deletion.h"
 #include "store/sqlite_store.h"
 #include "store/sqlite_store_internal.h"
 
@@ -265,6 +266,75 @@ Result<PurgeCounts> SqliteStore::CountPurgeable(int64_t before_ms) {
   });
   if (!rows) return WithContext(rows.error(), context);
   return rows->empty() ? PurgeCounts{} : rows->front();
+}
+
+}  // namespace hamlet::store
+
+// --- retention: deleting old rows (the SQL is shared: decision_deletion.h)
+
+namespace hamlet::store {
+namespace {
+
+const internal::DeletionSql& DeletionStatements() {
+  static const internal::DeletionSql kSql =
+      internal::MakeDeletionSql({"rowid", "(SELECT value FROM json_each(?1))"});
+  return kSql;
+}
+
+Result<std::vector<std::string>> ReadIds(Connection& db, const std::string& sql,
+                                         const std::vector<internal::BindValue>& values) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt) return stmt.error();
+  internal::BindValues(*stmt, values);
+  return ReadAll<std::string>(
+      *stmt, [](const Statement& s) -> Result<std::string> { return s.ColumnText(0); });
+}
+
+}  // namespace
+
+Result<DeleteCounts> SqliteStore::DeleteOldDecisions(int64_t before_ms, int max_rows) {
+  const std::string context = "delete old decisions";
+  if (max_rows < 1) return Status::InvalidArgument(context + ": max_rows must be >= 1");
+  DeleteCounts counts;
+  Status s = WriteTransaction([&](Connection& db) -> Status {
+    auto batch = internal::DeleteOldDecisionsBatch(
+        DeletionStatements(), before_ms, max_rows,
+        [&](const std::string& sql, const std::vector<internal::BindValue>& values) {
+          return ReadIds(db, sql, values);
+        },
+        [&](const std::string& sql, const std::vector<internal::BindValue>& values) {
+          return RunUpdate(db, sql, values);
+        });
+    if (!batch) return batch.error();
+    counts = *batch;
+    return Status::Ok();
+  });
+  if (!s.ok()) return WithContext(s, context);
+  return counts;
+}
+
+Result<DeleteCounts> SqliteStore::CountDeletable(int64_t before_ms) {
+  const std::string context = "count deletable rows";
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(DeletionStatements().count_deletable);
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindInt(1, before_ms);
+  auto rows = ReadAll<DeleteCounts>(*stmt, internal::ReadDeleteCounts);
+  if (!rows) return WithContext(rows.error(), context);
+  return rows->empty() ? DeleteCounts{} : rows->front();
+}
+
+Result<std::vector<DeletedCount>> SqliteStore::ListDeletedCounts(int64_t since_ms,
+                                                                 int64_t until_ms) {
+  const std::string context = "list counts of deleted decisions";
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(DeletionStatements().list_counts);
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindInt(1, since_ms);
+  stmt->BindInt(2, until_ms);
+  auto rows = ReadAll<DeletedCount>(*stmt, internal::ReadDeletedCount);
+  if (!rows) return WithContext(rows.error(), context);
+  return rows;
 }
 
 }  // namespace hamlet::store

@@ -380,6 +380,31 @@ struct PurgeCounts {
   int64_t webhook_events = 0;  // delivered or failed events deleted (their payload quotes)
 };
 
+// Rows retention deleted (or would delete) with Store::DeleteOldDecisions.
+struct DeleteCounts {
+  int64_t decisions = 0;
+  int64_t feedback = 0;        // on those decisions, and old feedback that named none
+  int64_t actions = 0;         // old moderator actions none of whose feedback is left
+  int64_t webhook_events = 0;  // events reporting those decisions (any state)
+};
+
+// Decisions that retention deleted, counted per UTC day and by everything statistics group or
+// filter them by (`hamlet stats`, Akismet's usage counts); written in the transaction that
+// deletes them, so a count over a period is the same before and after.
+struct DeletedCount {
+  int64_t day_ms = 0;  // the UTC day's first millisecond
+  int64_t key_id = 0;  // 0: checked without a key
+  std::string site_url;
+  std::string blog;
+  core::Verdict verdict = core::Verdict::kHam;
+  bool uncertain = false;
+  std::string label;     // the latest unrevoked feedback label when deleted; "" when none
+  bool is_test = false;  // sent with is_test
+  bool recheck = false;  // had a recheck_reason
+  bool linked = false;   // a recheck linked to its first check (recheck_of set)
+  int64_t decisions = 0;
+};
+
 // One model version in the registry (Store::PublishModel): the model file's bytes and its
 // sidecar, published by `hamlet retrain` or `hamlet models publish` on any host and taken up by
 // every hamletd that polls the same database. Rows are kept; the newest (highest id) is in force.
@@ -398,7 +423,8 @@ struct PublishedModel {
 
 // Every table an installation holds, in the order a copy writes them (each only refers to
 // tables before it): install settings (salts), keys, site settings, list entries, moderator
-// actions, decisions, feedback, webhook events, published models (the registry).
+// actions, decisions, feedback, webhook events, published models (the registry), the counts of
+// decisions retention deleted.
 enum class InstallTable {
   kMeta,
   kSiteKeys,
@@ -409,11 +435,13 @@ enum class InstallTable {
   kFeedback,
   kWebhookEvents,
   kPublishedModels,
+  kDecisionDays,
 };
 inline constexpr InstallTable kInstallTables[] = {
     InstallTable::kMeta,          InstallTable::kSiteKeys,         InstallTable::kSiteSettings,
     InstallTable::kListEntries,   InstallTable::kModeratorActions, InstallTable::kDecisions,
     InstallTable::kFeedback,      InstallTable::kWebhookEvents,    InstallTable::kPublishedModels,
+    InstallTable::kDecisionDays,
 };
 
 // The table's name as both backends spell it: "meta", "site_keys", ...
@@ -437,6 +465,8 @@ constexpr std::string_view InstallTableName(InstallTable table) {
       return "webhook_events";
     case InstallTable::kPublishedModels:
       return "published_models";
+    case InstallTable::kDecisionDays:
+      return "decision_days";
   }
   return "meta";
 }
@@ -459,11 +489,13 @@ struct InstallRows {
   std::vector<FeedbackRecord> feedback;
   std::vector<WebhookEvent> webhook_events;
   std::vector<PublishedModel> published_models;  // with their bytes
+  std::vector<DeletedCount> deleted_counts;      // decision_days
   // On import, when set: ListEntriesRevision's value after the rows are written.
   std::optional<int64_t> list_revision;
   size_t size() const {
     return meta.size() + keys.size() + settings.size() + list_entries.size() + actions.size() +
-           decisions.size() + feedback.size() + webhook_events.size() + published_models.size();
+           decisions.size() + feedback.size() + webhook_events.size() + published_models.size() +
+           deleted_counts.size();
   }
 };
 
@@ -705,6 +737,20 @@ class Store {
                                                       int max_rows) = 0;
   // The rows PurgePersonalData(before_ms, ...) would blank, all batches together.
   virtual core::Result<PurgeCounts> CountPurgeable(int64_t before_ms) = 0;
+
+  // Deletes up to `max_rows` decisions created before `before_ms` with their feedback and the
+  // webhook events reporting them, adding them to the per-day counts (ListDeletedCounts) in the
+  // same transaction; also up to `max_rows` feedback rows created before `before_ms` that name
+  // no decision, and old moderator actions none of whose feedback is left. Kept: the newest
+  // decision, feedback row and action (so no id is ever handed out twice), and a decision a
+  // recheck created at or after `before_ms` refers to. Call again until it returns zeros.
+  // InvalidArgument for max_rows < 1.
+  virtual core::Result<DeleteCounts> DeleteOldDecisions(int64_t before_ms, int max_rows) = 0;
+  // About what DeleteOldDecisions(before_ms, ...) would delete, all batches together.
+  virtual core::Result<DeleteCounts> CountDeletable(int64_t before_ms) = 0;
+  // The counts of deleted decisions whose day starts in [since_ms, until_ms), ordered by day.
+  virtual core::Result<std::vector<DeletedCount>> ListDeletedCounts(int64_t since_ms,
+                                                                    int64_t until_ms) = 0;
 
   // --- allow and block lists
   // Every entry of every site, ordered by site, list, kind, then value.

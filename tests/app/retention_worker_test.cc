@@ -1,5 +1,5 @@
-// Tests for hamletd's background retention purge: it purges by itself, at start and then
-// every interval, and stops promptly.
+// Tests for hamletd's background retention: it purges (and, given an age, deletes) by itself,
+// at start and then every interval, and stops promptly.
 #include "app/retention_worker.h"
 
 #include <doctest/doctest.h>
@@ -49,6 +49,25 @@ TEST_SUITE("app/retention_worker") {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK(worker.passes() == passes);
     worker.Stop();  // idempotent
+  }
+
+  TEST_CASE("deletes old decisions by itself when given a deletion age and keeps their counts") {
+    testing::ManualClock clock;
+    auto store = store::OpenSqliteStore(":memory:").value();
+    const int64_t day = 24LL * 3600 * 1000;
+    REQUIRE(store->AppendDecision(Decision("ancient", clock.now - 40 * day)).ok());
+    REQUIRE(store->AppendDecision(Decision("young", clock.now - 10)).ok());
+    engine::Retention retention(*store, clock);
+    // Deletion only (no purge): the young decision keeps its text.
+    RetentionWorker worker(retention, std::nullopt, std::chrono::milliseconds(20), 30 * day);
+    CHECK(testing::Eventually([&] { return !store->GetDecision("ancient")->has_value(); }));
+    CHECK((*store->GetDecision("young"))->comment.comment_content == "personal text");
+    CHECK_FALSE((*store->GetDecision("young"))->purged_ms.has_value());
+    auto kept = store->ListDeletedCounts(0, clock.now);
+    REQUIRE(kept.has_value());
+    REQUIRE(kept->size() == 1);
+    CHECK(kept->front().decisions == 1);
+    worker.Stop();
   }
 }
 

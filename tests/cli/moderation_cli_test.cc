@@ -463,6 +463,45 @@ TEST_SUITE("cli/moderation") {
     CHECK(Hamlet(s.db, {"purge"}).code == 2);
   }
 
+  TEST_CASE("purge --delete-older-than deletes old decisions and stats count them as before") {
+    Site s;
+    std::ostringstream file;
+    file << ExportLine(Id(1), "ham", "spam", kT0, "old text") << "\n"
+         << ExportLine(Id(2), "spam", "spam", kT0 + 1, "old text two") << "\n";
+    REQUIRE(Hamlet(s.db, {"import", "-"}, file.str()).code == 0);
+    const auto recent = s.Spam("recent text");
+    // The newest feedback row stays (SQLite would hand its id out again): label the recent
+    // decision so that the old ones hold none of the newest rows.
+    REQUIRE(Hamlet(s.db, {"mark-spam", recent, "--moderator", "carol"}).code == 0);
+    const auto before = json::parse(Hamlet(s.db, {"stats", "--since", "all", "--json"}).out);
+    auto dry = Hamlet(s.db, {"purge", "--delete-older-than", "30d", "--dry-run", "--json"});
+    REQUIRE(dry.code == 0);
+    CHECK(json::parse(dry.out)["deleted"]["decisions"] == 2);
+    CHECK(s.Show(Id(1))["id"] == Id(1));
+    auto deleted = Hamlet(s.db, {"purge", "--delete-older-than", "30d"});
+    REQUIRE_MESSAGE(deleted.code == 0, deleted.err);
+    CHECK(deleted.out.find("Deleted 2 decision(s)") != std::string::npos);
+    CHECK(deleted.out.find("2 feedback row(s)") != std::string::npos);
+    auto gone = Hamlet(s.db, {"show", Id(1)});
+    CHECK(gone.code == 3);
+    CHECK(gone.err.find("deleted by retention") != std::string::npos);
+    CHECK(s.QueueIds({"--verdict", "any"}) == std::vector<std::string>{recent});
+    const auto after = json::parse(Hamlet(s.db, {"stats", "--since", "all", "--json"}).out);
+    CHECK(after["totals"] == before["totals"]);
+    CHECK(after["judged"] == before["judged"]);
+    CHECK(after["days"] == before["days"]);
+    CHECK(after["totals"]["total"] == 3);
+    CHECK(after["judged"]["false_positives"] == 1);
+    // Both at once, as JSON; nothing old is left.
+    auto both =
+        Hamlet(s.db, {"purge", "--older-than", "30d", "--delete-older-than", "30d", "--json"});
+    REQUIRE(both.code == 0);
+    CHECK(json::parse(both.out)["deleted"]["decisions"] == 0);
+    CHECK(json::parse(both.out)["decisions"] == 0);
+    CHECK(Hamlet(s.db, {"purge", "--delete-older-than", "1d"}).code == 2);
+    CHECK(Hamlet(s.db, {"purge", "--delete-older-than", "soon"}).code == 2);
+  }
+
   TEST_CASE("every command's --help shows an example and exits 0") {
     testing::TempDir dir;
     for (const char* command :

@@ -140,7 +140,7 @@ TEST_SUITE("e2e/migrate") {
     REQUIRE(home.exit_code == 0);
     const nlohmann::json report = nlohmann::json::parse(home.out);
     CHECK(report["ok"] == true);
-    REQUIRE(report["tables"].size() == 9);
+    REQUIRE(report["tables"].size() == 10);
     for (const auto& t : report["tables"]) {
       CAPTURE(t.dump());
       CHECK(t["ok"] == true);

@@ -28,8 +28,8 @@ void CheckCounts(const CopyReport& report, const std::vector<int64_t>& expected)
 }
 
 // meta, site_keys, site_settings, list_entries, moderator_actions, decisions, feedback,
-// webhook_events, published_models of support/installation_fixture.cc.
-const std::vector<int64_t> kFixtureCounts = {2, 3, 2, 2, 2, 5, 4, 3, 3};
+// webhook_events, published_models, decision_days of support/installation_fixture.cc.
+const std::vector<int64_t> kFixtureCounts = {2, 3, 2, 2, 2, 5, 4, 3, 3, 2};
 
 }  // namespace
 

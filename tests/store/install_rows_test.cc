@@ -40,6 +40,7 @@ TEST_SUITE("store/install_rows") {
       CHECK(all.published_models[1].model.size() == 256);
       CHECK(all.published_models[1].model_bytes == 256);
       CHECK(all.published_models[1].model[249] == '\0');  // (249 + 7) & 0xFF
+      CHECK(all.deleted_counts.size() == 2);
       std::vector<std::string> ids;
       for (const DecisionRecord& d : all.decisions) ids.push_back(d.id);
       // d3 and d4 share created_ms: insertion order decides.
@@ -67,6 +68,7 @@ TEST_SUITE("store/install_rows") {
     second.feedback = all.feedback;
     second.webhook_events = all.webhook_events;
     second.published_models = all.published_models;
+    second.deleted_counts = all.deleted_counts;
     second.list_revision = source->ListEntriesRevision().value();
     REQUIRE(copy->ImportInstallRows(second).ok());
     testing::CheckSameInstallation(testing::DescribeInstallation(*source),

@@ -160,6 +160,15 @@ void Describe(const store::InstallRows& rows, std::vector<std::string>& out) {
   for (const store::FeedbackRecord& f : rows.feedback) out.push_back(Describe(f));
   for (const store::WebhookEvent& e : rows.webhook_events) out.push_back(Describe(e));
   for (const store::PublishedModel& m : rows.published_models) out.push_back(Describe(m));
+  for (const store::DeletedCount& c : rows.deleted_counts) {
+    out.push_back("deleted day " + std::to_string(c.day_ms) +
+                  ": key_id=" + std::to_string(c.key_id) + " site_url=" + c.site_url +
+                  " blog=" + c.blog + " verdict=" + std::string(core::VerdictName(c.verdict)) +
+                  " uncertain=" + std::to_string(c.uncertain) + " label=" + c.label +
+                  " is_test=" + std::to_string(c.is_test) +
+                  " recheck=" + std::to_string(c.recheck) + " linked=" + std::to_string(c.linked) +
+                  " decisions=" + std::to_string(c.decisions));
+  }
 }
 
 }  // namespace
@@ -285,6 +294,16 @@ void PopulateInstallation(store::Store& store) {
   auto purged = store.PurgePersonalData(kT0 + kDay, recent + 70, 100);
   REQUIRE(purged);
   REQUIRE(purged->decisions == 2);
+
+  // Counts of decisions deleted long ago (decision_days), one with a label and flags set.
+  store::InstallRows counts;
+  counts.deleted_counts.push_back(store::DeletedCount{kT0 - 400 * kDay, 1, "http://a.example/",
+                                                      "http://a.example/", core::Verdict::kSpam,
+                                                      false, "", false, false, false, 7});
+  counts.deleted_counts.push_back(store::DeletedCount{kT0 - 399 * kDay, 0, "", "http://b.example/",
+                                                      core::Verdict::kHam, true, "spam", true, true,
+                                                      true, 2});
+  REQUIRE(store.ImportInstallRows(counts).ok());
 }
 
 store::InstallRows ExportAllRows(store::Store& store, int limit) {
@@ -306,6 +325,7 @@ store::InstallRows ExportAllRows(store::Store& store, int limit) {
       append(all.feedback, r.feedback);
       append(all.webhook_events, r.webhook_events);
       append(all.published_models, r.published_models);
+      append(all.deleted_counts, r.deleted_counts);
       if (page->done) break;
       after = page->next;
     }
