@@ -120,12 +120,11 @@ void PgParams::BindDouble(int index, double value) {
 void PgParams::BindNull(int index) { Slot(index) = std::nullopt; }
 
 void PgParams::BindBlob(int index, std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   std::string hex = "\\x";
   hex.reserve(2 + bytes.size() * 2);
   for (unsigned char c : bytes) {
-    hex.push_back(kDigits[c >> 4]);
-    hex.push_back(kDigits[c & 0xF]);
+    hex.push_back(kHex[c >> 4]);
+    hex.push_back(kHex[c & 0xF]);
   }
   Slot(index) = std::move(hex);
 }
