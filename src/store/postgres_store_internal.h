@@ -113,6 +113,27 @@ core::Result<std::optional<T>> ReadFirstRow(const PgResult& result, Read read) {
   return std::optional<T>(std::move(value).value());
 }
 
+// Every row of the result `run()` returns, read with `read`; errors (the query's or a row's) get
+// `context` in front.
+template <typename T, typename Run, typename Read>
+core::Result<std::vector<T>> Rows(Run&& run, std::string_view context, Read read) {
+  core::Result<PgResult> r = run();
+  if (!r) return WithContext(r.error(), context);
+  auto rows = ReadRows<T>(*r, read);
+  if (!rows) return WithContext(rows.error(), context);
+  return rows;
+}
+
+// The first row of the result `run()` returns, or nullopt; errors get `context` in front.
+template <typename T, typename Run, typename Read>
+core::Result<std::optional<T>> FirstRow(Run&& run, std::string_view context, Read read) {
+  core::Result<PgResult> r = run();
+  if (!r) return WithContext(r.error(), context);
+  auto row = ReadFirstRow<T>(*r, read);
+  if (!row) return WithContext(row.error(), context);
+  return row;
+}
+
 // One libpq connection. Not thread-safe: the pool lends it to one thread at a time.
 class PgConnection {
  public:

@@ -12,11 +12,13 @@ namespace hamlet::store {
 
 using core::Result;
 using core::Status;
+using internal::FirstRow;
 using internal::PgConnection;
 using internal::PgParams;
 using internal::PgResult;
 using internal::ReadFirstRow;
 using internal::ReadRows;
+using internal::Rows;
 using internal::WithContext;
 
 namespace {
@@ -93,11 +95,9 @@ Result<std::optional<ModeratorAction>> PostgresStore::GetModeratorAction(int64_t
   const std::string context = "read moderator action " + std::to_string(id);
   PgParams p;
   p.BindInt(1, id);
-  auto r = Read(std::string(internal::kActionSelectSql) + " WHERE id = ?1", p);
-  if (!r) return WithContext(r.error(), context);
-  auto action = ReadFirstRow<ModeratorAction>(*r, internal::ReadAction);
-  if (!action) return WithContext(action.error(), context);
-  return action;
+  return FirstRow<ModeratorAction>(
+      [&] { return Read(std::string(internal::kActionSelectSql) + " WHERE id = ?1", p); }, context,
+      internal::ReadAction);
 }
 
 Result<std::vector<ModeratorAction>> PostgresStore::ListModeratorActions(
@@ -113,22 +113,18 @@ Result<std::vector<ModeratorAction>> PostgresStore::ListModeratorActions(
   PgParams p;
   p.BindInt(1, limit);
   if (!moderator.empty()) p.BindText(2, moderator);
-  auto r = Read(sql, p);
-  if (!r) return WithContext(r.error(), context);
-  auto actions = ReadRows<ModeratorAction>(*r, internal::ReadAction);
-  if (!actions) return WithContext(actions.error(), context);
-  return actions;
+  return Rows<ModeratorAction>([&] { return Read(sql, p); }, context, internal::ReadAction);
 }
 
 Result<std::vector<FeedbackRecord>> PostgresStore::ListActionFeedback(int64_t id) {
   const std::string context = "read the feedback of moderator action " + std::to_string(id);
   PgParams p;
   p.BindInt(1, id);
-  auto r = Read(internal::FeedbackSelectSql() + " WHERE f.action_id = ?1 ORDER BY f.id", p);
-  if (!r) return WithContext(r.error(), context);
-  auto rows = ReadRows<FeedbackRecord>(*r, internal::ReadFeedback);
-  if (!rows) return WithContext(rows.error(), context);
-  return rows;
+  return Rows<FeedbackRecord>(
+      [&] {
+        return Read(internal::FeedbackSelectSql() + " WHERE f.action_id = ?1 ORDER BY f.id", p);
+      },
+      context, internal::ReadFeedback);
 }
 
 Result<int64_t> PostgresStore::UndoModeratorAction(int64_t id, const std::string& by,
@@ -306,11 +302,8 @@ Result<std::vector<DeletedCount>> PostgresStore::ListDeletedCounts(int64_t since
   PgParams p;
   p.BindInt(1, since_ms);
   p.BindInt(2, until_ms);
-  auto r = Read(DeletionStatements().list_counts, p);
-  if (!r) return WithContext(r.error(), context);
-  auto rows = ReadRows<DeletedCount>(*r, internal::ReadDeletedCount);
-  if (!rows) return WithContext(rows.error(), context);
-  return rows;
+  return Rows<DeletedCount>([&] { return Read(DeletionStatements().list_counts, p); }, context,
+                            internal::ReadDeletedCount);
 }
 
 }  // namespace hamlet::store

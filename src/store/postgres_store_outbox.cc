@@ -12,11 +12,13 @@ namespace hamlet::store {
 
 using core::Result;
 using core::Status;
+using internal::FirstRow;
 using internal::PgConnection;
 using internal::PgParams;
 using internal::PgResult;
 using internal::ReadFirstRow;
 using internal::ReadRows;
+using internal::Rows;
 using internal::WithContext;
 
 // --- webhook outbox
@@ -58,11 +60,7 @@ Result<std::optional<WebhookEvent>> PostgresStore::ClaimWebhookEvent(const std::
   p.BindText(1, worker);
   p.BindInt(2, now_ms);
   p.BindInt(3, lease_ms);
-  auto r = Write(kSql, p);
-  if (!r) return WithContext(r.error(), context);
-  auto event = ReadFirstRow<WebhookEvent>(*r, internal::ReadEvent);
-  if (!event) return WithContext(event.error(), context);
-  return event;
+  return FirstRow<WebhookEvent>([&] { return Write(kSql, p); }, context, internal::ReadEvent);
 }
 
 Status PostgresStore::FinishWebhookAttempt(const WebhookAttemptResult& r) {
@@ -100,23 +98,20 @@ Result<std::vector<WebhookEvent>> PostgresStore::ListWebhookEvents(
     p.BindText(n, *filter.site_url);
   }
   sql += " ORDER BY id DESC LIMIT ?1";
-  auto r = Read(sql, p);
-  if (!r) return WithContext(r.error(), context);
-  auto events = ReadRows<WebhookEvent>(*r, internal::ReadEvent);
-  if (!events) return WithContext(events.error(), context);
-  return events;
+  return Rows<WebhookEvent>([&] { return Read(sql, p); }, context, internal::ReadEvent);
 }
 
 Result<std::optional<WebhookEvent>> PostgresStore::GetWebhookEvent(int64_t id) {
   const std::string context = "read webhook event " + std::to_string(id);
   PgParams p;
   p.BindInt(1, id);
-  auto r = Read(
-      std::string("SELECT ") + internal::kEventColumns + " FROM webhook_events WHERE id = ?1", p);
-  if (!r) return WithContext(r.error(), context);
-  auto event = ReadFirstRow<WebhookEvent>(*r, internal::ReadEvent);
-  if (!event) return WithContext(event.error(), context);
-  return event;
+  return FirstRow<WebhookEvent>(
+      [&] {
+        return Read(
+            std::string("SELECT ") + internal::kEventColumns + " FROM webhook_events WHERE id = ?1",
+            p);
+      },
+      context, internal::ReadEvent);
 }
 
 Result<int> PostgresStore::RequeueWebhookEvents(int64_t id,

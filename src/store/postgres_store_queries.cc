@@ -11,11 +11,13 @@ namespace hamlet::store {
 
 using core::Result;
 using core::Status;
+using internal::FirstRow;
 using internal::PgConnection;
 using internal::PgParams;
 using internal::PgResult;
 using internal::ReadFirstRow;
 using internal::ReadRows;
+using internal::Rows;
 using internal::RowSource;
 using internal::WithContext;
 
@@ -46,16 +48,6 @@ Result<PgResult> PostgresStore::Write(const std::string& sql, const PgParams& pa
 }
 
 namespace {
-
-// Reads every row of `sql` run through `read`; errors get `context`.
-template <typename T, typename Run, typename ReadRow>
-Result<std::vector<T>> Rows(Run&& run, const std::string& context, ReadRow read) {
-  Result<PgResult> r = run();
-  if (!r) return WithContext(r.error(), context);
-  auto rows = ReadRows<T>(*r, read);
-  if (!rows) return WithContext(rows.error(), context);
-  return rows;
-}
 
 // The text query on the `search` tsvector (schema.cc version 6): every term must match; a
 // quoted phrase matches its words in order, a word ending in * as a prefix.
@@ -93,11 +85,9 @@ Result<std::optional<DecisionRecord>> PostgresStore::GetDecision(const std::stri
   const std::string context = "read decision " + id;
   PgParams p;
   p.BindText(1, id);
-  auto r = Read(internal::DecisionSelectSql() + " WHERE d.id = ?1", p);
-  if (!r) return WithContext(r.error(), context);
-  auto record = ReadFirstRow<DecisionRecord>(*r, internal::ReadDecision);
-  if (!record) return WithContext(record.error(), context);
-  return record;
+  return FirstRow<DecisionRecord>(
+      [&] { return Read(internal::DecisionSelectSql() + " WHERE d.id = ?1", p); }, context,
+      internal::ReadDecision);
 }
 
 Result<std::vector<DecisionRecord>> PostgresStore::FindDecisionsByMatchKey(
