@@ -73,6 +73,9 @@ for k in non_2xx errors connect_errors body_other; do
   v=$(kv_field "$work/client.txt" "$k")
   [[ "$v" == 0 ]] || failures+=("$k=$v")
 done
+# Which statuses the non-2xx answers had (the client counts each as status_NNN=COUNT).
+by_status=$( (grep '^status_' "$work/client.txt" || true) | tr '\n' ' ')
+[[ -z "$by_status" ]] || failures+=("answers by status: $by_status")
 ((answered > 0)) || failures+=("no check was answered")
 stored=$(sqlite3 "$db" 'SELECT count(*) FROM decisions')
 [[ "$stored" == "$answered" ]] || failures+=("stored decisions $stored != answered checks $answered")

@@ -92,8 +92,11 @@ missing_guids() {
 bench_start_hamletd() {
   local db=$1 port=$2 log=$3
   shift 3
-  # No rate limits: a benchmark is one client address and one key at full speed.
-  "$HAMLETD" "$(bench_db_flag "$db")" "$db" --listen "127.0.0.1:$port" --rate-limit-ip 0 --rate-limit-key 0 "$@" \
+  # No rate limits: a benchmark is one client address and one key at full speed. Nor the
+  # per-address connection cap (128): a client that reconnects after each keep-alive max
+  # briefly holds more than its connection count (a 128-connection load run got 429s).
+  "$HAMLETD" "$(bench_db_flag "$db")" "$db" --listen "127.0.0.1:$port" --rate-limit-ip 0 --rate-limit-key 0 \
+    --max-connections-per-ip 65536 "$@" \
     >>"$log" 2>&1 &
   bench_server_pid=$!
   for _ in $(seq 1 150); do

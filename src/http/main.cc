@@ -1,9 +1,11 @@
 // hamletd: the Akismet-compatible HTTP daemon. Parses flags, then runs http::RunDaemon.
 #include <CLI/CLI.hpp>
 
+#include "http/malloc_arenas.h"
 #include "http/server.h"
 
 int main(int argc, char** argv) {
+  hamlet::http::LimitMallocArenas();  // before any worker thread allocates
   hamlet::http::DaemonOptions options;
   CLI::App app{"hamletd: self-hosted, Akismet-compatible comment spam filter (HTTP daemon)"};
   auto* db = app.add_option("--db", options.db_path, "SQLite database file (created when missing)");

@@ -30,6 +30,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,7 @@ struct Stats {
   uint64_t sent = 0, ok = 0, non_2xx = 0, errors = 0, connects = 0, connect_errors = 0;
   uint64_t spam = 0, ham = 0, other_body = 0;
   std::vector<double> latency_ms;  // of answered requests (any status), load connections only
+  std::map<int, uint64_t> non_2xx_by_status;  // what went wrong, for the report
 };
 
 struct Conn {
@@ -216,6 +218,7 @@ bool Client::TakeAnswer(Conn& c) {
       }
     } else {
       ++st_.non_2xx;
+      ++st_.non_2xx_by_status[status];
     }
   }
   c.in.erase(0, head_end + 4 + length);
@@ -361,6 +364,9 @@ void Client::PrintReport(double elapsed_s) {
               static_cast<unsigned long long>(st_.sent), static_cast<unsigned long long>(st_.ok),
               static_cast<unsigned long long>(st_.non_2xx),
               static_cast<unsigned long long>(st_.errors));
+  for (const auto& [status, count] : st_.non_2xx_by_status) {
+    std::printf("status_%d=%llu\n", status, static_cast<unsigned long long>(count));
+  }
   std::printf("connects=%llu\nconnect_errors=%llu\n", static_cast<unsigned long long>(st_.connects),
               static_cast<unsigned long long>(st_.connect_errors));
   std::printf("body_true=%llu\nbody_false=%llu\nbody_other=%llu\n",

@@ -1,0 +1,23 @@
+#include "http/malloc_arenas.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+namespace hamlet::http {
+
+int LimitMallocArenas() {
+#if defined(M_ARENA_MAX)
+  if (std::getenv("MALLOC_ARENA_MAX") != nullptr) return 0;
+  const int arenas = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  return mallopt(M_ARENA_MAX, arenas) == 1 ? arenas : 0;
+#else
+  return 0;
+#endif
+}
+
+}  // namespace hamlet::http
