@@ -1,7 +1,8 @@
 // TextIndexWorker: keeps the store's text index (what `hamlet queue --text` searches) up to
 // date in hamletd. Decisions are only queued for indexing when they are stored, which keeps
-// the check path's commits small; this thread indexes what waits, a short transaction at a
-// time, once a second. A failure (a locked or full database) is logged once and retried.
+// the check path's commits small; this thread indexes what waits every 200 ms, a short
+// transaction at a time with a pause between them (the group commit needs the same write
+// lock). A failure (a locked or full database) is logged once and retried.
 //
 // Thread-safety: Stop() may be called from any thread; the destructor stops.
 #pragma once

@@ -708,7 +708,7 @@ int RunDaemon(const DaemonOptions& options) {
     }
 
     // Decisions are stored unindexed; this fills the text index behind them.
-    app::TextIndexWorker text_indexer(*(*services)->store, std::chrono::seconds(1));
+    app::TextIndexWorker text_indexer(*(*services)->store, std::chrono::milliseconds(200));
 
     std::atomic<bool> done{false};
     std::thread waiter([&] {
