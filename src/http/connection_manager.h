@@ -84,6 +84,9 @@ class ConnectionManager {
   // Stops waiting for heads: closes every waiting connection, and makes connections close
   // after the request they are serving. Idempotent. Jobs already enqueued still run.
   void Stop();
+  // The flag part of Stop, at once and from any thread: requests answered from now on say
+  // `Connection: close` and their connections close after them. Stop() must still follow.
+  void BeginStop() { stopping_.store(true); }
   ConnectionStats Stats() const;
   // True once Stop() has begun.
   bool stopping() const { return stopping_.load(); }

@@ -515,6 +515,9 @@ core::Status Server::Run() {
 }
 
 void Server::Stop() {
+  // Before httplib's accept loop ends (it shuts the workers down, StopWorkers, but only once
+  // it notices): a request answered in between must already say Connection: close.
+  impl_->connections.BeginStop();
   if (impl_->http.is_running() && !impl_->stopped.exchange(true)) impl_->http.stop();
 }
 
@@ -722,6 +725,8 @@ int RunDaemon(const DaemonOptions& options) {
             ReloadOnSignal(**services);
             continue;
           }
+          // Stop first: once the line below is logged, every answer closes its connection.
+          server.Stop();
           spdlog::info(
               "received signal {}, stopping: accepting no more connections; "
               "requests in progress are answered ({} connections open)",
