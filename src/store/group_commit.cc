@@ -21,7 +21,7 @@ core::Status GroupCommitQueue::Submit(PendingWrite& write) {
   write.done_ = false;
   queue_.push_back(&write);
   work_cv_.notify_one();
-  done_cv_.wait(lock, [&write] { return write.done_; });
+  write.done_cv_.wait(lock, [&write] { return write.done_; });
   return write.status;
 }
 
@@ -55,8 +55,11 @@ void GroupCommitQueue::WriterLoop() {
     lock.unlock();
     commit_(batch);  // writes each status; published to the callers by mu_ below
     lock.lock();
-    for (PendingWrite* w : batch) w->done_ = true;
-    done_cv_.notify_all();
+    // Under mu_: a caller cannot return (and destroy its write) before its notify is done.
+    for (PendingWrite* w : batch) {
+      w->done_ = true;
+      w->done_cv_.notify_one();
+    }
   }
 }
 

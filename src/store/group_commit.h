@@ -22,6 +22,9 @@ struct PendingWrite {
  private:
   friend class GroupCommitQueue;
   bool done_ = false;  // guarded by GroupCommitQueue::mu_
+  // Its caller waits here, so that a batch wakes only its own callers: with one condition
+  // variable for all, every caller queued for the next batch woke too, for nothing.
+  std::condition_variable done_cv_;
 };
 
 // Thread-safety: Submit may be called from any thread; the commit function runs only on the
@@ -57,7 +60,6 @@ class GroupCommitQueue {
 
   mutable std::mutex mu_;
   std::condition_variable work_cv_;  // writer waits: queue non-empty or stopping
-  std::condition_variable done_cv_;  // callers wait: their write is done
   std::deque<PendingWrite*> queue_;  // guarded by mu_
   bool stopping_ = false;            // guarded by mu_
   uint64_t batches_ = 0;             // guarded by mu_
