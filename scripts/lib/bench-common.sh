@@ -95,8 +95,13 @@ bench_start_hamletd() {
   # No rate limits: a benchmark is one client address and one key at full speed. Nor the
   # per-address connection cap (128): a client that reconnects after each keep-alive max
   # briefly holds more than its connection count (a 128-connection load run got 429s).
-  "$HAMLETD" "$(bench_db_flag "$db")" "$db" --listen "127.0.0.1:$port" --rate-limit-ip 0 --rate-limit-key 0 \
-    --max-connections-per-ip 65536 "$@" \
+  # Each default only when ARGS do not set it (hamletd refuses an option given twice).
+  local defaults=() flag value flag_value
+  for flag_value in "--rate-limit-ip 0" "--rate-limit-key 0" "--max-connections-per-ip 65536"; do
+    read -r flag value <<<"$flag_value"
+    [[ " $* " == *" $flag "* ]] || defaults+=("$flag" "$value")
+  done
+  "$HAMLETD" "$(bench_db_flag "$db")" "$db" --listen "127.0.0.1:$port" "${defaults[@]}" "$@" \
     >>"$log" 2>&1 &
   bench_server_pid=$!
   for _ in $(seq 1 150); do

@@ -29,9 +29,12 @@ void TextIndexWorker::Pass(const std::function<bool()>& stopping) {
     // Each batch holds the store's write lock, and a mutex is not fair: taken again at once,
     // it kept the group commit waiting for the whole pass (every check stalled 100-200 ms
     // once a second at 1,800 checks/s). Pausing as long as the batch took lets the waiting
-    // commits in and caps the indexer at half of the write lock's time.
-    std::this_thread::sleep_for(std::max<std::chrono::steady_clock::duration>(
-        std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1)));
+    // commits in and caps the indexer at about half of the write lock's time. The pause is
+    // bounded (a batch that waited for a lock took long without holding it) so that Stop()
+    // is not held up.
+    std::this_thread::sleep_for(std::clamp<std::chrono::steady_clock::duration>(
+        std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1),
+        std::chrono::milliseconds(50)));
   }
 }
 

@@ -147,7 +147,7 @@ void ConnectionManager::Run(std::unique_ptr<Connection> conn) {
       return DrainAndClose(std::move(conn));
     }
     ++conn->served;
-    const bool last = conn->served >= limits_.keep_alive_max_count || stopping_.load();
+    const bool last = conn->served >= limits_.keep_alive_max_count || closing_.load();
     stream.set_deadline(Clock::now() + limits_.body_timeout);
     const After after = serve_(stream, last);
     stream.set_deadline(Clock::time_point::max());
@@ -155,7 +155,7 @@ void ConnectionManager::Run(std::unique_ptr<Connection> conn) {
     conn->head_started.reset();
     conn->idle_since = Clock::now();
     if (after == After::kDrainAndClose) return DrainAndClose(std::move(conn));
-    if (after == After::kClose || last || stopping_.load()) return Close(std::move(conn));
+    if (after == After::kClose || last || closing_.load()) return Close(std::move(conn));
   }
 }
 
@@ -312,6 +312,7 @@ void ConnectionManager::StartDraining(Connection& conn) {
 }
 
 void ConnectionManager::Stop() {
+  closing_.store(true);
   stopping_.store(true);
   if (wake_fd_ >= 0) {
     const uint64_t one = 1;

@@ -84,12 +84,13 @@ class ConnectionManager {
   // Stops waiting for heads: closes every waiting connection, and makes connections close
   // after the request they are serving. Idempotent. Jobs already enqueued still run.
   void Stop();
-  // The flag part of Stop, at once and from any thread: requests answered from now on say
-  // `Connection: close` and their connections close after them. Stop() must still follow.
-  void BeginStop() { stopping_.store(true); }
+  // The first step of Stop, at once and from any thread: requests answered from now on say
+  // `Connection: close` and their connections close after them. Waiting connections are still
+  // watched (a head arriving now is answered) until Stop(), which must still follow.
+  void BeginStop() { closing_.store(true); }
   ConnectionStats Stats() const;
-  // True once Stop() has begun.
-  bool stopping() const { return stopping_.load(); }
+  // True once BeginStop() or Stop() has begun: answers close their connections.
+  bool stopping() const { return closing_.load(); }
 
  private:
   struct Connection;
@@ -124,7 +125,8 @@ class ConnectionManager {
   const ServeRequest serve_;
   const Enqueue enqueue_;
 
-  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stopping_{false};  // Stop(): no more waiting, parking or watching
+  std::atomic<bool> closing_{false};   // BeginStop() or Stop(): each answer is the last
   int epoll_fd_ = -1;
   int wake_fd_ = -1;  // eventfd: wakes the epoll thread for Stop
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #if defined(__GLIBC__)
@@ -13,6 +14,11 @@ namespace hamlet::http {
 int LimitMallocArenas() {
 #if defined(M_ARENA_MAX)
   if (std::getenv("MALLOC_ARENA_MAX") != nullptr) return 0;
+  // glibc's newer spelling of the same setting.
+  if (const char* tunables = std::getenv("GLIBC_TUNABLES");
+      tunables != nullptr && std::strstr(tunables, "glibc.malloc.arena_max") != nullptr) {
+    return 0;
+  }
   const int arenas = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   return mallopt(M_ARENA_MAX, arenas) == 1 ? arenas : 0;
 #else

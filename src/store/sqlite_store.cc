@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <mutex>
 #include <optional>
 #include <utility>
 
@@ -87,9 +88,25 @@ std::string Statement::ColumnBlob(int col) const {
 
 // --- Connection
 
+namespace {
+
+// Each INSERT of a group-commit batch (it has a trigger and foreign keys) keeps a statement
+// journal of the pages it changes, and SQLite spills one past 64 KiB to a temporary file: as
+// many bytes written as the WAL itself (strace: 3,464 4-KB writes to /var/tmp/etilqs_* against
+// 3,343 WAL frames). 4 MiB keeps a batch's journals in memory and still bounds what a large
+// statement (a migration, a purge) holds. Process-wide, so set before SQLite initializes; if
+// something initialized it first, journals spill as before (slower, not wrong).
+void RaiseStatementJournalSpill() {
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20); });
+}
+
+}  // namespace
+
 core::Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool read_only,
                                                            int busy_timeout_ms,
                                                            FaultCounters* faults) {
+  RaiseStatementJournalSpill();
   // NOMUTEX: each Connection is used under its owner's mutex, never concurrently.
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
               (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -283,13 +300,7 @@ core::Status Prepare(Connection& db, const std::string& path, const SqliteOption
     }
   }
   // FULL: a commit is on disk before it returns, so an answered decision survives power loss.
-  // temp_store MEMORY: each INSERT of a batch (triggers, foreign keys) keeps a statement
-  // journal of the pages it touches, and SQLite spilled those past 64 KiB to a temporary file:
-  // as many bytes written as the WAL itself (strace: 3,464 4-KB writes to /var/tmp/etilqs_*
-  // against 3,343 WAL frames). They live only until the statement ends; only this write
-  // connection gets the setting, so the reader's large sorts still spill to disk.
-  for (const char* pragma :
-       {"PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY"}) {
+  for (const char* pragma : {"PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
     if (core::Status s = db.Exec(pragma); !s.ok()) return WithContext(s, where);
   }
   if (options.max_bytes > 0) {
