@@ -1,11 +1,11 @@
 // One pass of the text indexer: index until nothing waits.
 #include "app/text_index_worker.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 namespace hamlet::app {
 
