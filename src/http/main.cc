@@ -5,8 +5,9 @@
 #include "http/server.h"
 
 int main(int argc, char** argv) {
-  hamlet::http::LimitMallocArenas();  // before any worker thread allocates
+  const int malloc_arenas = hamlet::http::LimitMallocArenas();  // before any thread allocates
   hamlet::http::DaemonOptions options;
+  options.malloc_arenas = malloc_arenas;
   CLI::App app{"hamletd: self-hosted, Akismet-compatible comment spam filter (HTTP daemon)"};
   auto* db = app.add_option("--db", options.db_path, "SQLite database file (created when missing)");
   auto* store = app.add_option("--store", options.store_url,

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
+
+#include "http/usable_cpus.h"
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -19,7 +20,7 @@ int LimitMallocArenas() {
       tunables != nullptr && std::strstr(tunables, "glibc.malloc.arena_max") != nullptr) {
     return 0;
   }
-  const int arenas = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  const int arenas = std::max(2, UsableCpus());
   return mallopt(M_ARENA_MAX, arenas) == 1 ? arenas : 0;
 #else
   return 0;

@@ -666,6 +666,14 @@ int RunDaemon(const DaemonOptions& options) {
         Limit(options.rate_limit_key), Limit(options.auth_failures_per_minute),
         server_options.metrics_need_admin_key ? "needs an admin key" : "open",
         options.log_personal_data ? "unmasked" : "masked");
+    if (options.malloc_arenas > 0) {
+      spdlog::info(
+          "memory: at most {} malloc arenas (one per usable CPU; MALLOC_ARENA_MAX overrides)",
+          options.malloc_arenas);
+    } else {
+      spdlog::info("memory: malloc arenas left as they are (MALLOC_ARENA_MAX or GLIBC_TUNABLES "
+                   "set, or not glibc)");
+    }
     // Webhook delivery runs beside the server on its own thread, never in a request.
     HttplibWebhookSender webhook_sender;
     engine::WebhookDispatcher webhook_dispatcher(*(*services)->store, *(*services)->sites,

@@ -83,6 +83,7 @@ struct DaemonOptions {
   std::string data_dir;    // holds lists/; empty: the shipped data (app::DefaultDataDir)
   std::string listen = "127.0.0.1:8080";
   int threads = 256;                   // ServerOptions::threads
+  int malloc_arenas = 0;  // the cap LimitMallocArenas applied (0: none), logged at start
   size_t max_body_bytes = 64 * 1024;
   size_t keep_alive_max_count = 100;   // ServerOptions::keep_alive_max_count
   int keep_alive_timeout_seconds = 2;  // ServerOptions::keep_alive_timeout

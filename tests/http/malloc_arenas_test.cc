@@ -7,7 +7,8 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
-#include <thread>
+
+#include "http/usable_cpus.h"
 
 namespace hamlet::http {
 namespace {
@@ -47,14 +48,13 @@ class EnvGuard {
 };
 
 TEST_SUITE("http/malloc_arenas") {
-  TEST_CASE("LimitMallocArenas caps glibc's arenas at one per core, at least two" *
+  TEST_CASE("LimitMallocArenas caps glibc's arenas at one per usable CPU, at least two" *
             doctest::skip(kOwnMalloc)) {
     EnvGuard arena_max("MALLOC_ARENA_MAX");
     EnvGuard tunables("GLIBC_TUNABLES");
     unsetenv("MALLOC_ARENA_MAX");
     unsetenv("GLIBC_TUNABLES");
-    const int cores = static_cast<int>(std::thread::hardware_concurrency());
-    CHECK(LimitMallocArenas() == std::max(2, cores));
+    CHECK(LimitMallocArenas() == std::max(2, UsableCpus()));
   }
 
   TEST_CASE("LimitMallocArenas leaves malloc alone when the operator set MALLOC_ARENA_MAX") {

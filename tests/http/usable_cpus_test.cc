@@ -1,0 +1,123 @@
+// UsableCpus: the CPUs a process may run on, by affinity mask and cgroup quota.
+#include "http/usable_cpus.h"
+
+#include <doctest/doctest.h>
+#include <sched.h>
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "support/temp_dir.h"
+
+namespace hamlet::http {
+namespace {
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+
+int AffinityCount() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  REQUIRE(sched_getaffinity(0, sizeof(set), &set) == 0);
+  return CPU_COUNT(&set);
+}
+
+TEST_SUITE("http/usable_cpus") {
+  TEST_CASE("CpusFromCpuMax reads cgroup v2 quotas and rounds up") {
+    struct Row {
+      const char* line;
+      std::optional<int> cpus;
+    };
+    const Row rows[] = {
+        {"200000 100000\n", 2},
+        {"100000 100000", 1},
+        {"150000 100000", 2},
+        {"50000 100000", 1},
+        {"1000 100000", 1},
+        {"800000 100000\n", 8},
+        {"max 100000\n", std::nullopt},
+        {"max", std::nullopt},
+        {"", std::nullopt},
+        {"abc 100000", std::nullopt},
+        {"100000 0", std::nullopt},
+        {"-1 100000", std::nullopt},
+        {"100000 100000 7", std::nullopt},
+    };
+    for (const Row& row : rows) {
+      CAPTURE(row.line);
+      CHECK(CpusFromCpuMax(row.line) == row.cpus);
+    }
+  }
+
+  TEST_CASE("CpusFromCfsQuota reads cgroup v1 quotas: -1 is unlimited") {
+    CHECK(CpusFromCfsQuota("300000\n", "100000\n") == 3);
+    CHECK(CpusFromCfsQuota("250000", "100000") == 3);
+    CHECK(CpusFromCfsQuota("-1\n", "100000\n") == std::nullopt);
+    CHECK(CpusFromCfsQuota("", "100000") == std::nullopt);
+  }
+
+  TEST_CASE("UsableCpus takes the least of the affinity mask and the cgroup quota") {
+    const int affinity = AffinityCount();
+    REQUIRE(affinity >= 1);
+    SUBCASE("no cgroup files: the affinity mask") {
+      testing::TempDir root;
+      CHECK(UsableCpus(root.path()) == affinity);
+    }
+    SUBCASE("cgroup v2 quota of one CPU") {
+      testing::TempDir root;
+      WriteFile(root.File("cpu.max"), "100000 100000\n");
+      CHECK(UsableCpus(root.path()) == 1);
+    }
+    SUBCASE("cgroup v2 without a quota") {
+      testing::TempDir root;
+      WriteFile(root.File("cpu.max"), "max 100000\n");
+      CHECK(UsableCpus(root.path()) == affinity);
+    }
+    SUBCASE("a quota above the affinity mask does not raise it") {
+      testing::TempDir root;
+      WriteFile(root.File("cpu.max"), std::to_string((affinity + 4) * 100000) + " 100000\n");
+      CHECK(UsableCpus(root.path()) == affinity);
+    }
+    SUBCASE("cgroup v1 quota") {
+      testing::TempDir root;
+      WriteFile(root.File("cpu/cpu.cfs_quota_us"), "100000\n");
+      WriteFile(root.File("cpu/cpu.cfs_period_us"), "100000\n");
+      CHECK(UsableCpus(root.path()) == 1);
+    }
+    SUBCASE("an unreadable quota is ignored") {
+      testing::TempDir root;
+      WriteFile(root.File("cpu.max"), "garbage\n");
+      CHECK(UsableCpus(root.path()) == affinity);
+    }
+  }
+
+  TEST_CASE("UsableCpus follows the affinity mask of the calling thread") {
+    // On a thread of its own, pinned to the first CPU it may use: the count drops to one.
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    REQUIRE(sched_getaffinity(0, sizeof(allowed), &allowed) == 0);
+    int first = 0;
+    while (!CPU_ISSET(first, &allowed)) ++first;
+    int pinned_count = 0;
+    bool pinned = false;
+    std::thread worker([&] {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(first, &one);
+      pinned = sched_setaffinity(0, sizeof(one), &one) == 0;
+      testing::TempDir root;  // no cgroup files: only the mask counts
+      pinned_count = UsableCpus(root.path());
+    });
+    worker.join();
+    REQUIRE(pinned);
+    CHECK(pinned_count == 1);
+  }
+}
+
+}  // namespace
+}  // namespace hamlet::http
