@@ -95,7 +95,12 @@ for run in $(seq 1 "$runs"); do
     [[ -n "$e" ]] && echo "note: run $run $f: $e"
   done
   grep '^answers:' "$work/check.$run.txt" | sed "s/^/run $run /"
+  # Which statuses the non-2xx answers had (check.lua counts them).
+  by_status=$( (grep '^statuses:' "$work/check.$run.txt" || true) | cut -d' ' -f2 | tr '\n' ' ')
+  [[ -z "$by_status" ]] || echo "run $run check: answers by status other than 200: $by_status"
 done
+by_status=$( (grep '^status_' "$work/fixed.txt" || true) | tr '\n' ' ')
+[[ -z "$by_status" ]] || echo "fixed-rate run: answers by status other than 2xx: $by_status"
 for k in non_2xx errors body_other; do
   v=$(kv_field "$work/fixed.txt" "$k")
   [[ "$v" == 0 ]] || { echo "ERROR: fixed-rate run: $k=$v"; status=1; }

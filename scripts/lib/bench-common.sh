@@ -130,7 +130,8 @@ bench_cleanup() {
 
 # bench_check_lua BODIES OUT: a wrk script that POSTs the bodies in rotation to
 # /1.1/comment-check and counts the answers, so that a wrong key (answered "invalid" with
-# status 200) cannot pass for throughput.
+# status 200) cannot pass for throughput, and the answers other than 200 by status (wrk
+# itself only counts them), printed as "statuses:" lines.
 bench_check_lua() {
   cat >"$2" <<LUA
 local bodies = {}
@@ -138,11 +139,17 @@ for line in io.lines("$1") do bodies[#bodies + 1] = line end
 local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
 local i = math.random(#bodies)
 spam, ham, other = 0, 0, 0
+seen = ""  -- the statuses other than 200 this thread got, each once: "429 503"
 request = function()
   i = i % #bodies + 1
   return wrk.format("POST", "/1.1/comment-check", headers, bodies[i])
 end
 response = function(status, hdrs, body)
+  if status ~= 200 then
+    local k = "status_" .. status
+    if _G[k] == nil then _G[k] = 0; seen = seen .. " " .. status end
+    _G[k] = _G[k] + 1
+  end
   if body == "true" then spam = spam + 1 elseif body == "false" then ham = ham + 1 else other = other + 1 end
 end
 local all = {}
@@ -151,6 +158,15 @@ done = function(summary, latency, requests)
   local s, h, o = 0, 0, 0
   for _, t in ipairs(all) do s = s + t:get("spam"); h = h + t:get("ham"); o = o + t:get("other") end
   io.write(string.format("answers: true=%d false=%d other=%d\n", s, h, o))
+  local by_status, codes = {}, {}
+  for _, t in ipairs(all) do
+    for code in t:get("seen"):gmatch("%d+") do
+      if by_status[code] == nil then by_status[code] = 0; codes[#codes + 1] = code end
+      by_status[code] = by_status[code] + t:get("status_" .. code)
+    end
+  end
+  table.sort(codes)
+  for _, code in ipairs(codes) do io.write(string.format("statuses: %s=%d\n", code, by_status[code])) end
 end
 LUA
 }
