@@ -105,6 +105,77 @@ std::string InsertSql(std::string_view table, const std::vector<std::string>& co
 
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
+// Whether `s` is well-formed UTF-8 (Unicode's table 3-7: no overlong forms, no surrogates,
+// nothing above U+10FFFF), as nlohmann's decoder judges it.
+bool IsWellFormedUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    int more = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      more = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      more = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      more = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (end - p <= more) return false;
+    if (p[1] < lo || p[1] > hi) return false;
+    for (int k = 2; k <= more; ++k) {
+      if (p[k] < 0x80 || p[k] > 0xBF) return false;
+    }
+    p += more + 1;
+  }
+  return true;
+}
+
+// Appends `s` as a JSON string, byte for byte as Dump(Json(s)) would (the stored columns keep
+// one spelling), without building a Json value: building and dumping one cost about a tenth
+// of a check's instructions. Text that is not well-formed UTF-8 goes through nlohmann, which
+// replaces the bad bytes with U+FFFD.
+void AppendJsonString(std::string& out, std::string_view s) {
+  if (!IsWellFormedUtf8(s)) {
+    out += Dump(Json(std::string(s)));
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t plain = 0;  // start of the run not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+    }
+  }
+  out.append(s.data() + plain, s.size() - plain);
+  out.push_back('"');
+}
+
 core::Status Corrupt(std::string_view what) {
   return core::Status::Internal(std::string("corrupt ") + std::string(what) + " column");
 }
@@ -116,9 +187,19 @@ const std::vector<std::string> kFeedbackColumns = {"decision_id", "key_id",    "
 }  // namespace
 
 std::string EncodeFields(const core::FieldList& fields) {
-  Json out = Json::array();
-  for (const auto& [name, value] : fields) out.push_back(Json::array({name, value}));
-  return Dump(out);
+  std::string out = "[";
+  size_t bytes = 2;
+  for (const auto& [name, value] : fields) bytes += name.size() + value.size() + 8;
+  out.reserve(bytes);
+  for (size_t i = 0; i < fields.size(); ++i) {
+    out += i == 0 ? "[" : ",[";
+    AppendJsonString(out, fields[i].first);
+    out.push_back(',');
+    AppendJsonString(out, fields[i].second);
+    out.push_back(']');
+  }
+  out.push_back(']');
+  return out;
 }
 
 core::Result<core::FieldList> DecodeFields(std::string_view json) {
@@ -136,12 +217,21 @@ core::Result<core::FieldList> DecodeFields(std::string_view json) {
 }
 
 std::string EncodeReasons(const std::vector<core::Reason>& reasons) {
-  Json out = Json::array();
-  for (const core::Reason& r : reasons) {
-    // NaN and infinities come out as null (JSON has no spelling for them).
-    out.push_back({{"check", r.check}, {"contribution", r.contribution}, {"detail", r.detail}});
+  std::string out = "[";
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    const core::Reason& r = reasons[i];
+    out += i == 0 ? "{\"check\":" : ",{\"check\":";
+    AppendJsonString(out, r.check);
+    // nlohmann's shortest round-trip spelling; NaN and infinities come out as null (JSON has
+    // no spelling for them).
+    out += ",\"contribution\":";
+    out += Json(r.contribution).dump();
+    out += ",\"detail\":";
+    AppendJsonString(out, r.detail);
+    out.push_back('}');
   }
-  return Dump(out);
+  out.push_back(']');
+  return out;
 }
 
 core::Result<std::vector<core::Reason>> DecodeReasons(std::string_view json) {
