@@ -6,13 +6,16 @@
 //
 //   hamlet_load_client --port P [--host 127.0.0.1] [--path /1.1/comment-check]
 //       [--bodies FILE] [--connections 32] [--duration 10] [--rate 0] [--guid-log FILE]
-//       [--idle K] [--idle-interval-ms 1000]
+//       [--idle K] [--idle-interval-ms 1000] [--slow-log FILE] [--slow-ms 5]
 //
 // Without --bodies it sends GET, with it POST (application/x-www-form-urlencoded). --idle K
 // opens K more connections that each send one GET /healthz every --idle-interval-ms and are
 // otherwise idle: clients that hold a keep-alive connection (and so a server thread) without
 // load. --guid-log writes the X-akismet-guid of every 200 answer, one per line: the answers
-// the client has received. Prints key=value lines (see PrintReport).
+// the client has received. --slow-log writes one line per answer that took --slow-ms or more
+// (due_ms: when it was due, from the start; latency_ms; status), to see when a tail happens
+// (every second? in bursts?) and match it with the server's log. Prints key=value lines (see
+// PrintReport).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -48,6 +51,8 @@ struct Options {
   double duration_s = 10;
   double rate = 0;  // requests per second over all connections; 0: closed loop
   std::string guid_log;
+  std::string slow_log;
+  double slow_ms = 5;
   int idle = 0;
   int idle_interval_ms = 1000;
 };
@@ -104,6 +109,7 @@ class Client {
   std::vector<Conn> conns_;
   Stats st_;
   std::FILE* guids_ = nullptr;
+  std::FILE* slow_ = nullptr;
   Clock::time_point start_;
   uint64_t due_count_ = 0;                 // open loop: requests due so far
   std::deque<Clock::time_point> backlog_;  // open loop: due, not yet sent
@@ -207,8 +213,13 @@ bool Client::TakeAnswer(Conn& c) {
   std::string connection = HeaderValue(head, "Connection");
   for (char& ch : connection) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (!c.idle_kind) {
-    st_.latency_ms.push_back(
-        std::chrono::duration<double, std::milli>(Clock::now() - c.due).count());
+    const double latency = std::chrono::duration<double, std::milli>(Clock::now() - c.due).count();
+    st_.latency_ms.push_back(latency);
+    if (slow_ != nullptr && latency >= o_.slow_ms) {
+      std::fprintf(slow_, "due_ms=%.1f latency_ms=%.3f status=%d\n",
+                   std::chrono::duration<double, std::milli>(c.due - start_).count(), latency,
+                   status);
+    }
     if (status >= 200 && status < 300) {
       ++st_.ok;
       if (body == "true") {
@@ -294,6 +305,13 @@ int Client::Run() {
     }
     std::setvbuf(guids_, nullptr, _IOLBF, 4096);  // each line as it arrives (crash test)
   }
+  if (!o_.slow_log.empty()) {
+    slow_ = std::fopen(o_.slow_log.c_str(), "w");
+    if (slow_ == nullptr) {
+      std::fprintf(stderr, "load_client: cannot write %s\n", o_.slow_log.c_str());
+      return 2;
+    }
+  }
   conns_.resize(static_cast<size_t>(o_.connections + o_.idle));
   for (int i = o_.connections; i < o_.connections + o_.idle; ++i) conns_[i].idle_kind = true;
   start_ = Clock::now();
@@ -350,6 +368,7 @@ int Client::Run() {
     Close(c, false);
   }
   if (guids_ != nullptr) std::fclose(guids_);
+  if (slow_ != nullptr) std::fclose(slow_);
   PrintReport(elapsed);
   return 0;
 }
@@ -386,7 +405,7 @@ int Usage() {
   std::fprintf(stderr,
                "usage: hamlet_load_client --port P [--host IPV4] [--path PATH] [--bodies FILE]\n"
                "  [--connections N] [--duration S] [--rate R] [--guid-log FILE] [--idle K]\n"
-               "  [--idle-interval-ms MS]\n");
+               "  [--idle-interval-ms MS] [--slow-log FILE] [--slow-ms MS]\n");
   return 2;
 }
 
@@ -414,6 +433,10 @@ int main(int argc, char** argv) {
       o.rate = std::atof(v);
     } else if (arg == "--guid-log") {
       o.guid_log = v;
+    } else if (arg == "--slow-log") {
+      o.slow_log = v;
+    } else if (arg == "--slow-ms") {
+      o.slow_ms = std::atof(v);
     } else if (arg == "--idle") {
       o.idle = std::atoi(v);
     } else if (arg == "--idle-interval-ms") {
@@ -422,7 +445,8 @@ int main(int argc, char** argv) {
       return Usage();
     }
   }
-  if (o.port <= 0 || o.connections < 1 || o.duration_s <= 0 || o.rate < 0 || o.idle < 0) {
+  if (o.port <= 0 || o.connections < 1 || o.duration_s <= 0 || o.rate < 0 || o.idle < 0 ||
+      o.slow_ms < 0) {
     return Usage();
   }
   std::vector<std::string> bodies;
