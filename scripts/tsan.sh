@@ -23,7 +23,7 @@ export TSAN_OPTIONS="halt_on_error=0:exitcode=66:second_deadlock_stack=1:history
 status=0
 # The unit test suites that run threads against each other (exit 66 on a race fails them).
 build-tsan/tests/hamlet_unit_tests \
-  --test-suite='engine/model_holder,http/connection_manager,store/group_commit,store/sqlite_store,core/histogram' ||
+  --test-suite='engine/model_holder,http/connection_manager,store/group_commit,store/sqlite_store,core/histogram,core/shared_snapshot' ||
   status=$?
 # The WordPress test drives hamletd lightly through PHP; it is left to scripts/test.sh.
 ctest --test-dir build-tsan -L e2e -E '^wordpress' --output-on-failure -j1 --no-tests=error \

@@ -43,7 +43,7 @@ ListDirectory::ListDirectory() : ListDirectory(std::make_shared<const signals::L
 ListDirectory::ListDirectory(std::shared_ptr<const signals::Lists> fixed) {
   auto snap = std::make_shared<Snapshot>();
   snap->every_site = std::move(fixed);
-  snapshot_.store(std::move(snap));
+  snapshot_.Store(std::move(snap));
 }
 
 ListDirectory::ListDirectory(store::Store& store, const core::Clock& clock,
@@ -52,17 +52,17 @@ ListDirectory::ListDirectory(store::Store& store, const core::Clock& clock,
   auto empty = std::make_shared<Snapshot>();
   empty->every_site = std::make_shared<const signals::Lists>();
   // checked_ms 0: the first For() builds.
-  snapshot_.store(std::move(empty));
+  snapshot_.Store(std::move(empty));
 }
 
 std::shared_ptr<const signals::Lists> ListDirectory::For(const std::string& site_url) const {
-  std::shared_ptr<const Snapshot> snap = snapshot_.load();
+  std::shared_ptr<const Snapshot> snap = snapshot_.Load();
   if (store_ != nullptr && clock_->NowMillis() - snap->checked_ms >= refresh_ms_) {
     // One thread refreshes; the others go on with the snapshot they have.
     std::unique_lock lock(refresh_mu_, std::try_to_lock);
     if (lock.owns_lock()) {
       (void)RefreshLocked(/*force=*/false);
-      snap = snapshot_.load();
+      snap = snapshot_.Load();
     }
   }
   if (auto it = snap->sites.find(site_url); it != snap->sites.end()) return it->second;
@@ -101,13 +101,13 @@ std::vector<ListDirectory::FileStamp> ListDirectory::Stamps() const {
 
 core::Status ListDirectory::RefreshLocked(bool force) const {
   if (store_ == nullptr) return core::Status::Ok();
-  const std::shared_ptr<const Snapshot> current = snapshot_.load();
+  const std::shared_ptr<const Snapshot> current = snapshot_.Load();
   auto revision = store_->ListEntriesRevision();
   std::vector<FileStamp> stamps = Stamps();
   if (revision && !force && *revision == current->revision && stamps == current->stamps) {
     auto same = std::make_shared<Snapshot>(*current);
     same->checked_ms = clock_->NowMillis();
-    snapshot_.store(std::move(same));
+    snapshot_.Store(std::move(same));
     SetError(core::Status::Ok());
     return core::Status::Ok();
   }
@@ -117,11 +117,11 @@ core::Status ListDirectory::RefreshLocked(bool force) const {
     // Keep the lists in force; try again after another refresh period, not on every check.
     auto stale = std::make_shared<Snapshot>(*current);
     stale->checked_ms = clock_->NowMillis();
-    snapshot_.store(std::move(stale));
+    snapshot_.Store(std::move(stale));
     SetError(next.error());
     return next.error();
   }
-  snapshot_.store(std::move(*next));
+  snapshot_.Store(std::move(*next));
   SetError(core::Status::Ok());
   return core::Status::Ok();
 }
@@ -219,14 +219,14 @@ core::Status ListDirectory::LastRefreshError() const {
   return last_error_;
 }
 
-std::vector<std::string> ListDirectory::Problems() const { return snapshot_.load()->problems; }
+std::vector<std::string> ListDirectory::Problems() const { return snapshot_.Load()->problems; }
 
 std::vector<FileListEntry> ListDirectory::FileEntries() const {
-  return snapshot_.load()->file_entries;
+  return snapshot_.Load()->file_entries;
 }
 
 ListDirectory::Counts ListDirectory::Count() const {
-  auto snap = snapshot_.load();
+  auto snap = snapshot_.Load();
   return {snap->entries, snap->every_site->disposable_email_domains.size()};
 }
 

@@ -9,7 +9,6 @@
 // Thread-safety: all methods may be called concurrently.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/shared_snapshot.h"
 #include "core/status.h"
 #include "signals/list_kind.h"
 #include "signals/lists.h"
@@ -118,7 +118,7 @@ class ListDirectory {
   const core::Clock* clock_ = nullptr;
   const std::filesystem::path lists_dir_;
   const int64_t refresh_ms_ = 0;
-  mutable std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  mutable core::SharedSnapshot<Snapshot> snapshot_;
   mutable std::mutex refresh_mu_;  // one refresh at a time
   mutable std::mutex error_mu_;
   mutable core::Status last_error_;  // guarded by error_mu_

@@ -11,17 +11,12 @@ ModelHolder::ModelHolder(std::shared_ptr<const ModelSnapshot> initial)
   assert(Current() != nullptr && Current()->classifier != nullptr);
 }
 
-std::shared_ptr<const ModelSnapshot> ModelHolder::Current() const {
-  std::lock_guard lock(mu_);
-  return current_;
-}
+std::shared_ptr<const ModelSnapshot> ModelHolder::Current() const { return current_.Load(); }
 
 std::shared_ptr<const ModelSnapshot> ModelHolder::Replace(
     std::shared_ptr<const ModelSnapshot> next) {
   assert(next != nullptr && next->classifier != nullptr);
-  std::lock_guard lock(mu_);
-  std::swap(current_, next);
-  return next;  // the one replaced
+  return current_.Exchange(std::move(next));
 }
 
 }  // namespace hamlet::engine

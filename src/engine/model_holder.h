@@ -5,10 +5,10 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "classifier/classifier.h"
+#include "core/shared_snapshot.h"
 #include "decision/policy.h"
 #include "text/normalize.h"
 
@@ -38,12 +38,7 @@ class ModelHolder {
   std::shared_ptr<const ModelSnapshot> Replace(std::shared_ptr<const ModelSnapshot> next);
 
  private:
-  // A mutex, not std::atomic<std::shared_ptr>: libstdc++ 12's atomic load releases its
-  // internal lock with a relaxed store, so a Replace may write the pointer while a load is
-  // still reading it, a data race ThreadSanitizer reports under reloads with checks in flight
-  // (scripts/tsan.sh). The lock is held only to copy or swap the pointer.
-  mutable std::mutex mu_;
-  std::shared_ptr<const ModelSnapshot> current_;  // guarded by mu_
+  core::SharedSnapshot<ModelSnapshot> current_;
 };
 
 }  // namespace hamlet::engine

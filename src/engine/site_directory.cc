@@ -10,17 +10,17 @@ SiteDirectory::SiteDirectory(store::Store& store, const core::Clock& clock, int6
   auto empty = std::make_shared<Snapshot>();
   empty->defaults = std::make_shared<SiteProfile>();
   // loaded_ms 0: the first For() refreshes.
-  snapshot_.store(std::move(empty));
+  snapshot_.Store(std::move(empty));
 }
 
 std::shared_ptr<const SiteProfile> SiteDirectory::For(const std::string& site_url) const {
-  std::shared_ptr<const Snapshot> snap = snapshot_.load();
+  std::shared_ptr<const Snapshot> snap = snapshot_.Load();
   if (clock_.NowMillis() - snap->loaded_ms >= refresh_ms_) {
     // One thread refreshes; the others go on with the copy they have.
     std::unique_lock lock(refresh_mu_, std::try_to_lock);
     if (lock.owns_lock()) {
       (void)RefreshLocked();
-      snap = snapshot_.load();
+      snap = snapshot_.Load();
     }
   }
   if (auto it = snap->sites.find(site_url); it != snap->sites.end()) return it->second;
@@ -38,9 +38,9 @@ core::Status SiteDirectory::RefreshLocked() const {
     std::lock_guard error_lock(error_mu_);
     last_error_ = rows.error();
     // Try again after another refresh period, not on every check.
-    auto stale = std::make_shared<Snapshot>(*snapshot_.load());
+    auto stale = std::make_shared<Snapshot>(*snapshot_.Load());
     stale->loaded_ms = clock_.NowMillis();
-    snapshot_.store(std::move(stale));
+    snapshot_.Store(std::move(stale));
     return rows.error();
   }
   auto next = std::make_shared<Snapshot>();
@@ -53,7 +53,7 @@ core::Status SiteDirectory::RefreshLocked() const {
   for (const std::string& site : sites) {
     next->sites.emplace(site, std::make_shared<SiteProfile>(ParseSiteProfile(*rows, site)));
   }
-  snapshot_.store(std::move(next));
+  snapshot_.Store(std::move(next));
   std::lock_guard error_lock(error_mu_);
   last_error_ = core::Status::Ok();
   return core::Status::Ok();

@@ -5,7 +5,6 @@
 // Thread-safety: all methods may be called concurrently.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/shared_snapshot.h"
 #include "core/status.h"
 #include "engine/site_profile.h"
 #include "store/store.h"
@@ -56,7 +56,7 @@ class SiteDirectory {
   store::Store& store_;
   const core::Clock& clock_;
   const int64_t refresh_ms_;
-  mutable std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  mutable core::SharedSnapshot<Snapshot> snapshot_;
   mutable std::mutex refresh_mu_;  // one refresh at a time
   mutable std::mutex error_mu_;
   mutable core::Status last_error_;  // guarded by error_mu_
