@@ -160,7 +160,8 @@ TEST_SUITE("e2e/retrain") {
     const std::string installed = meta["model"];
     CHECK(installed != weak_version);
     REQUIRE(::kill(d.pid(), SIGHUP) == 0);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    // Generous: under ThreadSanitizer loading and checking a model took over 10 s.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline && ModelInService(d) != installed) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));  // poll interval
     }
