@@ -71,15 +71,49 @@ std::optional<int> CpusFromCfsQuota(std::string_view quota_us, std::string_view 
   return CpusFromQuota(*q, *p);
 }
 
-int UsableCpus(const std::string& cgroup_root) {
+int UsableCpus(const std::string& cgroup_root, const std::string& proc_cgroup) {
   int cpus = AffinityCpus();
+  // The cgroup paths of this process: v2's ("0::/path") and v1's cpu controller's
+  // ("N:cpu,cpuacct:/path"); "/" when /proc/self/cgroup cannot be read.
+  std::string v2_path = "/", v1_path = "/";
+  if (auto text = ReadFile(proc_cgroup)) {
+    std::istringstream lines(*text);
+    for (std::string line; std::getline(lines, line);) {
+      const size_t first = line.find(':');
+      const size_t second = first == std::string::npos ? first : line.find(':', first + 1);
+      if (second == std::string::npos) continue;
+      const std::string controllers = line.substr(first + 1, second - first - 1);
+      const std::string path = line.substr(second + 1);
+      if (line.compare(0, first, "0") == 0 && controllers.empty()) v2_path = path;
+      std::istringstream names(controllers);
+      for (std::string name; std::getline(names, name, ',');) {
+        if (name == "cpu") v1_path = path;
+      }
+    }
+  }
+  // Each cgroup from this process's up to the root: a parent's quota bounds its children.
+  auto each_level = [](std::string path, const auto& visit) {
+    for (;;) {
+      visit(path == "/" ? std::string() : path);
+      if (path.empty() || path == "/") break;
+      const size_t slash = path.find_last_of('/');
+      path = slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+    }
+  };
   std::optional<int> quota;
-  if (auto v2 = ReadFile(cgroup_root + "/cpu.max")) {
-    quota = CpusFromCpuMax(*v2);
-  } else {
-    auto q = ReadFile(cgroup_root + "/cpu/cpu.cfs_quota_us");
-    auto p = ReadFile(cgroup_root + "/cpu/cpu.cfs_period_us");
-    if (q && p) quota = CpusFromCfsQuota(*q, *p);
+  auto take = [&](std::optional<int> q) {
+    if (q) quota = quota ? std::min(*quota, *q) : *q;
+  };
+  each_level(v2_path, [&](const std::string& dir) {
+    if (auto line = ReadFile(cgroup_root + dir + "/cpu.max")) take(CpusFromCpuMax(*line));
+  });
+  for (const char* mount : {"/cpu", "/cpu,cpuacct"}) {
+    each_level(v1_path, [&](const std::string& dir) {
+      const std::string base = cgroup_root + mount + dir;
+      auto q = ReadFile(base + "/cpu.cfs_quota_us");
+      auto p = ReadFile(base + "/cpu.cfs_period_us");
+      if (q && p) take(CpusFromCfsQuota(*q, *p));
+    });
   }
   if (quota) cpus = std::min(cpus, *quota);
   return std::max(1, cpus);

@@ -10,10 +10,13 @@ namespace hamlet::http {
 
 // A container limited to two CPUs on a 64-core host still sees 64 online CPUs; sizing per-core
 // resources (malloc arenas) by that count would undo the sizing. The least of: the CPUs in
-// the affinity mask, the cgroup v2 quota (cpu.max) or v1 quota (cpu.cfs_quota_us / period),
-// rounded up; at least 1. `cgroup_root` is where the cgroup file system is mounted (tests
-// point it at a folder of their own).
-int UsableCpus(const std::string& cgroup_root = "/sys/fs/cgroup");
+// the affinity mask, and the CPU quota of this process's cgroup or of any cgroup above it
+// (v2 `cpu.max`, v1 `cpu.cfs_quota_us` / `cpu.cfs_period_us`), rounded up; at least 1. The
+// cgroup comes from `proc_cgroup` (/proc/self/cgroup: a systemd unit with CPUQuota= sits in
+// system.slice/NAME.service); `cgroup_root` is where the cgroup file system is mounted. Tests
+// point both at files of their own.
+int UsableCpus(const std::string& cgroup_root = "/sys/fs/cgroup",
+               const std::string& proc_cgroup = "/proc/self/cgroup");
 
 // The CPUs a cgroup v2 `cpu.max` line allows ("200000 100000" -> 2, "150000 100000" -> 2,
 // "max 100000" -> none); std::nullopt when unlimited or not understood.

@@ -66,33 +66,65 @@ TEST_SUITE("http/usable_cpus") {
     REQUIRE(affinity >= 1);
     SUBCASE("no cgroup files: the affinity mask") {
       testing::TempDir root;
-      CHECK(UsableCpus(root.path()) == affinity);
+      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == affinity);
     }
     SUBCASE("cgroup v2 quota of one CPU") {
       testing::TempDir root;
       WriteFile(root.File("cpu.max"), "100000 100000\n");
-      CHECK(UsableCpus(root.path()) == 1);
+      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == 1);
     }
     SUBCASE("cgroup v2 without a quota") {
       testing::TempDir root;
       WriteFile(root.File("cpu.max"), "max 100000\n");
-      CHECK(UsableCpus(root.path()) == affinity);
+      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == affinity);
     }
     SUBCASE("a quota above the affinity mask does not raise it") {
       testing::TempDir root;
       WriteFile(root.File("cpu.max"), std::to_string((affinity + 4) * 100000) + " 100000\n");
-      CHECK(UsableCpus(root.path()) == affinity);
+      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == affinity);
     }
     SUBCASE("cgroup v1 quota") {
       testing::TempDir root;
       WriteFile(root.File("cpu/cpu.cfs_quota_us"), "100000\n");
       WriteFile(root.File("cpu/cpu.cfs_period_us"), "100000\n");
-      CHECK(UsableCpus(root.path()) == 1);
+      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == 1);
     }
     SUBCASE("an unreadable quota is ignored") {
       testing::TempDir root;
       WriteFile(root.File("cpu.max"), "garbage\n");
-      CHECK(UsableCpus(root.path()) == affinity);
+      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == affinity);
+    }
+  }
+
+  TEST_CASE("UsableCpus reads the quota of this process's own cgroup and of those above it") {
+    const int affinity = AffinityCount();
+    SUBCASE("cgroup v2: a systemd unit with CPUQuota=100%") {
+      testing::TempDir root;
+      WriteFile(root.File("proc-cgroup"), "0::/system.slice/hamletd.service\n");
+      WriteFile(root.File("system.slice/hamletd.service/cpu.max"), "100000 100000\n");
+      WriteFile(root.File("system.slice/cpu.max"), "max 100000\n");
+      CHECK(UsableCpus(root.path(), root.File("proc-cgroup")) == 1);
+    }
+    SUBCASE("cgroup v2: a parent's quota bounds its children") {
+      testing::TempDir root;
+      WriteFile(root.File("proc-cgroup"), "0::/a/b\n");
+      WriteFile(root.File("a/b/cpu.max"), "max 100000\n");
+      WriteFile(root.File("a/cpu.max"), "100000 100000\n");
+      CHECK(UsableCpus(root.path(), root.File("proc-cgroup")) == 1);
+    }
+    SUBCASE("cgroup v2: another unit's quota does not count") {
+      testing::TempDir root;
+      WriteFile(root.File("proc-cgroup"), "0::/system.slice/hamletd.service\n");
+      WriteFile(root.File("system.slice/other.service/cpu.max"), "100000 100000\n");
+      CHECK(UsableCpus(root.path(), root.File("proc-cgroup")) == affinity);
+    }
+    SUBCASE("cgroup v1: the cpu controller's path, under either mount name") {
+      testing::TempDir root;
+      WriteFile(root.File("proc-cgroup"),
+                "4:memory:/docker/abc\n3:cpu,cpuacct:/docker/abc\n0::/\n");
+      WriteFile(root.File("cpu,cpuacct/docker/abc/cpu.cfs_quota_us"), "100000\n");
+      WriteFile(root.File("cpu,cpuacct/docker/abc/cpu.cfs_period_us"), "100000\n");
+      CHECK(UsableCpus(root.path(), root.File("proc-cgroup")) == 1);
     }
   }
 
@@ -111,7 +143,7 @@ TEST_SUITE("http/usable_cpus") {
       CPU_SET(first, &one);
       pinned = sched_setaffinity(0, sizeof(one), &one) == 0;
       testing::TempDir root;  // no cgroup files: only the mask counts
-      pinned_count = UsableCpus(root.path());
+      pinned_count = UsableCpus(root.path(), root.File("no-proc-cgroup"));
     });
     worker.join();
     REQUIRE(pinned);
