@@ -14,12 +14,14 @@
 // load. --guid-log writes the X-akismet-guid of every 200 answer, one per line: the answers
 // the client has received. --slow-log writes one line per answer that took --slow-ms or more
 // (due_ms: when it was due, from the start; latency_ms; status), to see when a tail happens
-// (every second? in bursts?) and match it with the server's log. Prints key=value lines (see
-// PrintReport).
+// (every second? in bursts?) and match it with the server's log. SIGTERM ends the run early
+// (as --duration would: the answers in flight are awaited, then the report). Prints key=value
+// lines (see PrintReport).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,6 +30,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -41,6 +44,10 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// Set by SIGTERM: end the run as if --duration had passed.
+volatile std::sig_atomic_t g_stop_requested = 0;
+void RequestStop(int) { g_stop_requested = 1; }
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -312,6 +319,9 @@ int Client::Run() {
       return 2;
     }
   }
+  struct sigaction stop {};
+  stop.sa_handler = RequestStop;
+  ::sigaction(SIGTERM, &stop, nullptr);
   conns_.resize(static_cast<size_t>(o_.connections + o_.idle));
   for (int i = o_.connections; i < o_.connections + o_.idle; ++i) conns_[i].idle_kind = true;
   start_ = Clock::now();
@@ -321,7 +331,7 @@ int Client::Run() {
   Clock::time_point drain_until{};
   for (;;) {
     const Clock::time_point now = Clock::now();
-    if (!stopping_ && now >= end) {
+    if (!stopping_ && (now >= end || g_stop_requested != 0)) {
       // Stop sending; wait up to 2 s for the answers in flight (they count).
       stopping_ = true;
       drain_until = now + std::chrono::seconds(2);
