@@ -5,21 +5,13 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 
 #include "app/wiring.h"
+#include "support/files.h"
 #include "support/temp_dir.h"
 #include "support/tiny_model.h"
 
 using namespace hamlet;
-
-namespace {
-
-void Write(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::trunc) << text;
-}
-
-}  // namespace
 
 TEST_SUITE("app/model_meta") {
   TEST_CASE("sits beside the model with the extension replaced") {
@@ -91,7 +83,7 @@ TEST_SUITE("app/model_meta") {
     };
     for (const auto& c : cases) {
       CAPTURE(c.name);
-      Write(dir.File("m.json"), c.text);
+      testing::WriteFile(dir.File("m.json"), c.text);
       auto meta = app::ReadModelMeta(model);
       REQUIRE_FALSE(meta);
       CHECK(meta.error().code() == core::StatusCode::kInvalidArgument);
@@ -130,7 +122,7 @@ TEST_SUITE("app/model_meta") {
     REQUIRE(ignored);
     CHECK((*ignored)->filter->Score(c)->verdict == before->verdict);
 
-    Write(app::ModelMetaPath(model), "{broken");
+    testing::WriteFile(app::ModelMetaPath(model), "{broken");
     auto broken = app::Open(options);
     REQUIRE_FALSE(broken);
     CHECK(broken.error().message().find("tiny.json") != std::string::npos);

@@ -4,7 +4,6 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "app/training.h"
 #include "app/wiring.h"
@@ -15,14 +14,7 @@
 
 using namespace hamlet;
 using hamlet::testing::ReadFile;
-
-namespace {
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
-
-}  // namespace
+using hamlet::testing::WriteFile;
 
 TEST_SUITE("app/retraining") {
   TEST_CASE("the candidate goes beside the model") {

@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <fstream>
 
 #include "app/wiring.h"
+#include "support/env_guard.h"
 #include "support/temp_dir.h"
 #include "support/tiny_model.h"
 
@@ -53,9 +53,10 @@ TEST_SUITE("app/wiring") {
   }
 
   TEST_CASE("HAMLET_MODEL overrides the default model path") {
-    ::setenv("HAMLET_MODEL", "/somewhere/else.ftz", 1);
+    testing::EnvGuard model("HAMLET_MODEL");
+    model.Set("/somewhere/else.ftz");
     CHECK(app::DefaultModelPath() == "/somewhere/else.ftz");
-    ::unsetenv("HAMLET_MODEL");
+    model.Unset();
     CHECK(app::DefaultModelPath().find("hamlet-default.ftz") != std::string::npos);
   }
 }

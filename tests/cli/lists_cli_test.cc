@@ -1,10 +1,10 @@
 // `hamlet lists`: add, show, remove, import and export against a real database.
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "support/cli_run.h"
+#include "support/files.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::testing {
@@ -13,11 +13,6 @@ namespace {
 CliRun Lists(const std::string& db, std::vector<std::string> args) {
   args.insert(args.begin(), {"--db", db, "lists"});
   return RunHamletCli(args);
-}
-
-void Write(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
 }
 
 }  // namespace
@@ -99,7 +94,7 @@ TEST_SUITE("cli/lists") {
     TempDir dir;
     const std::string db = dir.File("h.db");
     const std::string bad = dir.File("bad.txt");
-    Write(bad, "# spammers\nip 203.0.113.0/24\nword casino\nip 300.1.1.1\nregex (x)\\1\n");
+    WriteFile(bad, "# spammers\nip 203.0.113.0/24\nword casino\nip 300.1.1.1\nregex (x)\\1\n");
     auto refused = Lists(db, {"import", "block", bad});
     CHECK(refused.code == 2);
     CHECK(refused.err.find("line 4: ip '300.1.1.1'") != std::string::npos);
@@ -108,9 +103,9 @@ TEST_SUITE("cli/lists") {
     CHECK(nlohmann::json::parse(Lists(db, {"show", "--json"}).out).empty());
 
     const std::string good = dir.File("good.txt");
-    Write(good,
-          "# spammers\nip 203.0.113.0/24\nword Casino Bonus\nurl_domain pills.example\n"
-          "regex earn \\$\\d+ a day\n");
+    WriteFile(good,
+              "# spammers\nip 203.0.113.0/24\nword Casino Bonus\nurl_domain pills.example\n"
+              "regex earn \\$\\d+ a day\n");
     auto imported = Lists(db, {"import", "block", good, "--note", "from the forum", "--by", "bob"});
     REQUIRE_MESSAGE(imported.code == 0, imported.err);
     CHECK(imported.out.find("imported 4 entries") != std::string::npos);
@@ -127,7 +122,7 @@ TEST_SUITE("cli/lists") {
     // Into a fresh database: the same entries come back.
     const std::string copy_db = dir.File("copy.db");
     const std::string file = dir.File("export.txt");
-    Write(file, exported.out);
+    WriteFile(file, exported.out);
     REQUIRE(Lists(copy_db, {"import", "block", file}).code == 0);
     auto original = nlohmann::json::parse(Lists(db, {"export", "--json"}).out);
     auto copied = nlohmann::json::parse(Lists(copy_db, {"export", "--json"}).out);

@@ -5,16 +5,16 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
 #include <fstream>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "http/usable_cpus.h"
 #include "support/e2e_backends.h"
+#include "support/env_guard.h"
 #include "support/hamletd_process.h"
+#include "support/sanitizers.h"
 
 namespace hamlet::testing {
 
@@ -64,34 +64,15 @@ TEST_SUITE("e2e/service") {
     CHECK(log.find(d.key()) == std::string::npos);
   }
 
-  // SQLite only: its database subcases break SQLite files (PostgreSQL's case follows).
   TEST_CASE("hamletd logs its malloc arena cap and leaves it to MALLOC_ARENA_MAX when set") {
     // Sanitizer runtimes bring their own malloc, whose mallopt ignores the cap (TSan's still
     // answers that it took it).
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    constexpr bool kOwnMalloc = true;
-#else
-    constexpr bool kOwnMalloc = false;
-#endif
-    // Restores the test runner's own setting however the case ends.
-    struct ArenaEnv {
-      std::optional<std::string> saved;
-      ArenaEnv() {
-        if (const char* v = std::getenv("MALLOC_ARENA_MAX")) saved = v;
-        unsetenv("MALLOC_ARENA_MAX");
-      }
-      ~ArenaEnv() {
-        if (saved) {
-          setenv("MALLOC_ARENA_MAX", saved->c_str(), 1);
-        } else {
-          unsetenv("MALLOC_ARENA_MAX");
-        }
-      }
-    } arena_env;
+    EnvGuard arena_max("MALLOC_ARENA_MAX");
+    arena_max.Unset();
     {
       HamletdProcess d;
       const std::string log = d.Log();
-      if (kOwnMalloc) {
+      if (kSanitizerMalloc) {
         // Whether the sanitizer's mallopt reports success is its own affair; a line is logged.
         CHECK(log.find("malloc arenas") != std::string::npos);
       } else {
@@ -100,7 +81,7 @@ TEST_SUITE("e2e/service") {
         CHECK_MESSAGE(log.find(cap) != std::string::npos, log);
       }
     }
-    setenv("MALLOC_ARENA_MAX", "3", 1);  // hamletd inherits it
+    arena_max.Set("3");  // hamletd inherits it
     {
       HamletdProcess d;
       CHECK(d.Log().find("memory: malloc arenas left as they are") != std::string::npos);
@@ -108,6 +89,7 @@ TEST_SUITE("e2e/service") {
     }
   }
 
+  // SQLite only: its database subcases break SQLite files (PostgreSQL's case follows).
   TEST_CASE("hamletd refuses to start with one clear line for a bad model or database") {
     TempDir dir;
     const std::string db = dir.File("h.db");

@@ -5,20 +5,17 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "engine/list_file.h"
 #include "store/sqlite_store.h"
+#include "support/files.h"
 #include "support/fixed_clock.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::engine {
 namespace {
 
-void Write(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
+using testing::WriteFile;
 
 store::ListEntry Entry(std::string site, std::string list, std::string kind, std::string value) {
   store::ListEntry e;
@@ -48,9 +45,9 @@ bool Allows(const signals::Lists& lists, std::string_view word) {
 TEST_SUITE("engine/list_directory") {
   TEST_CASE("files and stored entries make one snapshot per site over every site's entries") {
     testing::TempDir dir;
-    Write(dir.File(kDisposableDomainsFile), "# comment\nmailinator.com\n\nYOPMAIL.com\n");
-    Write(dir.File(kBlockFile), "# examples\nword casino\n");
-    Write(dir.File(kAllowFile), "word open source\n");
+    WriteFile(dir.File(kDisposableDomainsFile), "# comment\nmailinator.com\n\nYOPMAIL.com\n");
+    WriteFile(dir.File(kBlockFile), "# examples\nword casino\n");
+    WriteFile(dir.File(kAllowFile), "word open source\n");
     auto store = store::OpenSqliteStore(":memory:").value();
     testing::FixedClock clock;
     ListDirectory lists(*store, clock, dir.path());
@@ -136,7 +133,7 @@ TEST_SUITE("engine/list_directory") {
     clock.Advance(2000);
     CHECK(served.For("") == kept);
 
-    Write(block, "word poker\n");
+    WriteFile(block, "word poker\n");
     clock.Advance(2000);
     CHECK(Blocks(*served.For(""), "poker"));
     CHECK(Blocks(*served.For(""), "casino"));
@@ -145,8 +142,8 @@ TEST_SUITE("engine/list_directory") {
 
   TEST_CASE("bad lines and bad stored entries are skipped and named, the rest applies") {
     testing::TempDir dir;
-    Write(dir.File(kBlockFile), "word casino\nip 999.1.1.1\nnonsense here\nregex (a)\\1\n");
-    Write(dir.File(kDisposableDomainsFile), "mailinator.com\nnot a domain\n");
+    WriteFile(dir.File(kBlockFile), "word casino\nip 999.1.1.1\nnonsense here\nregex (a)\\1\n");
+    WriteFile(dir.File(kDisposableDomainsFile), "mailinator.com\nnot a domain\n");
     auto store = store::OpenSqliteStore(":memory:").value();
     // Written by a newer version of hamlet, say: a kind this one does not know.
     REQUIRE(store->AddListEntries({Entry("", "block", "asn", "AS64496")}));

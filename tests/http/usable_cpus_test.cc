@@ -4,21 +4,17 @@
 #include <doctest/doctest.h>
 #include <sched.h>
 
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "support/files.h"
 #include "support/temp_dir.h"
 
 namespace hamlet::http {
 namespace {
 
-void WriteFile(const std::string& path, const std::string& text) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream(path) << text;
-}
+using testing::WriteFile;
 
 int AffinityCount() {
   cpu_set_t set;
