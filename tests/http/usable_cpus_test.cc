@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "support/files.h"
 #include "support/temp_dir.h"
@@ -57,70 +59,55 @@ TEST_SUITE("http/usable_cpus") {
     CHECK(CpusFromCfsQuota("", "100000") == std::nullopt);
   }
 
-  TEST_CASE("UsableCpus takes the least of the affinity mask and the cgroup quota") {
+  TEST_CASE("UsableCpus takes the least of the affinity mask and the quotas of its cgroups") {
     const int affinity = AffinityCount();
     REQUIRE(affinity >= 1);
-    SUBCASE("no cgroup files: the affinity mask") {
+    struct Row {
+      std::string name;
+      // /proc/self/cgroup as the test writes it; null: unreadable (the root cgroup only).
+      const char* proc_cgroup;
+      std::vector<std::pair<std::string, std::string>> files;  // under the cgroup root
+      int cpus;
+    };
+    const std::vector<Row> rows = {
+        {"no cgroup files: the affinity mask", nullptr, {}, affinity},
+        {"cgroup v2 quota of one CPU", nullptr, {{"cpu.max", "100000 100000\n"}}, 1},
+        {"cgroup v2 without a quota", nullptr, {{"cpu.max", "max 100000\n"}}, affinity},
+        {"a quota above the affinity mask does not raise it",
+         nullptr,
+         {{"cpu.max", std::to_string((affinity + 4) * 100000) + " 100000\n"}},
+         affinity},
+        {"cgroup v1 quota",
+         nullptr,
+         {{"cpu/cpu.cfs_quota_us", "100000\n"}, {"cpu/cpu.cfs_period_us", "100000\n"}},
+         1},
+        {"an unreadable quota is ignored", nullptr, {{"cpu.max", "garbage\n"}}, affinity},
+        {"cgroup v2: a systemd unit with CPUQuota=100%",
+         "0::/system.slice/hamletd.service\n",
+         {{"system.slice/hamletd.service/cpu.max", "100000 100000\n"},
+          {"system.slice/cpu.max", "max 100000\n"}},
+         1},
+        {"cgroup v2: a parent's quota bounds its children",
+         "0::/a/b\n",
+         {{"a/b/cpu.max", "max 100000\n"}, {"a/cpu.max", "100000 100000\n"}},
+         1},
+        {"cgroup v2: another unit's quota does not count",
+         "0::/system.slice/hamletd.service\n",
+         {{"system.slice/other.service/cpu.max", "100000 100000\n"}},
+         affinity},
+        {"cgroup v1: the cpu controller's path, under either mount name",
+         "4:memory:/docker/abc\n3:cpu,cpuacct:/docker/abc\n0::/\n",
+         {{"cpu,cpuacct/docker/abc/cpu.cfs_quota_us", "100000\n"},
+          {"cpu,cpuacct/docker/abc/cpu.cfs_period_us", "100000\n"}},
+         1},
+    };
+    for (const Row& row : rows) {
+      CAPTURE(row.name);
       testing::TempDir root;
-      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == affinity);
-    }
-    SUBCASE("cgroup v2 quota of one CPU") {
-      testing::TempDir root;
-      WriteFile(root.File("cpu.max"), "100000 100000\n");
-      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == 1);
-    }
-    SUBCASE("cgroup v2 without a quota") {
-      testing::TempDir root;
-      WriteFile(root.File("cpu.max"), "max 100000\n");
-      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == affinity);
-    }
-    SUBCASE("a quota above the affinity mask does not raise it") {
-      testing::TempDir root;
-      WriteFile(root.File("cpu.max"), std::to_string((affinity + 4) * 100000) + " 100000\n");
-      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == affinity);
-    }
-    SUBCASE("cgroup v1 quota") {
-      testing::TempDir root;
-      WriteFile(root.File("cpu/cpu.cfs_quota_us"), "100000\n");
-      WriteFile(root.File("cpu/cpu.cfs_period_us"), "100000\n");
-      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == 1);
-    }
-    SUBCASE("an unreadable quota is ignored") {
-      testing::TempDir root;
-      WriteFile(root.File("cpu.max"), "garbage\n");
-      CHECK(UsableCpus(root.path(), root.File("no-proc-cgroup")) == affinity);
-    }
-  }
-
-  TEST_CASE("UsableCpus reads the quota of this process's own cgroup and of those above it") {
-    const int affinity = AffinityCount();
-    SUBCASE("cgroup v2: a systemd unit with CPUQuota=100%") {
-      testing::TempDir root;
-      WriteFile(root.File("proc-cgroup"), "0::/system.slice/hamletd.service\n");
-      WriteFile(root.File("system.slice/hamletd.service/cpu.max"), "100000 100000\n");
-      WriteFile(root.File("system.slice/cpu.max"), "max 100000\n");
-      CHECK(UsableCpus(root.path(), root.File("proc-cgroup")) == 1);
-    }
-    SUBCASE("cgroup v2: a parent's quota bounds its children") {
-      testing::TempDir root;
-      WriteFile(root.File("proc-cgroup"), "0::/a/b\n");
-      WriteFile(root.File("a/b/cpu.max"), "max 100000\n");
-      WriteFile(root.File("a/cpu.max"), "100000 100000\n");
-      CHECK(UsableCpus(root.path(), root.File("proc-cgroup")) == 1);
-    }
-    SUBCASE("cgroup v2: another unit's quota does not count") {
-      testing::TempDir root;
-      WriteFile(root.File("proc-cgroup"), "0::/system.slice/hamletd.service\n");
-      WriteFile(root.File("system.slice/other.service/cpu.max"), "100000 100000\n");
-      CHECK(UsableCpus(root.path(), root.File("proc-cgroup")) == affinity);
-    }
-    SUBCASE("cgroup v1: the cpu controller's path, under either mount name") {
-      testing::TempDir root;
-      WriteFile(root.File("proc-cgroup"),
-                "4:memory:/docker/abc\n3:cpu,cpuacct:/docker/abc\n0::/\n");
-      WriteFile(root.File("cpu,cpuacct/docker/abc/cpu.cfs_quota_us"), "100000\n");
-      WriteFile(root.File("cpu,cpuacct/docker/abc/cpu.cfs_period_us"), "100000\n");
-      CHECK(UsableCpus(root.path(), root.File("proc-cgroup")) == 1);
+      const std::string proc = root.File("proc-cgroup");
+      if (row.proc_cgroup != nullptr) WriteFile(proc, row.proc_cgroup);
+      for (const auto& [path, text] : row.files) WriteFile(root.File(path), text);
+      CHECK(UsableCpus(root.path(), proc) == row.cpus);
     }
   }
 
