@@ -17,11 +17,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-CORPORA=${HAMLET_CORPORA:-../shared/corpora}
-HAMLET=${HAMLET_BIN:-build/hamlet}
+NAME=eval-ablation.sh
+source scripts/lib/corpora.sh  # CORPORA, HAMLET, VIDEOS and their checks
 WORK=${HAMLET_EVAL_DIR:-/tmp/hamlet-eval-cross-site}
 SHIPPED=${HAMLET_ABLATION_CONFIG:-fields+seed-char}
-VIDEOS=(tubespam-01-psy tubespam-02-katyperry tubespam-03-lmfao tubespam-04-eminem tubespam-05-shakira)
 write_docs=0
 for arg in "$@"; do
   case "$arg" in
@@ -30,12 +29,8 @@ for arg in "$@"; do
     *) echo "eval-ablation.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
-if [[ ! -d "$CORPORA" ]]; then
-  echo "eval-ablation.sh: the corpora are missing: needs ../shared/corpora (see its README.md)" \
-       "or HAMLET_CORPORA; nothing to evaluate on" >&2
-  exit 1
-fi
-[[ -x "$HAMLET" ]] || { echo "eval-ablation.sh: $HAMLET not found; build first" >&2; exit 1; }
+corpora_require
+hamlet_require
 
 # The fold models and the all-data model of the shipped configuration (cached).
 scripts/eval-cross-site.sh --config "$SHIPPED" >&2

@@ -37,14 +37,13 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-CORPORA=${HAMLET_CORPORA:-../shared/corpora}
-HAMLET=${HAMLET_BIN:-build/hamlet}
+NAME=eval-cross-site.sh
+source scripts/lib/corpora.sh  # CORPORA, HAMLET, VIDEOS and their checks
 WORK=${HAMLET_EVAL_DIR:-/tmp/hamlet-eval-cross-site}
 TARGET_FPR=0.01
 JOBS=2
 NESTED=0
 UNSEEN=data/heldout/unseen-sites.jsonl
-VIDEOS=(tubespam-01-psy tubespam-02-katyperry tubespam-03-lmfao tubespam-04-eminem tubespam-05-shakira)
 
 # The configurations: name -> "input mode | extra sources | hamlet train options".
 # Sources: sa = SpamAssassin e-mail (npm), seed = data/*.jsonl written by us.
@@ -84,16 +83,8 @@ for c in "${selected[@]}"; do
 done
 
 # --- prerequisites ------------------------------------------------------------------------------
-if [[ ! -d "$CORPORA" ]]; then
-  echo "eval-cross-site.sh: the corpora are missing: needs ../shared/corpora (labeled JSONL," \
-       "see its README.md), or HAMLET_CORPORA set to a directory holding them" >&2
-  exit 1
-fi
-for f in "${VIDEOS[@]}" sms-spam-collection; do
-  [[ -f "$CORPORA/$f.jsonl" ]] || { echo "eval-cross-site.sh: $CORPORA/$f.jsonl is missing (see ../shared/corpora/README.md)" >&2; exit 1; }
-done
-[[ -x "$HAMLET" ]] || { echo "eval-cross-site.sh: $HAMLET not found; build first (cmake -S . -B build && cmake --build build -j2)" >&2; exit 1; }
-HAMLET=$(realpath "$HAMLET")
+corpora_require
+hamlet_require
 HAMLET_SUM=$(md5sum <"$HAMLET" | cut -c1-32)
 command -v python3 >/dev/null || { echo "eval-cross-site.sh: needs python3" >&2; exit 1; }
 if ! command -v gnuplot >/dev/null; then

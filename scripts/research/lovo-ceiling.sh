@@ -37,28 +37,18 @@ set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-CORPORA=${HAMLET_CORPORA:-../shared/corpora}
-HAMLET=${HAMLET_BIN:-build/hamlet}
+NAME=lovo-ceiling.sh
+source scripts/lib/corpora.sh  # CORPORA, HAMLET, VIDEOS and their checks
 EVAL_DIR=${HAMLET_EVAL_DIR:-/tmp/hamlet-eval-cross-site}
 WORK=${HAMLET_RESEARCH_DIR:-/tmp/hamlet-lovo-ceiling}
 PY=/usr/bin/python3
-VIDEOS=(tubespam-01-psy tubespam-02-katyperry tubespam-03-lmfao tubespam-04-eminem tubespam-05-shakira)
 SEEDS=("$ROOT"/data/*.jsonl)  # our examples, as scripts/eval-cross-site.sh reads them
 
 case "${1:-}" in -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 
 # --- prerequisites ------------------------------------------------------------------------------
-if [[ ! -d "$CORPORA" ]]; then
-  echo "lovo-ceiling.sh: the corpora are missing: needs ../shared/corpora (labeled JSONL," \
-       "see its README.md), or HAMLET_CORPORA set to a directory holding them" >&2
-  exit 1
-fi
-for f in "${VIDEOS[@]}" sms-spam-collection; do
-  [[ -f "$CORPORA/$f.jsonl" ]] || { echo "lovo-ceiling.sh: $CORPORA/$f.jsonl is missing (see ../shared/corpora/README.md)" >&2; exit 1; }
-done
-CORPORA=$(realpath "$CORPORA")
-[[ -x "$HAMLET" ]] || { echo "lovo-ceiling.sh: $HAMLET not found; build first (cmake -S . -B build && cmake --build build -j2)" >&2; exit 1; }
-HAMLET=$(realpath "$HAMLET")
+corpora_require
+hamlet_require
 if ! "$PY" -c 'import sklearn, numpy, scipy' 2>/dev/null; then
   echo "lovo-ceiling.sh: needs scikit-learn, numpy and scipy for $PY (research tooling, not a" \
        "project dependency): apt-get install -y python3-sklearn python3-numpy python3-scipy" >&2
