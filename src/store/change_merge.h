@@ -1,7 +1,10 @@
-// Merging the two streams behind GET /v1/decisions (new decisions, new feedback on them) into
-// one page, shared by the SQL stores; each backend defines what a stream position is.
+// Merging the streams behind GET /v1/decisions (new decisions, new feedback on them, undos that
+// revoked feedback on them) into one page, shared by the SQL stores; each backend defines what
+// a stream position is.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,34 +19,43 @@ struct StreamChange {
   int64_t at_ms = 0;
 };
 
+// The streams, in the order ties go: a decision, then its feedback, then the undo.
+enum ChangeStream : size_t { kDecisionStream, kFeedbackStream, kRevocationStream, kStreams };
+
+template <typename Position>
+using ChangeStreams = std::array<std::vector<StreamChange<Position>>, kStreams>;
+
 template <typename Position>
 struct MergedChanges {
   std::vector<std::string> decision_ids;  // in change order, repeats included
-  Position decisions_next{};              // the last decision-stream position taken
-  Position feedback_next{};               // the last feedback-stream position taken
+  std::array<Position, kStreams> next{};  // per stream, the last position taken
   bool more = false;                      // changes beyond the page were read
 };
 
-// Up to `limit` changes from both streams (each read after its cursor position, in stream
-// order), merged by time. Each stream is taken as a prefix, so the cursor can advance past
-// exactly what was taken; ties go to the decision, which happened first.
+// Up to `limit` changes from the streams (each read after its cursor position `from`, in
+// stream order), merged by time. Each stream is taken as a prefix, so the cursor can advance
+// past exactly what was taken; ties go to the earlier stream, whose change happened first.
 template <typename Position>
-MergedChanges<Position> MergeChanges(const std::vector<StreamChange<Position>>& decisions,
-                                     const std::vector<StreamChange<Position>>& feedback,
-                                     Position decisions_from, Position feedback_from, int limit) {
+MergedChanges<Position> MergeChanges(const ChangeStreams<Position>& streams,
+                                     const std::array<Position, kStreams>& from, int limit) {
   MergedChanges<Position> m;
-  m.decisions_next = decisions_from;
-  m.feedback_next = feedback_from;
-  size_t i = 0, j = 0;
-  while (static_cast<int>(m.decision_ids.size()) < limit &&
-         (i < decisions.size() || j < feedback.size())) {
-    const bool take_decision =
-        j == feedback.size() || (i < decisions.size() && decisions[i].at_ms <= feedback[j].at_ms);
-    const StreamChange<Position>& c = take_decision ? decisions[i++] : feedback[j++];
-    (take_decision ? m.decisions_next : m.feedback_next) = c.position;
+  m.next = from;
+  std::array<size_t, kStreams> taken{};
+  auto pending = [&](size_t s) { return taken[s] < streams[s].size(); };
+  while (static_cast<int>(m.decision_ids.size()) < limit) {
+    size_t pick = kStreams;
+    for (size_t s = 0; s < kStreams; ++s) {
+      if (!pending(s)) continue;
+      if (pick == kStreams || streams[s][taken[s]].at_ms < streams[pick][taken[pick]].at_ms) {
+        pick = s;
+      }
+    }
+    if (pick == kStreams) break;
+    const StreamChange<Position>& c = streams[pick][taken[pick]++];
+    m.next[pick] = c.position;
     m.decision_ids.push_back(c.decision_id);
   }
-  m.more = i < decisions.size() || j < feedback.size();
+  for (size_t s = 0; s < kStreams; ++s) m.more = m.more || pending(s);
   return m;
 }
 

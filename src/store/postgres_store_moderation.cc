@@ -150,7 +150,7 @@ Result<int64_t> PostgresStore::UndoModeratorAction(int64_t id, const std::string
                             {now_ms, by, id});
     if (!marked) return marked.error();
     auto rows = RunUpdate(db,
-                          "UPDATE feedback SET revoked_ms = ?1"
+                          "UPDATE feedback SET revoked_ms = ?1, revoke_stamp = hamlet_change_stamp()"
                           " WHERE action_id = ?2 AND revoked_ms IS NULL",
                           {now_ms, id});
     if (!rows) return rows.error();

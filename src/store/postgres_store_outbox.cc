@@ -161,10 +161,7 @@ struct Position {
 };
 using Change = internal::StreamChange<Position>;
 
-struct Cursor {
-  Position decisions;
-  Position feedback;
-};
+using Cursor = std::array<Position, internal::kStreams>;
 
 std::optional<int64_t> ParseCount(std::string_view text) {
   int64_t v = 0;
@@ -175,13 +172,15 @@ std::optional<int64_t> ParseCount(std::string_view text) {
   return v;
 }
 
-// "p<decision stamp>.<decision seq>.<feedback stamp>.<feedback id>"; "" is the beginning.
+// "p<decision stamp>.<decision seq>.<feedback stamp>.<feedback id>.<revoke stamp>.<revoked
+// feedback id>"; "" is the beginning. A cursor handed out before undos were a stream (the
+// first four) reads every undo since.
 Result<Cursor> ParseCursor(const std::string& text) {
   if (text.empty()) return Cursor{};
   std::vector<int64_t> parts;
   if (text.size() > 1 && text[0] == 'p') {
     std::string_view rest = std::string_view(text).substr(1);
-    while (parts.size() < 5) {
+    while (parts.size() < 7) {
       const size_t dot = rest.find('.');
       auto n = ParseCount(rest.substr(0, dot));
       if (!n) break;
@@ -190,16 +189,22 @@ Result<Cursor> ParseCursor(const std::string& text) {
       rest.remove_prefix(dot + 1);
     }
   }
-  if (parts.size() == 4) return Cursor{{parts[0], parts[1]}, {parts[2], parts[3]}};
+  if (parts.size() == 4 || parts.size() == 6) {
+    parts.resize(6, 0);
+    return Cursor{Position{parts[0], parts[1]}, Position{parts[2], parts[3]},
+                  Position{parts[4], parts[5]}};
+  }
   return Status::InvalidArgument("the cursor '" + text.substr(0, 64) +
                                  "' is not one this service handed out (use a 'next' value)");
 }
 
 std::string FormatCursor(const Cursor& c) {
   std::string out = "p";
-  for (int64_t part : {c.decisions.stamp, c.decisions.row, c.feedback.stamp, c.feedback.row}) {
-    if (out.size() > 1) out += '.';
-    out += std::to_string(part);
+  for (const Position& p : c) {
+    for (int64_t part : {p.stamp, p.row}) {
+      if (out.size() > 1) out += '.';
+      out += std::to_string(part);
+    }
   }
   return out;
 }
@@ -217,15 +222,19 @@ Result<DecisionChangesPage> PostgresStore::ListDecisionChanges(const std::string
   if (limit < 1) return Status::InvalidArgument(context + ": the limit must be at least 1");
   Result<Cursor> cursor = ParseCursor(cursor_text);
   if (!cursor) return cursor.error();
-  static const std::string kDecisionsSql =
+  // Each stream's query reads (stamp, row, decision id, time), after (?2, ?3).
+  static const std::array<std::string, internal::kStreams> kStreamSql = {
       "SELECT d.change_stamp, d.seq, d.id, d.created_ms FROM decisions d"
       " WHERE d.site_url = ?1 AND (d.change_stamp, d.seq) > (?2, ?3)"
-      " ORDER BY d.change_stamp, d.seq LIMIT ?4";
-  static const std::string kFeedbackSql =
+      " ORDER BY d.change_stamp, d.seq LIMIT ?4",
       "SELECT f.change_stamp, f.id, f.decision_id, f.created_ms FROM feedback f"
       " JOIN decisions d ON d.id = f.decision_id"
       " WHERE d.site_url = ?1 AND (f.change_stamp, f.id) > (?2, ?3)"
-      " ORDER BY f.change_stamp, f.id LIMIT ?4";
+      " ORDER BY f.change_stamp, f.id LIMIT ?4",
+      "SELECT f.revoke_stamp, f.id, f.decision_id, f.revoked_ms FROM feedback f"
+      " JOIN decisions d ON d.id = f.decision_id"
+      " WHERE d.site_url = ?1 AND f.revoke_stamp IS NOT NULL AND (f.revoke_stamp, f.id) > (?2, ?3)"
+      " ORDER BY f.revoke_stamp, f.id LIMIT ?4"};
   static const std::string kDecisionSql = internal::DecisionSelectSql() + " WHERE d.id = ?1";
   static const std::string kLatestFeedbackSql =
       internal::FeedbackSelectSql() +
@@ -238,25 +247,23 @@ Result<DecisionChangesPage> PostgresStore::ListDecisionChanges(const std::string
         !st.ok()) {
       return st;
     }
-    auto read_stream = [&](const std::string& sql, Position after) -> Result<std::vector<Change>> {
+    internal::ChangeStreams<Position> streams;
+    for (size_t k = 0; k < internal::kStreams; ++k) {
       PgParams p;
       p.BindText(1, site_url);
-      p.BindInt(2, after.stamp);
-      p.BindInt(3, after.row);
+      p.BindInt(2, (*cursor)[k].stamp);
+      p.BindInt(3, (*cursor)[k].row);
       p.BindInt(4, static_cast<int64_t>(limit) + 1);  // one more tells whether more exist
-      auto r = conn.Query(sql, p);
+      auto r = conn.Query(kStreamSql[k], p);
       if (!r) return r.error();
-      return ReadRows<Change>(*r, ReadChange);
-    };
-    auto decisions = read_stream(kDecisionsSql, cursor->decisions);
-    if (!decisions) return decisions.error();
-    auto feedback = read_stream(kFeedbackSql, cursor->feedback);
-    if (!feedback) return feedback.error();
-    const auto merged =
-        internal::MergeChanges(*decisions, *feedback, cursor->decisions, cursor->feedback, limit);
+      auto rows = ReadRows<Change>(*r, ReadChange);
+      if (!rows) return rows.error();
+      streams[k] = std::move(rows).value();
+    }
+    const auto merged = internal::MergeChanges(streams, *cursor, limit);
     std::unordered_map<std::string, size_t> last;  // each decision once, at its last change
     for (size_t k = 0; k < merged.decision_ids.size(); ++k) last[merged.decision_ids[k]] = k;
-    out.next_cursor = FormatCursor(Cursor{merged.decisions_next, merged.feedback_next});
+    out.next_cursor = FormatCursor(merged.next);
     out.more = merged.more;
     for (size_t k = 0; k < merged.decision_ids.size(); ++k) {
       const std::string& id = merged.decision_ids[k];

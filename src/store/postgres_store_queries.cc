@@ -339,6 +339,19 @@ Result<std::vector<MemoryFeedback>> PostgresStore::ListMemoryFeedback(const Feed
   return Rows<MemoryFeedback>([&] { return Read(kSql, p); }, context, internal::ReadMemoryFeedback);
 }
 
+Result<std::vector<MemoryRevocation>> PostgresStore::ListMemoryRevocations(
+    const RevocationPosition& after, int64_t since_ms, int limit) {
+  const std::string context = "list revoked feedback for memory";
+  if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
+  PgParams p;
+  p.BindInt(1, after.stamp);
+  p.BindInt(2, after.id);
+  p.BindInt(3, since_ms);
+  p.BindInt(4, limit);
+  return Rows<MemoryRevocation>([&] { return Read(internal::MemoryRevocationSql(), p); }, context,
+                                internal::ReadMemoryRevocation);
+}
+
 // --- per-site settings
 
 Result<std::vector<SiteSetting>> PostgresStore::ListSiteSettings() {

@@ -635,6 +635,41 @@ core::Result<MemoryFeedback> ReadMemoryFeedback(const RowSource& stmt) {
   return f;
 }
 
+const std::string& MemoryRevocationSql() {
+  // The label in force now: the decision's latest non-test feedback no undo revoked (found
+  // on feedback_by_decision), as memory learns labels.
+  static const std::string kSql =
+      std::string(
+          "SELECT f.revoke_stamp, f.id, f.label, f.created_ms, f.is_test, r.id, r.label, ") +
+      kMemoryDecisionColumns +
+      " FROM feedback f JOIN decisions d ON d.id = f.decision_id"
+      " LEFT JOIN feedback r ON r.id = (SELECT max(g.id) FROM feedback g"
+      "   WHERE g.decision_id = f.decision_id AND g.is_test = 0 AND g.revoked_ms IS NULL)"
+      " WHERE f.revoke_stamp IS NOT NULL AND (f.revoke_stamp, f.id) > (?1, ?2)"
+      " AND f.created_ms >= ?3 ORDER BY f.revoke_stamp, f.id LIMIT ?4";
+  return kSql;
+}
+
+core::Result<MemoryRevocation> ReadMemoryRevocation(const RowSource& stmt) {
+  MemoryRevocation r;
+  r.feedback_id = stmt.ColumnInt(1);
+  r.position = {stmt.ColumnInt(0), r.feedback_id};
+  r.label = stmt.ColumnText(2);
+  r.created_ms = stmt.ColumnInt(3);
+  r.is_test = stmt.ColumnInt(4) != 0;
+  if (!stmt.ColumnIsNull(5)) {
+    r.restored_feedback_id = stmt.ColumnInt(5);
+    r.restored_label = stmt.ColumnText(6);
+  }
+  auto decision = ReadMemoryDecision(stmt, 7);
+  if (!decision) return decision.error();
+  r.decision = std::move(decision).value();
+  return r;
+}
+
+const char* const kNextRevokeStampSql =
+    "SELECT coalesce(max(revoke_stamp), 0) + 1 FROM feedback WHERE revoke_stamp IS NOT NULL";
+
 core::Result<VolumeCount> ReadVolumeCount(const RowSource& s) {
   VolumeCount c;
   c.day = s.ColumnText(0);

@@ -134,6 +134,13 @@ const std::string& LabeledFeedbackPageSql();
 std::string MemoryFeedbackSql(std::string_view stamp, std::string_view after,
                               std::string_view order);
 core::Result<MemoryFeedback> ReadMemoryFeedback(const RowSource& stmt);
+// ListMemoryRevocations' rows (?1 after stamp, ?2 after id, ?3 since, ?4 limit), for
+// ReadMemoryRevocation. The position is (revoke_stamp, f.id) on both backends.
+const std::string& MemoryRevocationSql();
+core::Result<MemoryRevocation> ReadMemoryRevocation(const RowSource& stmt);
+// The revoke stamp SQLite gives an undo's rows: one more than the highest so far. Read in the
+// undo's write transaction, which no other writer can interleave.
+extern const char* const kNextRevokeStampSql;
 
 // The statistics' rows: (day, site, verdict, uncertain, label, count) and (month, blog,
 // api_calls, spam, ham, missed_spam, false_positives).

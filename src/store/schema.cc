@@ -596,6 +596,22 @@ CREATE INDEX webhook_events_by_feedback ON webhook_events (feedback_id)
   WHERE feedback_id IS NOT NULL;
 )sql";
 
+// Version 14: an undo is a change too. revoke_stamp orders revocations in commit order, as
+// change_stamp orders new rows (version 8): GET /v1/decisions shows the decision again with the
+// label now in force, and every hamletd's memory unlearns the revoked label without a restart
+// (Store::ListMemoryRevocations). SQLite's stamp is one more than the highest so far, taken in
+// the undo's write transaction; PostgreSQL's is the change clock's. Revocations made before
+// this version keep NULL: they were reported already (webhooks) or are in memory's rebuild.
+constexpr std::string_view kSqliteV14 = R"sql(
+ALTER TABLE feedback ADD COLUMN revoke_stamp INTEGER;
+CREATE INDEX feedback_by_revocation ON feedback (revoke_stamp, id) WHERE revoke_stamp IS NOT NULL;
+)sql";
+
+constexpr std::string_view kPgV14 = R"sql(
+ALTER TABLE feedback ADD COLUMN revoke_stamp BIGINT;
+CREATE INDEX feedback_by_revocation ON feedback (revoke_stamp, id) WHERE revoke_stamp IS NOT NULL;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: meta, site_keys, decisions, feedback", kSqliteV1, kPgV1},
     {2, "decisions.recheck_of links a recheck to the earlier decision; per-key time index",
@@ -620,6 +636,8 @@ constexpr Migration kMigrations[] = {
      kSqliteV12, kPgV12},
     {13, "decision_days: counts of decisions retention deleted; indexes for the deletion",
      kSqliteV13, kPgV13},
+    {14, "feedback.revoke_stamp: undos in commit order, for GET /v1/decisions and memory",
+     kSqliteV14, kPgV14},
 };
 
 }  // namespace

@@ -110,6 +110,8 @@ class SqliteStore final : public Store {
   core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(const FeedbackPosition& after,
                                                                int64_t since_ms,
                                                                int limit) override;
+  core::Result<std::vector<MemoryRevocation>> ListMemoryRevocations(
+      const RevocationPosition& after, int64_t since_ms, int limit) override;
 
   core::Result<std::vector<SiteSetting>> ListSiteSettings() override;
   core::Status PutSiteSetting(const SiteSetting& setting) override;

@@ -1,7 +1,10 @@
-// SqliteStore's decision changes for sites that poll (GET /v1/decisions): two streams, new
-// decisions by rowid and new feedback by id, merged by time into pages behind a cursor that
-// remembers how far each stream was read.
+// SqliteStore's decision changes for sites that poll (GET /v1/decisions): three streams, new
+// decisions by rowid, new feedback by id and undos by revoke stamp, merged by time into pages
+// behind a cursor that remembers how far each stream was read.
+#include <array>
 #include <charconv>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -19,10 +22,14 @@ using internal::WithContext;
 
 namespace {
 
-struct Cursor {
-  int64_t decision_rowid = 0;  // the last decision row read
-  int64_t feedback_id = 0;     // the last feedback row read
+// A stream position: (0, rowid) for decisions, (0, id) for feedback, (revoke stamp, feedback
+// id) for undos.
+struct Position {
+  int64_t stamp = 0;
+  int64_t row = 0;
 };
+using Change = internal::StreamChange<Position>;
+using Cursor = std::array<Position, internal::kStreams>;
 
 std::optional<int64_t> ParseCount(std::string_view text) {
   int64_t v = 0;
@@ -33,26 +40,37 @@ std::optional<int64_t> ParseCount(std::string_view text) {
   return v;
 }
 
+// "<decision rowid>.<feedback id>.<revoke stamp>.<revoked feedback id>"; "" is the beginning.
+// A cursor handed out before undos were a stream ("<rowid>.<id>") reads every undo since.
 Result<Cursor> ParseCursor(const std::string& text) {
   if (text.empty()) return Cursor{};
-  const size_t dot = text.find('.');
-  if (dot != std::string::npos) {
-    auto d = ParseCount(std::string_view(text).substr(0, dot));
-    auto f = ParseCount(std::string_view(text).substr(dot + 1));
-    if (d && f) return Cursor{*d, *f};
+  std::vector<int64_t> parts;
+  std::string_view rest = text;
+  while (parts.size() < 5) {
+    const size_t dot = rest.find('.');
+    auto n = ParseCount(rest.substr(0, dot));
+    if (!n) break;
+    parts.push_back(*n);
+    if (dot == std::string_view::npos) break;
+    rest.remove_prefix(dot + 1);
+  }
+  if (parts.size() == 2 || parts.size() == 4) {
+    parts.resize(4, 0);
+    return Cursor{Position{0, parts[0]}, Position{0, parts[1]}, Position{parts[2], parts[3]}};
   }
   return Status::InvalidArgument("the cursor '" + text.substr(0, 64) +
                                  "' is not one this service handed out (use a 'next' value)");
 }
 
 std::string FormatCursor(const Cursor& c) {
-  return std::to_string(c.decision_rowid) + "." + std::to_string(c.feedback_id);
+  const Position& undo = c[internal::kRevocationStream];
+  return std::to_string(c[internal::kDecisionStream].row) + "." +
+         std::to_string(c[internal::kFeedbackStream].row) + "." + std::to_string(undo.stamp) +
+         "." + std::to_string(undo.row);
 }
 
-using Change = internal::StreamChange<int64_t>;
-
 Result<Change> ReadChange(const Statement& s) {
-  return Change{s.ColumnInt(0), s.ColumnText(1), s.ColumnInt(2)};
+  return Change{{s.ColumnInt(0), s.ColumnInt(1)}, s.ColumnText(2), s.ColumnInt(3)};
 }
 
 }  // namespace
@@ -66,13 +84,17 @@ Result<DecisionChangesPage> SqliteStore::ListDecisionChanges(const std::string& 
   if (!cursor) return cursor.error();
 
   // decisions_by_site carries the rowid, so this walks only the site's rows after the cursor.
-  static const std::string kDecisionsSql =
-      "SELECT d.rowid, d.id, d.created_ms FROM decisions d INDEXED BY decisions_by_site"
-      " WHERE d.site_url = ?1 AND d.rowid > ?2 ORDER BY d.rowid LIMIT ?3";
-  static const std::string kFeedbackSql =
-      "SELECT f.id, f.decision_id, f.created_ms FROM feedback f"
+  // Each stream's query reads (stamp, row, decision id, time), after (?2, ?3).
+  static const std::array<std::string, internal::kStreams> kStreamSql = {
+      "SELECT 0, d.rowid, d.id, d.created_ms FROM decisions d INDEXED BY decisions_by_site"
+      " WHERE d.site_url = ?1 AND d.rowid > ?3 ORDER BY d.rowid LIMIT ?4",
+      "SELECT 0, f.id, f.decision_id, f.created_ms FROM feedback f"
       " JOIN decisions d ON d.id = f.decision_id"
-      " WHERE d.site_url = ?1 AND f.id > ?2 ORDER BY f.id LIMIT ?3";
+      " WHERE d.site_url = ?1 AND f.id > ?3 ORDER BY f.id LIMIT ?4",
+      "SELECT f.revoke_stamp, f.id, f.decision_id, f.revoked_ms FROM feedback f"
+      " JOIN decisions d ON d.id = f.decision_id"
+      " WHERE d.site_url = ?1 AND f.revoke_stamp IS NOT NULL AND (f.revoke_stamp, f.id) > (?2, ?3)"
+      " ORDER BY f.revoke_stamp, f.id LIMIT ?4"};
   static const std::string kDecisionSql = internal::DecisionSelectSql() + " WHERE d.id = ?1";
   static const std::string kLatestFeedbackSql =
       internal::FeedbackSelectSql() +
@@ -83,26 +105,25 @@ Result<DecisionChangesPage> SqliteStore::ListDecisionChanges(const std::string& 
   // One read transaction: the streams and the records come from the same snapshot.
   if (Status s = conn.Exec("BEGIN"); !s.ok()) return WithContext(s, context);
   auto page = [&]() -> Result<DecisionChangesPage> {
-    auto read_stream = [&](const std::string& sql, int64_t after) -> Result<std::vector<Change>> {
-      auto stmt = conn.Prepare(sql);
+    internal::ChangeStreams<Position> streams;
+    for (size_t k = 0; k < internal::kStreams; ++k) {
+      auto stmt = conn.Prepare(kStreamSql[k]);
       if (!stmt) return stmt.error();
       stmt->BindText(1, site_url);
-      stmt->BindInt(2, after);
-      stmt->BindInt(3, static_cast<int64_t>(limit) + 1);  // one more tells whether more exist
-      return internal::ReadAll<Change>(*stmt, ReadChange);
-    };
-    auto decisions = read_stream(kDecisionsSql, cursor->decision_rowid);
-    if (!decisions) return decisions.error();
-    auto feedback = read_stream(kFeedbackSql, cursor->feedback_id);
-    if (!feedback) return feedback.error();
-    const auto merged = internal::MergeChanges(*decisions, *feedback, cursor->decision_rowid,
-                                               cursor->feedback_id, limit);
+      stmt->BindInt(2, (*cursor)[k].stamp);
+      stmt->BindInt(3, (*cursor)[k].row);
+      stmt->BindInt(4, static_cast<int64_t>(limit) + 1);  // one more tells whether more exist
+      auto rows = internal::ReadAll<Change>(*stmt, ReadChange);
+      if (!rows) return rows.error();
+      streams[k] = std::move(rows).value();
+    }
+    const auto merged = internal::MergeChanges(streams, *cursor, limit);
 
     // Each decision once, where its last change in this page put it.
     std::unordered_map<std::string, size_t> last;
     for (size_t k = 0; k < merged.decision_ids.size(); ++k) last[merged.decision_ids[k]] = k;
     DecisionChangesPage out;
-    out.next_cursor = FormatCursor(Cursor{merged.decisions_next, merged.feedback_next});
+    out.next_cursor = FormatCursor(merged.next);
     out.more = merged.more;
     for (size_t k = 0; k < merged.decision_ids.size(); ++k) {
       const std::string& id = merged.decision_ids[k];

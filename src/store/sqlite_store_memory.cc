@@ -109,4 +109,20 @@ Result<std::vector<MemoryFeedback>> SqliteStore::ListMemoryFeedback(const Feedba
   }
 }
 
+Result<std::vector<MemoryRevocation>> SqliteStore::ListMemoryRevocations(
+    const RevocationPosition& after, int64_t since_ms, int limit) {
+  const std::string context = "list revoked feedback for memory";
+  if (limit < 0) return Status::InvalidArgument(context + ": limit must not be negative");
+  ReadLock lock(*this);
+  auto stmt = lock.conn().Prepare(internal::MemoryRevocationSql());
+  if (!stmt) return WithContext(stmt.error(), context);
+  stmt->BindInt(1, after.stamp);
+  stmt->BindInt(2, after.id);
+  stmt->BindInt(3, since_ms);
+  stmt->BindInt(4, limit);
+  auto rows = internal::ReadAll<MemoryRevocation>(*stmt, internal::ReadMemoryRevocation);
+  if (!rows) return WithContext(rows.error(), context);
+  return rows;
+}
+
 }  // namespace hamlet::store

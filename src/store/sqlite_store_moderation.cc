@@ -173,10 +173,12 @@ Result<int64_t> SqliteStore::UndoModeratorAction(int64_t id, const std::string& 
                             " WHERE id = ?3",
                             {now_ms, by, id});
     if (!marked) return marked.error();
+    auto stamp = db.QueryInt(internal::kNextRevokeStampSql);
+    if (!stamp) return stamp.error();
     auto rows = RunUpdate(db,
-                          "UPDATE feedback SET revoked_ms = ?1"
+                          "UPDATE feedback SET revoked_ms = ?1, revoke_stamp = ?3"
                           " WHERE action_id = ?2 AND revoked_ms IS NULL",
-                          {now_ms, id});
+                          {now_ms, id, *stamp});
     if (!rows) return rows.error();
     revoked = *rows;
     for (const WebhookEvent& e : events) {

@@ -309,6 +309,31 @@ struct MemoryFeedback {
   std::optional<core::Comment> comment;
 };
 
+// Where an undo's revocation of a feedback row stands in the order undos were committed
+// (Store::ListMemoryRevocations): (the undo's revoke stamp, the feedback row's id), the same on
+// both backends. Once a position is visible to a reader, every revocation committed later has
+// a greater one.
+struct RevocationPosition {
+  int64_t stamp = 0;
+  int64_t id = 0;  // (0, 0): before every revocation
+  auto operator<=>(const RevocationPosition&) const = default;
+};
+
+// A feedback row an undo revoked, as memory unlearns it: the decision it labelled and the
+// label in force on that decision now.
+struct MemoryRevocation {
+  RevocationPosition position;
+  int64_t feedback_id = 0;  // the revoked row
+  std::string label;        // its label, "spam" or "ham"
+  int64_t created_ms = 0;   // when the revoked row was written
+  bool is_test = false;
+  MemoryDecision decision;  // the decision it labelled
+  // The decision's latest non-test feedback that no undo revoked, when there is one: the
+  // label in force again. Without it, hamlet's own verdict stands again.
+  std::optional<int64_t> restored_feedback_id;
+  std::string restored_label;  // "spam" or "ham" when restored_feedback_id is set
+};
+
 struct DecisionFilter {
   // Only decisions that are spam, discard or uncertain (the moderators' queue).
   bool flagged_only = false;
@@ -672,6 +697,13 @@ class Store {
   // committed later, whichever process or node wrote it. InvalidArgument for a negative limit.
   virtual core::Result<std::vector<MemoryFeedback>> ListMemoryFeedback(
       const FeedbackPosition& after, int64_t since_ms, int limit) = 0;
+  // Feedback rows on decisions that an undo revoked, with a position greater than `after`
+  // and created at or after `since_ms`, tests included (is_test says so), in position (commit)
+  // order, at most `limit`. Paging on the last row's position never skips a revocation
+  // committed later. Revocations made before schema version 14 are not listed.
+  // InvalidArgument for a negative limit.
+  virtual core::Result<std::vector<MemoryRevocation>> ListMemoryRevocations(
+      const RevocationPosition& after, int64_t since_ms, int limit) = 0;
 
   // --- per-site settings
   // Every setting of every site (and the defaults, site_url ""), ordered by site, then name.

@@ -2,7 +2,8 @@
 // round-trip, decisions page in time order with a keyset cursor, rows without a trace carry
 // their comment, feedback comes with its decision or submitted comment, decisions and feedback
 // after a position come in commit order from every store (none missed while others write, a
-// PostgreSQL row committed after a greater id was read is not passed over), and a
+// PostgreSQL row committed after a greater id was read is not passed over), undos come in
+// commit order with the label they leave, and a
 // version 4 file gains the columns without losing rows.
 #include <doctest/doctest.h>
 
@@ -180,6 +181,72 @@ TEST_SUITE("store/memory") {
     REQUIRE(later.size() == 1);
     CHECK(later[0].feedback_id == fourth);
     CHECK(store->ListMemoryFeedback({}, 0, -1).error().code() ==
+          core::StatusCode::kInvalidArgument);
+  }
+
+  TEST_CASE_TEMPLATE("undos come in commit order with the revoked row and the label left",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
+    const MemoryTrace trace{"spam", 3, "ip:0000000000000001"};
+    REQUIRE(store->AppendDecision(Decision("d1", 100, "https://d.example/", trace)).ok());
+    REQUIRE(store->AppendDecision(Decision("d2", 110, "https://d.example/", trace)).ok());
+    FeedbackRecord site_label;
+    site_label.decision_id = "d1";
+    site_label.label = "ham";
+    site_label.source = "akismet";
+    site_label.created_ms = 200;
+    const int64_t site_row = store->AppendFeedback(site_label).value();
+    auto act = [&](const std::string& label, int64_t at, std::vector<std::string> ids) {
+      ModeratorAction a;
+      a.moderator = "alice";
+      a.label = label;
+      a.origin = "mark";
+      a.selection = "ids";
+      a.created_ms = at;
+      std::vector<FeedbackRecord> rows;
+      for (const std::string& id : ids) {
+        FeedbackRecord f;
+        f.decision_id = id;
+        f.label = label;
+        f.source = "cli";
+        f.moderator = "alice";
+        f.created_ms = at;
+        rows.push_back(f);
+      }
+      return store->AppendModeratorAction(a, rows, {}).value();
+    };
+    const ModeratorAction spam = act("spam", 300, {"d1", "d2"});
+    CHECK(store->ListMemoryRevocations({}, 0, 10).value().empty());  // nothing undone yet
+
+    REQUIRE(store->UndoModeratorAction(spam.id, "bob", 400, {}));
+    auto undone = store->ListMemoryRevocations({}, 0, 10).value();
+    REQUIRE(undone.size() == 2);
+    CHECK(undone[0].decision.id == "d1");
+    CHECK(undone[0].label == "spam");
+    CHECK(undone[0].feedback_id > site_row);
+    CHECK(undone[0].created_ms == 300);
+    CHECK(undone[0].decision.memory->traits == "ip:0000000000000001");
+    // d1 has the site's label again; d2 none.
+    CHECK(undone[0].restored_feedback_id == site_row);
+    CHECK(undone[0].restored_label == "ham");
+    CHECK(undone[1].decision.id == "d2");
+    CHECK_FALSE(undone[1].restored_feedback_id.has_value());
+    CHECK(undone[0].position > RevocationPosition{});
+    CHECK(undone[1].position > undone[0].position);
+    CHECK(store->ListMemoryRevocations(undone[0].position, 0, 10).value().size() == 1);
+    CHECK(store->ListMemoryRevocations({}, 0, 1).value().size() == 1);
+    CHECK(store->ListMemoryRevocations({}, 350, 10).value().empty());  // rows written at 300
+
+    // A later undo, by another store, comes after every position read so far.
+    const ModeratorAction ham = act("ham", 500, {"d2"});
+    std::unique_ptr<Store> other = store.OpenAnother();
+    REQUIRE(other->UndoModeratorAction(ham.id, "bob", 600, {}));
+    auto later = store->ListMemoryRevocations(undone[1].position, 0, 10).value();
+    REQUIRE(later.size() == 1);
+    CHECK(later[0].decision.id == "d2");
+    CHECK(later[0].label == "ham");
+    CHECK_FALSE(later[0].restored_feedback_id.has_value());
+    CHECK(store->ListMemoryRevocations({}, 0, -1).error().code() ==
           core::StatusCode::kInvalidArgument);
   }
 
