@@ -122,11 +122,13 @@ void LocalMemory::Remember(const std::string& decision_id, const std::string& si
 
 void LocalMemory::Learn(const Correction& c) {
   const uint64_t site = LocalHash(c.site_url);
-  const Figure label = LabelFigure(c.spam);
   if (c.decision_id.empty()) {
-    AddToTraits(c.footprint, site, label, 1.0, c.at_ms);
+    if (!c.label_removed) AddToTraits(c.footprint, site, LabelFigure(c.spam), 1.0, c.at_ms);
     return;
   }
+  // What counts for the decision from now on: the label, or after an undo its own lesson.
+  const std::optional<Figure> figure =
+      c.label_removed ? LessonFigure(c.lesson) : std::optional<Figure>(LabelFigure(c.spam));
   const uint64_t id = LocalHash(c.decision_id);
   std::optional<Figure> previous;
   {
@@ -135,19 +137,29 @@ void LocalMemory::Learn(const Correction& c) {
     if (c.at_ms < latest_ms_.load() - options_.HorizonMs()) return;
     auto it = labels_.find(id);
     if (it != labels_.end()) {
-      if (it->second.feedback_id >= c.feedback_id) return;  // a later label is in force
-      previous = LabelFigure(it->second.spam);
+      // A later label is in force. An undo knew every label up to the row it revoked and the
+      // one it left, so only a label after both is later; one it left is in force already.
+      const bool later = c.revoked_feedback_id > 0
+                             ? it->second.feedback_id > std::max(c.feedback_id,
+                                                                 c.revoked_feedback_id)
+                             : it->second.feedback_id >= c.feedback_id;
+      if (later) return;
+      previous = it->second.removed ? LessonFigure(c.lesson) : LabelFigure(it->second.spam);
     } else {
       previous = LessonFigure(c.lesson);
     }
-    labels_[id] = {c.feedback_id, c.spam, c.at_ms};
+    // Without a label left, the revoked row stands for the undo: older rows, read late, are
+    // then ignored.
+    const int64_t in_force = c.label_removed ? c.revoked_feedback_id : c.feedback_id;
+    labels_[id] = {in_force, c.spam, c.at_ms, c.label_removed};
     if (labels_.size() > options_.max_labels) PruneLabels();
   }
-  if (previous == label) return;
+  if (previous == figure) return;
   if (previous) AddToTraits(c.footprint, site, *previous, -1.0, c.at_ms);
-  AddToTraits(c.footprint, site, label, 1.0, c.at_ms);
+  if (figure) AddToTraits(c.footprint, site, *figure, 1.0, c.at_ms);
   if (c.footprint.words > 0) {
-    campaign_.Label(c.footprint.fingerprint, id, static_cast<int8_t>(c.spam ? 1 : -1));
+    const int8_t label = c.label_removed ? 0 : (c.spam ? 1 : -1);
+    campaign_.Label(c.footprint.fingerprint, id, label);
   }
 }
 

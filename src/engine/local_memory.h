@@ -81,6 +81,7 @@ class LocalMemory final : public SignalMemory {
     int64_t feedback_id = 0;
     bool spam = false;
     int64_t at_ms = 0;
+    bool removed = false;  // undone: the decision's lesson counts again
   };
 
   // Counts the sighting (unless `count` is false) and, with `history`, fills it.

@@ -6,7 +6,8 @@
 // The flow for one comment: Trace (its footprint) -> Recall (history for the checks; counts
 // the sighting for campaigns and rates) -> the verdict is stored with the footprint and the
 // lesson (store::MemoryTrace) -> Record (reputation learns the lesson). A moderator's label
-// later arrives through Learn and replaces the lesson of the decision it labels.
+// later arrives through Learn and replaces the lesson of the decision it labels; an undo
+// arrives through Learn too, as the label in force after it (or none: the lesson again).
 //
 // Thread-safety: implementations must allow concurrent calls.
 #pragma once
@@ -36,10 +37,16 @@ struct Sighting {
   const store::DecisionRecord* original = nullptr;
 };
 
-// A moderator's label (feedback) for memory to learn.
+// A moderator's label (feedback) for memory to learn, or the label left in force on a decision
+// after an undo revoked one.
 struct Correction {
   int64_t feedback_id = 0;  // labels of one decision apply in id order; older ones are ignored
   bool spam = false;        // the label
+  // An undo: the id of the row it revoked (0 otherwise). feedback_id and spam are then the
+  // decision's latest label left, which is in force again unless memory has learnt a later
+  // one; or, with label_removed, there is none and the decision's own lesson counts again.
+  int64_t revoked_feedback_id = 0;
+  bool label_removed = false;
   std::string decision_id;  // the decision it labels; empty for feedback without one
   std::string site_url;
   int64_t at_ms = 0;  // when the labelled comment arrived (the decision's time)
@@ -64,7 +71,7 @@ class SignalMemory {
   // What the decision on `sighting` taught, once it is durably stored.
   virtual void Record(const Sighting& sighting, Lesson lesson) = 0;
 
-  // A moderator's label, once durably stored.
+  // A moderator's label, or an undo of labels, once durably stored.
   virtual void Learn(const Correction& correction) = 0;
 };
 

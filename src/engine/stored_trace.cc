@@ -65,4 +65,26 @@ std::optional<Correction> CorrectionOf(const SignalMemory& memory, const store::
   return c;
 }
 
+std::optional<Correction> CorrectionOf(const SignalMemory& memory,
+                                       const store::MemoryRevocation& r) {
+  if (r.is_test) return std::nullopt;
+  std::optional<StoredFootprint> stored = FootprintOfStored(memory, r.decision);
+  if (!stored) return std::nullopt;
+  Correction c;
+  c.decision_id = r.decision.id;
+  c.site_url = r.decision.site_url;
+  c.at_ms = r.decision.created_ms;
+  c.footprint = std::move(stored->footprint);
+  c.lesson = stored->lesson;
+  c.revoked_feedback_id = r.feedback_id;
+  if (r.restored_feedback_id &&
+      (r.restored_label == "spam" || r.restored_label == "ham")) {
+    c.feedback_id = *r.restored_feedback_id;
+    c.spam = r.restored_label == "spam";
+  } else {
+    c.label_removed = true;
+  }
+  return c;
+}
+
 }  // namespace hamlet::engine

@@ -26,5 +26,9 @@ store::MemoryDecision MemoryView(const store::DecisionRecord& record);
 // feedback memory cannot read.
 std::optional<Correction> CorrectionOf(const SignalMemory& memory,
                                        const store::MemoryFeedback& feedback);
+// The correction an undo asks for: the label in force after it (the decision's latest label
+// left, or none), as of the revoked row. nullopt for tests, rechecks and unreadable traces.
+std::optional<Correction> CorrectionOf(const SignalMemory& memory,
+                                       const store::MemoryRevocation& revocation);
 
 }  // namespace hamlet::engine

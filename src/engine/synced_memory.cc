@@ -99,8 +99,11 @@ core::Status SyncedMemory::CatchUpLocked(int64_t since_ms, int max_pages, bool* 
   // Decisions first: a label read in the same catch-up then finds its decision counted.
   core::Status s = CatchUpDecisionsLocked(since_ms, max_pages, &decisions_done, tally);
   if (s.ok()) s = CatchUpFeedbackLocked(since_ms, max_pages, &feedback_done, tally);
+  // Undos last: each says which label is in force now, newer than any label read before it.
+  bool undos_done = false;
+  if (s.ok()) s = CatchUpRevocationsLocked(since_ms, max_pages, &undos_done, tally);
   PruneOwn(generation, decisions_done);
-  *complete = s.ok() && decisions_done && feedback_done;
+  *complete = s.ok() && decisions_done && feedback_done && undos_done;
   return s;
 }
 
@@ -163,6 +166,29 @@ core::Status SyncedMemory::CatchUpFeedbackLocked(int64_t since_ms, int max_pages
   // was revoked, or is older than since_ms).
   if (*done) std::erase_if(learnt_ahead_, [&](const auto& e) { return e.second < generation; });
   std::erase_if(read_back_, [&](const auto& e) { return now - e.second > kUnstoredOwnMs; });
+  return core::Status::Ok();
+}
+
+// An undo (`hamlet undo`, a step back in `hamlet review`) revokes feedback rows; memory then
+// counts the decision's label left, or its own lesson, instead of the revoked label. Undos are
+// made by the CLI, never through this process, so each is read here once, by position.
+core::Status SyncedMemory::CatchUpRevocationsLocked(int64_t since_ms, int max_pages, bool* done,
+                                                    RebuildStats* tally) {
+  for (int pages = 0; max_pages == 0 || pages < max_pages; ++pages) {
+    auto page = store_.ListMemoryRevocations(undone_, since_ms, kFeedbackPage);
+    if (!page) return page.error();
+    for (const store::MemoryRevocation& r : *page) {
+      undone_ = r.position;
+      if (std::optional<Correction> c = CorrectionOf(*local_, r); c) {
+        local_->Learn(*c);
+        if (tally != nullptr) ++tally->undos;
+      }
+    }
+    if (page->size() < static_cast<size_t>(kFeedbackPage)) {
+      *done = true;
+      break;
+    }
+  }
   return core::Status::Ok();
 }
 

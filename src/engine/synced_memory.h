@@ -33,6 +33,7 @@ namespace hamlet::engine {
 struct RebuildStats {
   long decisions = 0;  // remembered
   long feedback = 0;   // labels learnt
+  long undos = 0;      // labels taken back by an undo
   long skipped = 0;    // tests, rechecks, unreadable traces
   int64_t since_ms = 0;
   double elapsed_ms = 0.0;
@@ -55,7 +56,7 @@ class SyncedMemory final : public SignalMemory {
   void Learn(const Correction& correction) override;
 
   // Learns everything stored since the last catch-up by other processes (their decisions) and
-  // by anyone (feedback), to the end. On error the cursors stay, so the next catch-up tries
+  // by anyone (feedback, and undos of feedback: `hamlet undo`), to the end. On error the cursors stay, so the next catch-up tries
   // again from there.
   core::Status CatchUp();
 
@@ -75,13 +76,15 @@ class SyncedMemory final : public SignalMemory {
   core::Status Rebuild();
   // Reads at most `max_pages` pages of each stream (0: no limit) and says in `complete` whether
   // both reached the end; counts what it learnt in `tally` when given. REQUIRES: sync_mu_ held
-  // (also for the two streams' own functions).
+  // (also for the three streams' own functions).
   core::Status CatchUpLocked(int64_t since_ms, int max_pages, bool* complete,
                              RebuildStats* tally = nullptr);
   core::Status CatchUpDecisionsLocked(int64_t since_ms, int max_pages, bool* done,
                                       RebuildStats* tally);
   core::Status CatchUpFeedbackLocked(int64_t since_ms, int max_pages, bool* done,
                                      RebuildStats* tally);
+  core::Status CatchUpRevocationsLocked(int64_t since_ms, int max_pages, bool* done,
+                                        RebuildStats* tally);
   // True, forgetting it, when `decision_id` is one this process noted (its own).
   bool TakeOwn(const std::string& decision_id);
   // Forgets own decisions the catch-up will not read back: those counted before catch-up
@@ -96,6 +99,7 @@ class SyncedMemory final : public SignalMemory {
   std::atomic<int64_t> caught_up_ms_{0};
   std::mutex sync_mu_;
   store::FeedbackPosition cursor_;  // the last feedback row read from the store; sync_mu_
+  store::RevocationPosition undone_;  // the last revocation read from the store; sync_mu_
   // Feedback learnt through Learn before the catch-up read it back, by id: the generation_
   // when it was learnt (it was committed by then). sync_mu_
   std::unordered_map<int64_t, int64_t> learnt_ahead_;

@@ -3,7 +3,8 @@
 // reputation, labels replace them, campaigns and bursts are seen, a rebuild from the store
 // after a restart gives the same History, and two nodes on one database (SQLite file or
 // PostgreSQL) learn each other's decisions on catch-up, each counted once, and a label that
-// commits on PostgreSQL after a greater feedback id was read is still learnt.
+// commits on PostgreSQL after a greater feedback id was read is still learnt. An undo made by
+// another process is unlearnt on catch-up, whatever order the undos are read in.
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -79,12 +80,20 @@ struct Node {
 
   // A moderator's verdict as `hamlet mark-spam ID` records it (no memory in that process: a
   // running memory learns it at its next catch-up).
-  void Mark(const std::string& id, engine::Label label, const std::string& moderator) {
+  int64_t Mark(const std::string& id, engine::Label label, const std::string& moderator) {
     engine::Moderation moderation(*store);
     engine::ModeratorActions actions(*store, moderation, clock_);
     auto plan = actions.PlanForIds({id}, label);
     REQUIRE(plan);
-    REQUIRE(actions.Apply(*plan, moderator, "mark", id));
+    auto action = actions.Apply(*plan, moderator, "mark", id);
+    REQUIRE(action);
+    return action->id;
+  }
+  // `hamlet undo ACTION` in another process.
+  void Undo(int64_t action_id) {
+    engine::Moderation moderation(*store);
+    engine::ModeratorActions actions(*store, moderation, clock_);
+    REQUIRE(actions.Undo(action_id, "dave"));
   }
 
   store::SiteKey Key() {
@@ -345,6 +354,112 @@ TEST_SUITE("engine/memory") {
     REQUIRE(node.memory->CatchUp().ok());
     CHECK(approved() == doctest::Approx(2.0));
     (void)other;
+  }
+
+  TEST_CASE("an undo in another process is unlearnt on catch-up: the label left counts again") {
+    Fixture f;
+    Node node(f.path, f.clock, f.classifier);
+    auto checked = node.Check(Comment("spammy offer", "198.51.100.7"));
+    auto ip = [&] {
+      return *Trait(node.Probe(Comment("x", "198.51.100.7"), f.clock.NowMillis()), TraitKind::kIp);
+    };
+    Node cli(f.path, f.clock, f.classifier, /*with_memory=*/false);
+    const int64_t ham = cli.Mark(checked.id, engine::Label::kHam, "carol");
+    f.clock.Advance(2'000);
+    CHECK(ip().site.approved == doctest::Approx(1.0));
+    CHECK(ip().site.spam == doctest::Approx(0.0));
+
+    // Undone: no label is left, so the verdict's own lesson counts again.
+    cli.Undo(ham);
+    f.clock.Advance(2'000);
+    CHECK(ip().site.approved == doctest::Approx(0.0));
+    CHECK(ip().site.spam == doctest::Approx(1.0));
+
+    // Two labels, the later undone: the earlier is in force again. Then that one is undone
+    // too, in the same catch-up window as a new label: the new label wins.
+    const int64_t spam = cli.Mark(checked.id, engine::Label::kSpam, "carol");
+    const int64_t ham_again = cli.Mark(checked.id, engine::Label::kHam, "erin");
+    f.clock.Advance(2'000);
+    CHECK(ip().site.approved == doctest::Approx(1.0));
+    cli.Undo(ham_again);
+    f.clock.Advance(2'000);
+    CHECK(ip().site.approved == doctest::Approx(0.0));
+    CHECK(ip().site.reported == doctest::Approx(1.0));
+    cli.Undo(spam);
+    f.clock.Advance(2'000);
+    CHECK(ip().site.reported == doctest::Approx(0.0));
+    CHECK(ip().site.spam == doctest::Approx(1.0));
+
+    // A restart rebuilds the same from the store.
+    const signals::TraitHistory before = ip();
+    Node restarted(f.path, f.clock, f.classifier);
+    const auto after = *Trait(restarted.Probe(Comment("x", "198.51.100.7"), f.clock.NowMillis()),
+                              TraitKind::kIp);
+    CHECK(after.site.spam == doctest::Approx(before.site.spam));
+    CHECK(after.site.reported == doctest::Approx(before.site.reported));
+    CHECK(after.site.approved == doctest::Approx(before.site.approved));
+    CHECK(restarted.memory->rebuild_stats().undos > 0);
+  }
+
+  TEST_CASE("undos read in one catch-up or in several leave the same label in force") {
+    // Labels 1 (spam) and 2 (ham), then undos of 2 and of 1. Read together, both undos say
+    // no label is left; read apart, the first says label 1 is left, the second none.
+    const core::Comment c = Comment("hello", "203.0.113.91");
+    const text::TextAnalysis text = text::Analyze(c.comment_content);
+    auto label = [&](engine::LocalMemory& m, int64_t id, bool spam) {
+      engine::Correction k;
+      k.feedback_id = id;
+      k.spam = spam;
+      k.decision_id = "d1";
+      k.site_url = kSite;
+      k.at_ms = 1'700'000'000'000;
+      k.footprint = m.Trace(c, text, kSite);
+      k.lesson = engine::Lesson::kHam;
+      return k;
+    };
+    auto undo = [&](engine::LocalMemory& m, int64_t revoked, std::optional<int64_t> left,
+                    bool spam) {
+      engine::Correction k = label(m, left.value_or(0), spam);
+      k.revoked_feedback_id = revoked;
+      k.label_removed = !left.has_value();
+      return k;
+    };
+    auto ip = [&](engine::LocalMemory& m) {
+      engine::Sighting s;
+      s.site_url = kSite;
+      s.comment = &c;
+      s.text = &text;
+      s.at_ms = 1'700'000'000'000;
+      s.footprint = m.Trace(c, text, kSite);
+      return *Trait(m.Recall(s), TraitKind::kIp);
+    };
+    for (const bool together : {true, false}) {
+      CAPTURE(together);
+      engine::LocalMemory m({}, "salt");
+      m.Learn(label(m, 1, true));
+      m.Learn(label(m, 2, false));
+      CHECK(ip(m).site.approved == doctest::Approx(1.0));
+      if (together) {
+        m.Learn(undo(m, 2, std::nullopt, false));
+      } else {
+        m.Learn(undo(m, 2, 1, true));
+        CHECK(ip(m).site.reported == doctest::Approx(1.0));
+        CHECK(ip(m).site.approved == doctest::Approx(0.0));
+      }
+      m.Learn(undo(m, 1, std::nullopt, false));
+      CHECK(ip(m).site.reported == doctest::Approx(0.0));
+      CHECK(ip(m).site.approved == doctest::Approx(0.0));
+      CHECK(ip(m).site.ham == doctest::Approx(1.0));  // the lesson again
+      // Label 1 read late (a slow page) changes nothing; a new label 3 counts.
+      m.Learn(label(m, 1, true));
+      CHECK(ip(m).site.reported == doctest::Approx(0.0));
+      m.Learn(label(m, 3, true));
+      CHECK(ip(m).site.reported == doctest::Approx(1.0));
+      CHECK(ip(m).site.ham == doctest::Approx(0.0));
+      // An undo that knew only labels up to 2 does not take back label 3.
+      m.Learn(undo(m, 2, 1, true));
+      CHECK(ip(m).site.reported == doctest::Approx(1.0));
+    }
   }
 
   TEST_CASE("memory stays within its caps whatever arrives") {
