@@ -1,5 +1,5 @@
-// GET /v1/decisions against the real hamletd: a site's decisions and moderator outcomes after
-// a cursor, paged; another site's key sees none of them; errors are JSON 4xx. Both backends.
+// GET /v1/decisions against the real hamletd: a site's decisions and moderator outcomes (and
+// their undos) after a cursor, paged; another site's key sees none of them; errors are JSON 4xx. Both backends.
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -119,6 +119,16 @@ TEST_SUITE("e2e/decisions") {
     CHECK(changed.dump().find("reader@example.org") == std::string::npos);
     CHECK(changed.dump().find("203.0.113.9") == std::string::npos);
     CHECK_FALSE(item.contains("user_ip"));
+
+    // So is its undo: the decision comes back with no label (hamlet's verdict stands again).
+    auto undone = d.Hamlet({"undo", "--moderator", "alice"});
+    REQUIRE_MESSAGE(undone.exit_code == 0, undone.err);
+    json reverted = Page(d, d.key(), "?since=" + changed["next"].get<std::string>());
+    REQUIRE(reverted["decisions"].size() == 1);
+    CHECK(reverted["decisions"][0]["id"] == mine[1]);
+    CHECK(reverted["decisions"][0]["label"].is_null());
+    CHECK(reverted["decisions"][0]["moderator"].is_null());
+    CHECK(Page(d, d.key(), "?since=" + reverted["next"].get<std::string>())["decisions"].empty());
 
     // With the site's opt-in, it is there (settings reach hamletd within 2 s).
     REQUIRE(d.Hamlet({"sites", "set", "http://example.test/", "outcome_personal_data=true"})
