@@ -667,9 +667,6 @@ core::Result<MemoryRevocation> ReadMemoryRevocation(const RowSource& stmt) {
   return r;
 }
 
-const char* const kNextRevokeStampSql =
-    "SELECT coalesce(max(revoke_stamp), 0) + 1 FROM feedback WHERE revoke_stamp IS NOT NULL";
-
 core::Result<VolumeCount> ReadVolumeCount(const RowSource& s) {
   VolumeCount c;
   c.day = s.ColumnText(0);

@@ -138,9 +138,6 @@ core::Result<MemoryFeedback> ReadMemoryFeedback(const RowSource& stmt);
 // ReadMemoryRevocation. The position is (revoke_stamp, f.id) on both backends.
 const std::string& MemoryRevocationSql();
 core::Result<MemoryRevocation> ReadMemoryRevocation(const RowSource& stmt);
-// The revoke stamp SQLite gives an undo's rows: one more than the highest so far. Read in the
-// undo's write transaction, which no other writer can interleave.
-extern const char* const kNextRevokeStampSql;
 
 // The statistics' rows: (day, site, verdict, uncertain, label, count) and (month, blog,
 // api_calls, spam, ham, missed_spam, false_positives).

@@ -599,8 +599,8 @@ CREATE INDEX webhook_events_by_feedback ON webhook_events (feedback_id)
 // Version 14: an undo is a change too. revoke_stamp orders revocations in commit order, as
 // change_stamp orders new rows (version 8): GET /v1/decisions shows the decision again with the
 // label now in force, and every hamletd's memory unlearns the revoked label without a restart
-// (Store::ListMemoryRevocations). SQLite's stamp is one more than the highest so far, taken in
-// the undo's write transaction; PostgreSQL's is the change clock's. Revocations made before
+// (Store::ListMemoryRevocations). SQLite's stamp counts undos in meta ('revoke_clock'),
+// advanced in the undo's write transaction; PostgreSQL's is the change clock's. Revocations made before
 // this version keep NULL: they were reported already (webhooks) or are in memory's rebuild.
 constexpr std::string_view kSqliteV14 = R"sql(
 ALTER TABLE feedback ADD COLUMN revoke_stamp INTEGER;

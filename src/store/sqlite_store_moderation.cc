@@ -173,12 +173,22 @@ Result<int64_t> SqliteStore::UndoModeratorAction(int64_t id, const std::string& 
                             " WHERE id = ?3",
                             {now_ms, by, id});
     if (!marked) return marked.error();
-    auto stamp = db.QueryInt(internal::kNextRevokeStampSql);
+    // The undo's revoke stamp: a counter in meta, not max(revoke_stamp) + 1, which would
+    // hand out a stamp again once retention deleted the rows that held the greatest.
+    auto next = db.Prepare(
+        "INSERT INTO meta (name, value) VALUES ('revoke_clock', '1') ON CONFLICT (name)"
+        " DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+        " RETURNING CAST(value AS INTEGER)");
+    if (!next) return next.error();
+    auto stamp = ReadOptional<int64_t>(*next, [](const Statement& st) -> Result<int64_t> {
+      return st.ColumnInt(0);
+    });
     if (!stamp) return stamp.error();
+    if (!*stamp) return Status::Internal("the revoke clock gave no value");
     auto rows = RunUpdate(db,
                           "UPDATE feedback SET revoked_ms = ?1, revoke_stamp = ?3"
                           " WHERE action_id = ?2 AND revoked_ms IS NULL",
-                          {now_ms, id, *stamp});
+                          {now_ms, id, **stamp});
     if (!rows) return rows.error();
     revoked = *rows;
     for (const WebhookEvent& e : events) {

@@ -250,6 +250,48 @@ TEST_SUITE("store/memory") {
           core::StatusCode::kInvalidArgument);
   }
 
+  TEST_CASE_TEMPLATE("an undo after retention deleted the latest undone rows still comes later",
+                     Backend, testing::SqliteBackend, testing::PostgresBackend) {
+    HAMLET_OPEN_TEST_STORE(store, Backend);
+    REQUIRE(store->AppendDecision(Decision("old", 100, "https://d.example/")).ok());
+    REQUIRE(store->AppendDecision(Decision("new", 1000, "https://d.example/")).ok());
+    REQUIRE(store->AppendDecision(Decision("newest", 1001, "https://d.example/")).ok());
+    auto act = [&](const std::string& id, int64_t at) {
+      ModeratorAction a;
+      a.moderator = "alice";
+      a.label = "spam";
+      a.origin = "mark";
+      a.selection = id;
+      a.created_ms = at;
+      FeedbackRecord f;
+      f.decision_id = id;
+      f.label = "spam";
+      f.source = "cli";
+      f.created_ms = at;
+      return store->AppendModeratorAction(a, {f}, {}).value();
+    };
+    // The row on "new" has a smaller id than the row on "old", which is undone first.
+    const ModeratorAction on_new = act("new", 1100);
+    const ModeratorAction on_old = act("old", 1200);
+    REQUIRE(store->UndoModeratorAction(on_old.id, "bob", 1300, {}));
+    auto first = store->ListMemoryRevocations({}, 0, 10).value();
+    REQUIRE(first.size() == 1);
+    FeedbackRecord later;
+    later.decision_id = "newest";
+    later.label = "ham";
+    later.source = "akismet";
+    later.created_ms = 1400;
+    REQUIRE(store->AppendFeedback(later));
+    // Retention deletes "old" with its undone row, which held the greatest stamp.
+    auto deleted = store->DeleteOldDecisions(500, 100);
+    REQUIRE(deleted);
+    REQUIRE(deleted->decisions == 1);
+    REQUIRE(store->UndoModeratorAction(on_new.id, "bob", 1500, {}));
+    auto next = store->ListMemoryRevocations(first[0].position, 0, 10).value();
+    REQUIRE(next.size() == 1);
+    CHECK(next[0].decision.id == "new");
+  }
+
   TEST_CASE("feedback committed after a greater id was read still comes after that position") {
     HAMLET_OPEN_TEST_STORE(store, testing::PostgresBackend);
     REQUIRE(store->AppendDecision(Decision("d1", 100, "s", MemoryTrace{"spam", 3, "wd:1"})).ok());
