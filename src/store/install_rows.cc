@@ -1,5 +1,8 @@
 // Export pages and import statements of an installation's tables, shared by the SQL stores
-// (see install_rows.h). Every row comes and goes with every column, its id included.
+// (see install_rows.h). Every row comes and goes with every column, its id included, except
+// the positions of the change streams: PostgreSQL's change_stamp takes the target's clock,
+// and feedback.revoke_stamp stays NULL (an undo before the move is history; the sites' feed
+// cursors belong to the old store and memory's rebuild skips revoked rows anyway).
 #include "store/install_rows.h"
 
 #include <utility>
