@@ -171,6 +171,7 @@ core::Result<CheckOutcome> Filter::Check(const core::Comment& comment, const sto
   // Time to judge; the commit that follows is measured by the store's own metrics.
   record.latency_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  judge_seconds_.Observe(record.latency_ms / 1000.0);
 
   if (auto status = store_.AppendDecision(record); !status.ok()) return status;
   // Only a stored decision is learnt from: reputation must be rebuildable from the store.

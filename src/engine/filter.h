@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/comment.h"
 #include "core/decision.h"
+#include "core/histogram.h"
 #include "core/status.h"
 #include "decision/policy.h"
 #include "engine/list_directory.h"
@@ -78,6 +79,10 @@ class Filter {
   core::Result<core::Decision> Score(const core::Comment& comment,
                                      const ScoreOptions& options = {}) const;
 
+  // How long checks took to judge, in seconds: decoding the text, the model, the signals and
+  // memory, before the decision is stored (the store's own stats time the storing).
+  core::HistogramSnapshot JudgeSeconds() const { return judge_seconds_.Snapshot(); }
+
   // The version of the model in force (a copy: the model may be replaced meanwhile).
   std::string ModelVersion() const { return model_.Current()->version(); }
 
@@ -103,6 +108,7 @@ class Filter {
   FilterContext context_;
   store::Store& store_;
   const core::Clock& clock_;
+  mutable core::Histogram judge_seconds_{core::Histogram::LatencySecondsBounds()};
 };
 
 }  // namespace hamlet::engine

@@ -161,6 +161,12 @@ std::string Metrics::Render(const Inputs& in) const {
           static_cast<double>(verdicts_[v * kChannels.size() + c].load(std::memory_order_relaxed)));
     }
   }
+  Family(out, "hamlet_check_judge_duration_seconds", "histogram",
+         "Time a check took to judge the comment (text, model, signals, memory), before it is "
+         "stored; hamlet_store_write_wait_duration_seconds is the storing.");
+  if (!in.judge_seconds.bounds.empty()) {
+    HistogramSamples(out, "hamlet_check_judge_duration_seconds", "", in.judge_seconds);
+  }
   Family(out, "hamlet_rate_limited_total", "counter",
          "Requests refused with 429 by a rate limit, by scope (client address or key).");
   Sample(out, "hamlet_rate_limited_total", "scope=\"ip\"",
@@ -199,6 +205,12 @@ std::string Metrics::Render(const Inputs& in) const {
          "Time from the start of a write transaction to its durable (fsynced) commit.");
   if (!st.commit_seconds.bounds.empty()) {
     HistogramSamples(out, "hamlet_store_commit_duration_seconds", "", st.commit_seconds);
+  }
+  Family(out, "hamlet_store_write_wait_duration_seconds", "histogram",
+         "Time a decision or feedback row waited to be durably stored: the write queue, then "
+         "the commit of its batch.");
+  if (!st.write_wait_seconds.bounds.empty()) {
+    HistogramSamples(out, "hamlet_store_write_wait_duration_seconds", "", st.write_wait_seconds);
   }
 
   // --- model and readiness

@@ -48,6 +48,7 @@ class Metrics {
     store::StoreStats store;
     ConnectionStats connections;
     GuardStats guard;
+    core::HistogramSnapshot judge_seconds;  // Filter::JudgeSeconds
     std::string model_version;  // empty: no model loaded
     int64_t model_reloads = 0;
     bool ready = false;

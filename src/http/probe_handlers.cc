@@ -79,7 +79,10 @@ void HandleMetrics(const RouteContext& ctx, const Exchange& ex) {
   if (s.store) in.store = s.store->Stats();
   if (ctx.state.connections != nullptr) in.connections = ctx.state.connections->Stats();
   in.guard = ctx.guard.Stats();
-  if (s.filter) in.model_version = s.filter->ModelVersion();
+  if (s.filter) {
+    in.model_version = s.filter->ModelVersion();
+    in.judge_seconds = s.filter->JudgeSeconds();
+  }
   if (s.reloader) in.model_reloads = s.reloader->Stats().reloads;
   in.ready = NotReadyReason(ctx).empty();
   ex.response.status = 200;

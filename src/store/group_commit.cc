@@ -3,6 +3,7 @@
 #include "store/group_commit.h"
 
 #include <cassert>
+#include <chrono>
 #include <utility>
 
 namespace hamlet::store {
@@ -16,12 +17,17 @@ GroupCommitQueue::GroupCommitQueue(int max_batch, CommitFn commit)
 GroupCommitQueue::~GroupCommitQueue() { Stop(); }
 
 core::Status GroupCommitQueue::Submit(PendingWrite& write) {
-  std::unique_lock lock(mu_);
-  if (stopping_) return core::Status::Unavailable("the store is closing");
-  write.done_ = false;
-  queue_.push_back(&write);
-  work_cv_.notify_one();
-  write.done_cv_.wait(lock, [&write] { return write.done_; });
+  const auto started = std::chrono::steady_clock::now();
+  {
+    std::unique_lock lock(mu_);
+    if (stopping_) return core::Status::Unavailable("the store is closing");
+    write.done_ = false;
+    queue_.push_back(&write);
+    work_cv_.notify_one();
+    write.done_cv_.wait(lock, [&write] { return write.done_; });
+  }
+  wait_seconds_.Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   return write.status;
 }
 

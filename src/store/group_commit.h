@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/histogram.h"
 #include "core/status.h"
 
 namespace hamlet::store {
@@ -51,6 +52,8 @@ class GroupCommitQueue {
 
   // Batches handed to the commit function so far.
   uint64_t BatchCount() const;
+  // How long Submit blocked, in seconds: the wait in the queue plus the commit of the batch.
+  core::HistogramSnapshot WaitSeconds() const { return wait_seconds_.Snapshot(); }
 
  private:
   void WriterLoop();
@@ -63,6 +66,7 @@ class GroupCommitQueue {
   std::deque<PendingWrite*> queue_;  // guarded by mu_
   bool stopping_ = false;            // guarded by mu_
   uint64_t batches_ = 0;             // guarded by mu_
+  core::Histogram wait_seconds_{core::Histogram::LatencySecondsBounds()};
   std::thread writer_;               // started last, in the constructor body
 };
 

@@ -292,6 +292,7 @@ StoreStats SqliteStore::Stats() const {
   stats.failed_writes = failed_writes_.load(std::memory_order_relaxed);
   stats.faults = faults_->Read();
   stats.commit_seconds = commit_seconds_.Snapshot();
+  stats.write_wait_seconds = queue_.WaitSeconds();
   return stats;
 }
 

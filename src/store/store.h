@@ -569,6 +569,9 @@ struct StoreStats {
   std::array<uint64_t, kFaultKindCount> faults{};
   // Time from the start of a write transaction to its durable commit, in seconds.
   core::HistogramSnapshot commit_seconds;
+  // Time an append waited for its durable commit (the write queue, then the commit of its
+  // batch), in seconds: what storing adds to a check's answer.
+  core::HistogramSnapshot write_wait_seconds;
 };
 
 class Store {

@@ -83,6 +83,11 @@ TEST_SUITE("e2e/metrics") {
     CHECK(s["hamlet_store_committed_records_total"] == stored);
     CHECK(s["hamlet_store_commits_total"] >= 1);
     CHECK(s["hamlet_store_commit_duration_seconds_count"] == s["hamlet_store_commits_total"]);
+    // Each stored check was judged, then waited for its commit: one observation each.
+    CHECK(s["hamlet_check_judge_duration_seconds_count"] == stored);
+    CHECK(s["hamlet_check_judge_duration_seconds_sum"] > 0);
+    CHECK(s["hamlet_store_write_wait_duration_seconds_count"] == stored);
+    CHECK(s["hamlet_store_write_wait_duration_seconds_sum"] > 0);
     CHECK(s["hamlet_store_write_queue_depth"] == 0);
     CHECK(s["hamlet_store_failed_writes_total"] == 0);
     CHECK(s["hamlet_model_info{version=\"" + model + "\"}"] == 1);

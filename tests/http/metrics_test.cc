@@ -85,6 +85,8 @@ TEST_SUITE("http/metrics") {
     in.store.failed_writes = 2;
     in.store.faults[static_cast<size_t>(store::FaultKind::kFull)] = 5;
     in.store.commit_seconds = core::HistogramSnapshot{{0.001, 0.01}, {4, 5, 1}, 0.05, 10};
+    in.store.write_wait_seconds = core::HistogramSnapshot{{0.001, 0.01}, {1, 2, 3}, 0.2, 6};
+    in.judge_seconds = core::HistogramSnapshot{{0.001, 0.01}, {7, 1, 0}, 0.004, 8};
     in.guard = GuardStats{7, 8, 9, 1};
     in.connections.open = 12;
     in.connections.waiting = 4;
@@ -105,6 +107,10 @@ TEST_SUITE("http/metrics") {
     CHECK(HasLine(text, R"(hamlet_store_errors_total{kind="read_only"} 0)"));
     CHECK(HasLine(text, R"(hamlet_store_commit_duration_seconds_bucket{le="0.01"} 9)"));
     CHECK(HasLine(text, R"(hamlet_store_commit_duration_seconds_bucket{le="+Inf"} 10)"));
+    CHECK(HasLine(text, R"(hamlet_store_write_wait_duration_seconds_bucket{le="0.01"} 3)"));
+    CHECK(HasLine(text, "hamlet_store_write_wait_duration_seconds_count 6"));
+    CHECK(HasLine(text, R"(hamlet_check_judge_duration_seconds_bucket{le="0.001"} 7)"));
+    CHECK(HasLine(text, "hamlet_check_judge_duration_seconds_count 8"));
     CHECK(HasLine(text, R"(hamlet_rate_limited_total{scope="ip"} 7)"));
     CHECK(HasLine(text, R"(hamlet_rate_limited_total{scope="key"} 8)"));
     CHECK(HasLine(text, "hamlet_auth_failures_total 9"));
