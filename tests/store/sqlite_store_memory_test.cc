@@ -3,7 +3,7 @@
 // their comment, feedback comes with its decision or submitted comment, decisions and feedback
 // after a position come in commit order from every store (none missed while others write, a
 // PostgreSQL row committed after a greater id was read is not passed over), undos come in
-// commit order with the label they leave, and a
+// commit order with the label they leave (a version 13 file's undos stay history), and a
 // version 4 file gains the columns without losing rows.
 #include <doctest/doctest.h>
 
@@ -343,6 +343,45 @@ TEST_SUITE("store/memory") {
     REQUIRE(page[0].comment.has_value());
     CHECK(page[0].comment->comment_content == "hello there");
   }
+  TEST_CASE("a version 13 database keeps its undos out of the streams and stamps new ones") {
+    testing::TempDir dir;
+    const std::string path = dir.File("v13.db");
+    testing::CreateDatabaseAtVersionForTesting(
+        path, 13,
+        "INSERT INTO decisions (id, key_id, site_url, created_ms, channel, verdict, uncertain,"
+        " score, reasons, model_version, latency_ms, is_test, match_key, blog, user_ip,"
+        " user_agent, referrer, permalink, comment_type, comment_author, comment_author_email,"
+        " comment_author_url, comment_content, comment_date_gmt, blog_lang, blog_charset,"
+        " user_role, recheck_reason, honeypot_value, fields) VALUES ('old', NULL, 's', 10, 'v1',"
+        " 'ham', 0, 0.1, '[]', 'm', 1, 0, 'mk', '', '203.0.113.5', '', '', '', '', '', '', '',"
+        " 'hello there', '', '', '', '', '', '',"
+        " '[[\"comment_content\",\"hello there\"],[\"user_ip\",\"203.0.113.5\"]]');"
+        "INSERT INTO moderator_actions (id, moderator, label, origin, selection, created_ms,"
+        " item_count, undone_ms, undone_by) VALUES (1, 'alice', 'spam', 'mark', 'old', 20, 1, 30,"
+        " 'bob'), (2, 'alice', 'ham', 'mark', 'old', 40, 1, NULL, NULL);"
+        "INSERT INTO feedback (id, decision_id, key_id, label, source, moderator, created_ms,"
+        " is_test, fields, action_id, revoked_ms) VALUES (1, 'old', NULL, 'spam', 'cli', 'alice',"
+        " 20, 0, '[]', 1, 30), (2, 'old', NULL, 'ham', 'cli', 'alice', 40, 0, '[]', 2, NULL);");
+    auto store = testing::OpenSqliteStoreOrFail(path);
+    CHECK(testing::QueryIntForTesting(path, "PRAGMA user_version") == schema::LatestVersion());
+    // The undo made before the upgrade is history: in no stream.
+    CHECK(store->ListMemoryRevocations({}, 0, 10).value().empty());
+    auto feed = store->ListDecisionChanges("s", "", 10).value();
+    REQUIRE(feed.changes.size() == 1);  // the decision, once, with its label in force
+    CHECK(feed.changes[0].latest_feedback->label == "ham");
+    // A cursor of the old form reads on; an undo after the upgrade is a change.
+    const std::string old_cursor = "1.2";
+    REQUIRE(store->UndoModeratorAction(2, "bob", 50, {}));
+    auto undone = store->ListMemoryRevocations({}, 0, 10).value();
+    REQUIRE(undone.size() == 1);
+    CHECK(undone[0].feedback_id == 2);
+    CHECK(undone[0].position.stamp == 1);
+    CHECK_FALSE(undone[0].restored_feedback_id.has_value());
+    auto later = store->ListDecisionChanges("s", old_cursor, 10).value();
+    REQUIRE(later.changes.size() == 1);
+    CHECK_FALSE(later.changes[0].latest_feedback.has_value());
+  }
+
   TEST_CASE_TEMPLATE("decisions after a position come in commit order from every store", Backend,
                      testing::SqliteBackend, testing::PostgresBackend) {
     HAMLET_OPEN_TEST_STORE(store, Backend);
