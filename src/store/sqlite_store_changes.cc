@@ -91,8 +91,10 @@ Result<DecisionChangesPage> SqliteStore::ListDecisionChanges(const std::string& 
       "SELECT 0, f.id, f.decision_id, f.created_ms FROM feedback f"
       " JOIN decisions d ON d.id = f.decision_id"
       " WHERE d.site_url = ?1 AND f.id > ?3 ORDER BY f.id LIMIT ?4",
+      // CROSS JOIN keeps feedback the outer loop: undos are few and feedback_by_revocation
+      // starts at the cursor, where the planner would walk every decision of the site.
       "SELECT f.revoke_stamp, f.id, f.decision_id, f.revoked_ms FROM feedback f"
-      " JOIN decisions d ON d.id = f.decision_id"
+      " CROSS JOIN decisions d ON d.id = f.decision_id"
       " WHERE d.site_url = ?1 AND f.revoke_stamp IS NOT NULL AND (f.revoke_stamp, f.id) > (?2, ?3)"
       " ORDER BY f.revoke_stamp, f.id LIMIT ?4"};
   static const std::string kDecisionSql = internal::DecisionSelectSql() + " WHERE d.id = ?1";
