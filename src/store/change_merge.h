@@ -4,9 +4,12 @@
 #pragma once
 
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hamlet::store::internal {
@@ -57,6 +60,27 @@ MergedChanges<Position> MergeChanges(const ChangeStreams<Position>& streams,
   }
   for (size_t s = 0; s < kStreams; ++s) m.more = m.more || pending(s);
   return m;
+}
+
+// The numbers of a cursor's text: non-negative decimal integers joined by '.', at most
+// `max_parts` of them. nullopt when any part is not such a number (empty, signed, too large)
+// or there are more parts.
+inline std::optional<std::vector<int64_t>> ParseCursorNumbers(std::string_view text,
+                                                               size_t max_parts) {
+  std::vector<int64_t> parts;
+  for (;;) {
+    const size_t dot = text.find('.');
+    const std::string_view part = text.substr(0, dot);
+    int64_t v = 0;
+    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+    if (part.empty() || ec != std::errc() || end != part.data() + part.size() || v < 0 ||
+        parts.size() == max_parts) {
+      return std::nullopt;
+    }
+    parts.push_back(v);
+    if (dot == std::string_view::npos) return parts;
+    text.remove_prefix(dot + 1);
+  }
 }
 
 }  // namespace hamlet::store::internal

@@ -1,8 +1,10 @@
 // PostgresStore's webhook outbox (claimed with FOR UPDATE SKIP LOCKED, so nodes never wait for
 // each other's claims) and the decision changes of GET /v1/decisions, read in commit order.
-#include <charconv>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "store/change_merge.h"
 #include "store/postgres_store.h"
@@ -163,36 +165,17 @@ using Change = internal::StreamChange<Position>;
 
 using Cursor = std::array<Position, internal::kStreams>;
 
-std::optional<int64_t> ParseCount(std::string_view text) {
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 0) {
-    return std::nullopt;
-  }
-  return v;
-}
-
 // "p<decision stamp>.<decision seq>.<feedback stamp>.<feedback id>.<revoke stamp>.<revoked
 // feedback id>"; "" is the beginning. A cursor handed out before undos were a stream (the
 // first four) reads every undo since.
 Result<Cursor> ParseCursor(const std::string& text) {
   if (text.empty()) return Cursor{};
-  std::vector<int64_t> parts;
-  if (text.size() > 1 && text[0] == 'p') {
-    std::string_view rest = std::string_view(text).substr(1);
-    while (parts.size() < 7) {
-      const size_t dot = rest.find('.');
-      auto n = ParseCount(rest.substr(0, dot));
-      if (!n) break;
-      parts.push_back(*n);
-      if (dot == std::string_view::npos) break;
-      rest.remove_prefix(dot + 1);
-    }
-  }
-  if (parts.size() == 4 || parts.size() == 6) {
-    parts.resize(6, 0);
-    return Cursor{Position{parts[0], parts[1]}, Position{parts[2], parts[3]},
-                  Position{parts[4], parts[5]}};
+  std::optional<std::vector<int64_t>> parts;
+  if (text[0] == 'p') parts = internal::ParseCursorNumbers(std::string_view(text).substr(1), 6);
+  if (parts && (parts->size() == 4 || parts->size() == 6)) {
+    parts->resize(6, 0);
+    const std::vector<int64_t>& n = *parts;
+    return Cursor{Position{n[0], n[1]}, Position{n[2], n[3]}, Position{n[4], n[5]}};
   }
   return Status::InvalidArgument("the cursor '" + text.substr(0, 64) +
                                  "' is not one this service handed out (use a 'next' value)");

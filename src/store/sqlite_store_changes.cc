@@ -2,9 +2,8 @@
 // decisions by rowid, new feedback by id and undos by revoke stamp, merged by time into pages
 // behind a cursor that remembers how far each stream was read.
 #include <array>
-#include <charconv>
 #include <optional>
-#include <string_view>
+#include <vector>
 #include <unordered_map>
 #include <utility>
 
@@ -31,32 +30,15 @@ struct Position {
 using Change = internal::StreamChange<Position>;
 using Cursor = std::array<Position, internal::kStreams>;
 
-std::optional<int64_t> ParseCount(std::string_view text) {
-  int64_t v = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size() || v < 0 || text.empty()) {
-    return std::nullopt;
-  }
-  return v;
-}
-
 // "<decision rowid>.<feedback id>.<revoke stamp>.<revoked feedback id>"; "" is the beginning.
 // A cursor handed out before undos were a stream ("<rowid>.<id>") reads every undo since.
 Result<Cursor> ParseCursor(const std::string& text) {
   if (text.empty()) return Cursor{};
-  std::vector<int64_t> parts;
-  std::string_view rest = text;
-  while (parts.size() < 5) {
-    const size_t dot = rest.find('.');
-    auto n = ParseCount(rest.substr(0, dot));
-    if (!n) break;
-    parts.push_back(*n);
-    if (dot == std::string_view::npos) break;
-    rest.remove_prefix(dot + 1);
-  }
-  if (parts.size() == 2 || parts.size() == 4) {
-    parts.resize(4, 0);
-    return Cursor{Position{0, parts[0]}, Position{0, parts[1]}, Position{parts[2], parts[3]}};
+  std::optional<std::vector<int64_t>> parts = internal::ParseCursorNumbers(text, 4);
+  if (parts && (parts->size() == 2 || parts->size() == 4)) {
+    parts->resize(4, 0);
+    const std::vector<int64_t>& n = *parts;
+    return Cursor{Position{0, n[0]}, Position{0, n[1]}, Position{n[2], n[3]}};
   }
   return Status::InvalidArgument("the cursor '" + text.substr(0, 64) +
                                  "' is not one this service handed out (use a 'next' value)");
