@@ -42,47 +42,55 @@ store::MemoryDecision MemoryView(const store::DecisionRecord& record) {
   return d;
 }
 
+namespace {
+
+// A correction of `decision` (its footprint and lesson), the label still to be set; nullopt
+// for tests, rechecks and unreadable traces.
+std::optional<Correction> CorrectionOfDecision(const SignalMemory& memory,
+                                               const store::MemoryDecision& decision) {
+  std::optional<StoredFootprint> stored = FootprintOfStored(memory, decision);
+  if (!stored) return std::nullopt;
+  Correction c;
+  c.decision_id = decision.id;
+  c.site_url = decision.site_url;
+  c.at_ms = decision.created_ms;
+  c.footprint = std::move(stored->footprint);
+  c.lesson = stored->lesson;
+  return c;
+}
+
+}  // namespace
+
 std::optional<Correction> CorrectionOf(const SignalMemory& memory, const store::MemoryFeedback& f) {
   if (f.is_test || (f.label != "spam" && f.label != "ham")) return std::nullopt;
-  Correction c;
-  c.feedback_id = f.feedback_id;
-  c.spam = f.label == "spam";
+  std::optional<Correction> c;
   if (f.decision) {
-    std::optional<StoredFootprint> stored = FootprintOfStored(memory, *f.decision);
-    if (!stored) return std::nullopt;
-    c.decision_id = f.decision->id;
-    c.site_url = f.decision->site_url;
-    c.at_ms = f.decision->created_ms;
-    c.footprint = std::move(stored->footprint);
-    c.lesson = stored->lesson;
-    return c;
+    c = CorrectionOfDecision(memory, *f.decision);
+  } else if (f.comment && !f.comment->is_test) {
+    const text::TextAnalysis text = text::Analyze(f.comment->comment_content);
+    c.emplace();
+    c->site_url = f.site_url;
+    c->at_ms = f.created_ms;
+    c->footprint = memory.Trace(*f.comment, text, f.site_url);
   }
-  if (!f.comment || f.comment->is_test) return std::nullopt;
-  const text::TextAnalysis text = text::Analyze(f.comment->comment_content);
-  c.site_url = f.site_url;
-  c.at_ms = f.created_ms;
-  c.footprint = memory.Trace(*f.comment, text, f.site_url);
+  if (!c) return std::nullopt;
+  c->feedback_id = f.feedback_id;
+  c->spam = f.label == "spam";
   return c;
 }
 
 std::optional<Correction> CorrectionOf(const SignalMemory& memory,
                                        const store::MemoryRevocation& r) {
   if (r.is_test) return std::nullopt;
-  std::optional<StoredFootprint> stored = FootprintOfStored(memory, r.decision);
-  if (!stored) return std::nullopt;
-  Correction c;
-  c.decision_id = r.decision.id;
-  c.site_url = r.decision.site_url;
-  c.at_ms = r.decision.created_ms;
-  c.footprint = std::move(stored->footprint);
-  c.lesson = stored->lesson;
-  c.revoked_feedback_id = r.feedback_id;
+  std::optional<Correction> c = CorrectionOfDecision(memory, r.decision);
+  if (!c) return std::nullopt;
+  c->revoked_feedback_id = r.feedback_id;
   if (r.restored_feedback_id &&
       (r.restored_label == "spam" || r.restored_label == "ham")) {
-    c.feedback_id = *r.restored_feedback_id;
-    c.spam = r.restored_label == "spam";
+    c->feedback_id = *r.restored_feedback_id;
+    c->spam = r.restored_label == "spam";
   } else {
-    c.label_removed = true;
+    c->label_removed = true;
   }
   return c;
 }
