@@ -42,6 +42,40 @@ DecisionRecord Decision(const std::string& id, int64_t created_ms, const std::st
   return r;
 }
 
+// A moderator action of alice labelling `ids` with `label` at `at` (as `hamlet mark-spam`).
+ModeratorAction Act(Store& store, const std::string& label, int64_t at,
+                    const std::vector<std::string>& ids) {
+  ModeratorAction a;
+  a.moderator = "alice";
+  a.label = label;
+  a.origin = "mark";
+  a.selection = "ids";
+  a.created_ms = at;
+  std::vector<FeedbackRecord> rows;
+  for (const std::string& id : ids) {
+    FeedbackRecord f;
+    f.decision_id = id;
+    f.label = label;
+    f.source = "cli";
+    f.moderator = "alice";
+    f.created_ms = at;
+    rows.push_back(f);
+  }
+  return store.AppendModeratorAction(a, rows, {}).value();
+}
+
+// Decision 'old' of site 's' as a version 4 file holds it (no memory columns), for the
+// migration cases.
+constexpr const char* kVersion4DecisionSql =
+    "INSERT INTO decisions (id, key_id, site_url, created_ms, channel, verdict, uncertain,"
+    " score, reasons, model_version, latency_ms, is_test, match_key, blog, user_ip,"
+    " user_agent, referrer, permalink, comment_type, comment_author, comment_author_email,"
+    " comment_author_url, comment_content, comment_date_gmt, blog_lang, blog_charset,"
+    " user_role, recheck_reason, honeypot_value, fields) VALUES ('old', NULL, 's', 10, 'v1',"
+    " 'ham', 0, 0.1, '[]', 'm', 1, 0, 'mk', '', '203.0.113.5', '', '', '', '', '', '', '',"
+    " 'hello there', '', '', '', '', '', '',"
+    " '[[\"comment_content\",\"hello there\"],[\"user_ip\",\"203.0.113.5\"]]');";
+
 std::vector<std::string> Ids(const std::vector<MemoryDecision>& page) {
   std::vector<std::string> out;
   for (const auto& d : page) out.push_back(d.id);
@@ -196,26 +230,7 @@ TEST_SUITE("store/memory") {
     site_label.source = "akismet";
     site_label.created_ms = 200;
     const int64_t site_row = store->AppendFeedback(site_label).value();
-    auto act = [&](const std::string& label, int64_t at, std::vector<std::string> ids) {
-      ModeratorAction a;
-      a.moderator = "alice";
-      a.label = label;
-      a.origin = "mark";
-      a.selection = "ids";
-      a.created_ms = at;
-      std::vector<FeedbackRecord> rows;
-      for (const std::string& id : ids) {
-        FeedbackRecord f;
-        f.decision_id = id;
-        f.label = label;
-        f.source = "cli";
-        f.moderator = "alice";
-        f.created_ms = at;
-        rows.push_back(f);
-      }
-      return store->AppendModeratorAction(a, rows, {}).value();
-    };
-    const ModeratorAction spam = act("spam", 300, {"d1", "d2"});
+    const ModeratorAction spam = Act(*store, "spam", 300, {"d1", "d2"});
     CHECK(store->ListMemoryRevocations({}, 0, 10).value().empty());  // nothing undone yet
 
     REQUIRE(store->UndoModeratorAction(spam.id, "bob", 400, {}));
@@ -238,7 +253,7 @@ TEST_SUITE("store/memory") {
     CHECK(store->ListMemoryRevocations({}, 350, 10).value().empty());  // rows written at 300
 
     // A later undo, by another store, comes after every position read so far.
-    const ModeratorAction ham = act("ham", 500, {"d2"});
+    const ModeratorAction ham = Act(*store, "ham", 500, {"d2"});
     std::unique_ptr<Store> other = store.OpenAnother();
     REQUIRE(other->UndoModeratorAction(ham.id, "bob", 600, {}));
     auto later = store->ListMemoryRevocations(undone[1].position, 0, 10).value();
@@ -256,23 +271,9 @@ TEST_SUITE("store/memory") {
     REQUIRE(store->AppendDecision(Decision("old", 100, "https://d.example/")).ok());
     REQUIRE(store->AppendDecision(Decision("new", 1000, "https://d.example/")).ok());
     REQUIRE(store->AppendDecision(Decision("newest", 1001, "https://d.example/")).ok());
-    auto act = [&](const std::string& id, int64_t at) {
-      ModeratorAction a;
-      a.moderator = "alice";
-      a.label = "spam";
-      a.origin = "mark";
-      a.selection = id;
-      a.created_ms = at;
-      FeedbackRecord f;
-      f.decision_id = id;
-      f.label = "spam";
-      f.source = "cli";
-      f.created_ms = at;
-      return store->AppendModeratorAction(a, {f}, {}).value();
-    };
     // The row on "new" has a smaller id than the row on "old", which is undone first.
-    const ModeratorAction on_new = act("new", 1100);
-    const ModeratorAction on_old = act("old", 1200);
+    const ModeratorAction on_new = Act(*store, "spam", 1100, {"new"});
+    const ModeratorAction on_old = Act(*store, "spam", 1200, {"old"});
     REQUIRE(store->UndoModeratorAction(on_old.id, "bob", 1300, {}));
     auto first = store->ListMemoryRevocations({}, 0, 10).value();
     REQUIRE(first.size() == 1);
@@ -323,16 +324,7 @@ TEST_SUITE("store/memory") {
   TEST_CASE("a version 4 database gains the memory columns and keeps its decisions") {
     testing::TempDir dir;
     const std::string path = dir.File("v4.db");
-    testing::CreateDatabaseAtVersionForTesting(
-        path, 4,
-        "INSERT INTO decisions (id, key_id, site_url, created_ms, channel, verdict, uncertain,"
-        " score, reasons, model_version, latency_ms, is_test, match_key, blog, user_ip,"
-        " user_agent, referrer, permalink, comment_type, comment_author, comment_author_email,"
-        " comment_author_url, comment_content, comment_date_gmt, blog_lang, blog_charset,"
-        " user_role, recheck_reason, honeypot_value, fields) VALUES ('old', NULL, 's', 10, 'v1',"
-        " 'ham', 0, 0.1, '[]', 'm', 1, 0, 'mk', '', '203.0.113.5', '', '', '', '', '', '', '',"
-        " 'hello there', '', '', '', '', '', '',"
-        " '[[\"comment_content\",\"hello there\"],[\"user_ip\",\"203.0.113.5\"]]');");
+    testing::CreateDatabaseAtVersionForTesting(path, 4, kVersion4DecisionSql);
     auto store = testing::OpenSqliteStoreOrFail(path);
     CHECK(testing::QueryIntForTesting(path, "PRAGMA user_version") == schema::LatestVersion());
     auto old = store->GetDecision("old").value();
@@ -348,14 +340,7 @@ TEST_SUITE("store/memory") {
     const std::string path = dir.File("v13.db");
     testing::CreateDatabaseAtVersionForTesting(
         path, 13,
-        "INSERT INTO decisions (id, key_id, site_url, created_ms, channel, verdict, uncertain,"
-        " score, reasons, model_version, latency_ms, is_test, match_key, blog, user_ip,"
-        " user_agent, referrer, permalink, comment_type, comment_author, comment_author_email,"
-        " comment_author_url, comment_content, comment_date_gmt, blog_lang, blog_charset,"
-        " user_role, recheck_reason, honeypot_value, fields) VALUES ('old', NULL, 's', 10, 'v1',"
-        " 'ham', 0, 0.1, '[]', 'm', 1, 0, 'mk', '', '203.0.113.5', '', '', '', '', '', '', '',"
-        " 'hello there', '', '', '', '', '', '',"
-        " '[[\"comment_content\",\"hello there\"],[\"user_ip\",\"203.0.113.5\"]]');"
+        std::string(kVersion4DecisionSql) +
         "INSERT INTO moderator_actions (id, moderator, label, origin, selection, created_ms,"
         " item_count, undone_ms, undone_by) VALUES (1, 'alice', 'spam', 'mark', 'old', 20, 1, 30,"
         " 'bob'), (2, 'alice', 'ham', 'mark', 'old', 40, 1, NULL, NULL);"
