@@ -316,6 +316,13 @@ struct Server::Impl {
 
 void Server::Impl::Configure() {
   http.set_tcp_nodelay(true);  // Nagle + delayed ACK cost 40 ms per response otherwise
+  // SO_REUSEADDR only: a restart may bind while old connections linger in TIME_WAIT.
+  // httplib's default, SO_REUSEPORT, let a second hamletd bind the same port and take a share
+  // of the connections, each with its own database, instead of failing "address in use".
+  http.set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   http.set_payload_max_length(options.max_body_bytes);
   http.set_read_timeout(options.io_timeout);
   http.set_write_timeout(options.io_timeout);

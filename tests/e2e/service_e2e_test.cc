@@ -125,6 +125,16 @@ TEST_SUITE("e2e/service") {
       CHECK(r.exit_code == 1);
       CHECK(r.err.find("--listen") != std::string::npos);
     }
+    SUBCASE("a port another hamletd listens on") {
+      // A second hamletd (another database, another start.sh) on the same port must not
+      // start and share the connections with the first. `timeout` ends it if it does.
+      HamletdProcess first;
+      const std::string listen = first.host() + ":" + std::to_string(first.port());
+      const CommandResult r = RunCommand({"/usr/bin/timeout", "20", HamletdBinary(), "--db", db,
+                                          "--listen", listen, "--model", E2eModelPath()});
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("cannot listen on " + listen) != std::string::npos);
+    }
   }
 
   // PostgreSQL's counterpart of the database subcases above (which break SQLite files).
